@@ -1,0 +1,406 @@
+//! The command line: `waymark serve`, `waymark check`, `waymark search`, with
+//! the options and exit codes of INTERFACE.md. No sub-command means `serve`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use crate::content::{self, LoadError, LoadOptions};
+use crate::problem::Problem;
+use crate::search::{SearchRequest, Sort};
+use crate::site::{BuildError, Site};
+use crate::taxonomy::Facet;
+use crate::web;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "waymark",
+    version,
+    about = "A searchable portal of ordinarily available SEND provision",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the portal (the default).
+    Serve(ServeArgs),
+    /// Validate every page and the taxonomy, printing each problem as path:line:col: message.
+    Check(CheckArgs),
+    /// Run the portal's search from a terminal.
+    Search(Box<SearchArgs>),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ContentArgs {
+    /// The folder of pages.
+    #[arg(
+        long,
+        env = "WAYMARK_CONTENT",
+        default_value = "content",
+        value_name = "DIR"
+    )]
+    pub content: PathBuf,
+    /// Site settings to use instead of DIR/site.yaml.
+    #[arg(long, env = "WAYMARK_SITE", value_name = "FILE")]
+    pub site: Option<PathBuf>,
+}
+
+impl ContentArgs {
+    fn options(&self) -> LoadOptions {
+        LoadOptions {
+            site_file: self.site.clone(),
+            ..LoadOptions::new(&self.content)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub content: ContentArgs,
+    /// Address to listen on.
+    #[arg(
+        long,
+        env = "WAYMARK_ADDR",
+        default_value = "127.0.0.1:3000",
+        value_name = "HOST:PORT"
+    )]
+    pub addr: String,
+    /// Do not watch the content folder for changes.
+    #[arg(long, env = "WAYMARK_NO_WATCH")]
+    pub no_watch: bool,
+    /// Refuse to start when the content has problems.
+    #[arg(long, env = "WAYMARK_STRICT")]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// The folder of pages.
+    #[arg(
+        long,
+        env = "WAYMARK_CONTENT",
+        default_value = "content",
+        value_name = "DIR"
+    )]
+    pub content: PathBuf,
+    /// Output format.
+    #[arg(long, env = "WAYMARK_FORMAT", value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SearchArgs {
+    /// The words to search for (empty lists everything that matches the filters).
+    #[arg(default_value = "")]
+    pub query: String,
+    #[command(flatten)]
+    pub content: ContentArgs,
+    /// Need or area id (repeat for several).
+    #[arg(long, value_name = "ID")]
+    pub need: Vec<String>,
+    #[arg(long, value_name = "ID")]
+    pub tier: Vec<String>,
+    #[arg(long, value_name = "ID")]
+    pub ingredient: Vec<String>,
+    #[arg(long, value_name = "ID")]
+    pub phase: Vec<String>,
+    #[arg(long, value_name = "ID")]
+    pub pfa: Vec<String>,
+    #[arg(long, value_name = "ID")]
+    pub cycle: Vec<String>,
+    #[arg(long, value_name = "ID")]
+    pub kind: Vec<String>,
+    #[arg(long, value_name = "ID")]
+    pub evidence: Vec<String>,
+    /// relevance, updated or title.
+    #[arg(long, default_value = "relevance")]
+    pub sort: String,
+    /// Results page, from 1.
+    #[arg(long, default_value_t = 1)]
+    pub page: usize,
+    /// Print the same JSON as /api/search.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the command line and returns the process's exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    match cli.command {
+        None => serve(cli.serve),
+        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Check(args)) => check(&args),
+        Some(Command::Search(args)) => search(&args),
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false)
+        .try_init();
+}
+
+/// Prints why loading failed and picks the exit code: 1 for problems in the
+/// settings files, 2 for a folder or file that cannot be read.
+fn report_load_error(error: &BuildError) -> ExitCode {
+    match error {
+        BuildError::Load(LoadError::Settings(problems)) => {
+            for p in problems {
+                println!("{p}");
+            }
+            eprintln!(
+                "error: the taxonomy or site settings have problems; nothing can be checked or served until they are fixed"
+            );
+            ExitCode::from(1)
+        }
+        BuildError::Load(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+        BuildError::Index(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    let options = args.content.options();
+    let site = match Site::load(&options) {
+        Ok(site) => site,
+        Err(e) => return report_load_error(&e),
+    };
+    for p in &site.problems {
+        if p.is_error() {
+            tracing::warn!("{p}");
+        } else {
+            tracing::info!("{p}");
+        }
+    }
+    let errors = site.errors().count();
+    if args.strict && errors > 0 {
+        eprintln!("error: {errors} problem(s) in the content; --strict refuses to start");
+        return ExitCode::from(1);
+    }
+    tracing::info!(
+        "loaded {} pages from {} in {:.0} ms ({errors} problem(s))",
+        site.pages.len(),
+        options.content_dir.display(),
+        site.load_time.as_secs_f64() * 1000.0
+    );
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    runtime.block_on(async move {
+        let listener = match tokio::net::TcpListener::bind(&args.addr).await {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error: cannot listen on {}: {e}", args.addr);
+                return ExitCode::from(2);
+            }
+        };
+        let local = listener
+            .local_addr()
+            .map_or_else(|_| args.addr.clone(), |a| a.to_string());
+        let state = web::AppState::new(site);
+        let _watcher = if args.no_watch {
+            None
+        } else {
+            match crate::watch::spawn(state.clone(), options) {
+                Ok(w) => Some(w),
+                Err(e) => {
+                    tracing::warn!("cannot watch the content folder, changes need a restart: {e}");
+                    None
+                }
+            }
+        };
+        tracing::info!("listening on http://{local}");
+        match web::serve(listener, state, web::shutdown_signal()).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        }
+    })
+}
+
+#[derive(Serialize)]
+struct CheckReport<'a> {
+    pages: usize,
+    errors: usize,
+    warnings: usize,
+    problems: &'a [Problem],
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    let loaded = match content::load(&LoadOptions::new(&args.content)) {
+        Ok(l) => l,
+        Err(e) => return report_load_error(&BuildError::Load(e)),
+    };
+    let errors = loaded.errors();
+    let warnings = loaded.problems.len() - errors;
+    match args.format {
+        Format::Text => {
+            for p in &loaded.problems {
+                println!("{p}");
+            }
+            eprintln!(
+                "checked {} pages: {errors} problem(s), {warnings} warning(s)",
+                loaded.pages.len() + count_failed_files(&loaded.problems)
+            );
+        }
+        Format::Json => {
+            let report = CheckReport {
+                pages: loaded.pages.len(),
+                errors,
+                warnings,
+                problems: &loaded.problems,
+            };
+            match serde_json::to_string_pretty(&report) {
+                Ok(json) => println!("{json}"),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    }
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Files that failed entirely (counted once each, however many problems they have).
+fn count_failed_files(problems: &[Problem]) -> usize {
+    let mut paths: Vec<&std::path::Path> = problems
+        .iter()
+        .filter(|p| p.is_error())
+        .map(|p| p.path.as_path())
+        .collect();
+    paths.dedup();
+    paths.len()
+}
+
+fn search(args: &SearchArgs) -> ExitCode {
+    let site = match Site::load(&args.content.options()) {
+        Ok(site) => site,
+        Err(e) => return report_load_error(&e),
+    };
+    let mut request = SearchRequest::new(&args.query);
+    request.page = args.page.max(1);
+    request.sort = match Sort::parse(&args.sort) {
+        Ok(s) => s,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let given = [
+        (Facet::Need, &args.need),
+        (Facet::Tier, &args.tier),
+        (Facet::Ingredient, &args.ingredient),
+        (Facet::Phase, &args.phase),
+        (Facet::Pfa, &args.pfa),
+        (Facet::Cycle, &args.cycle),
+        (Facet::Kind, &args.kind),
+        (Facet::Evidence, &args.evidence),
+    ];
+    for (facet, ids) in given {
+        for id in ids
+            .iter()
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            if let Err(message) = request.filters.add(facet, id, &site.taxonomy) {
+                eprintln!("error: --{}: {message}", facet.name());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let results = match site.search(&request) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: the search failed: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if args.json {
+        let body = web::api::search_json(
+            &request.q,
+            request.page,
+            request.per_page,
+            &results,
+            &site.pages,
+        );
+        match serde_json::to_string_pretty(&body) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    let shown_from = (request.page - 1) * request.per_page;
+    println!(
+        "{} result(s){}",
+        results.total,
+        if request.q.is_empty() {
+            String::new()
+        } else {
+            format!(" for \"{}\"", request.q)
+        }
+    );
+    for (i, hit) in results.hits.iter().enumerate() {
+        let Some(page) = site.pages.get(hit.ord) else {
+            continue;
+        };
+        let tier = page
+            .meta
+            .tier
+            .as_deref()
+            .map(|t| format!(" [{}]", site.taxonomy.label(Facet::Tier, t)))
+            .unwrap_or_default();
+        println!(
+            "{:>3}. {}{} ({})",
+            shown_from + i + 1,
+            page.meta.title,
+            tier,
+            page.url
+        );
+        println!("     {}", page.meta.summary);
+    }
+    ExitCode::SUCCESS
+}

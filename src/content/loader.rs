@@ -1,0 +1,404 @@
+//! Walks a content folder: reads the taxonomy and site settings, then every
+//! `**/*.md` page, collecting every problem instead of stopping at the first.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::config::SiteConfig;
+use crate::problem::{self, Pos, Problem};
+use crate::taxonomy::{Taxonomy, is_id};
+use crate::yaml;
+
+use super::page::Page;
+use super::parse_page;
+use super::validate::Context;
+
+/// A page file larger than this is refused.
+pub const MAX_PAGE_BYTES: u64 = 1024 * 1024;
+
+/// First path segments that belong to the portal's own routes.
+pub const RESERVED_SLUGS: &[&str] = &[
+    "api",
+    "static",
+    "search",
+    "needs",
+    "tiers",
+    "ingredients",
+    "plan",
+    "healthz",
+    "status",
+    "metrics",
+    "sitemap",
+    "feed",
+];
+
+/// Where to load from.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    pub content_dir: PathBuf,
+    /// `site.yaml` to use instead of the one in the content folder.
+    pub site_file: Option<PathBuf>,
+    /// Today's date, for review-date warnings.
+    pub today: Date,
+}
+
+impl LoadOptions {
+    pub fn new(content_dir: impl Into<PathBuf>) -> Self {
+        LoadOptions {
+            content_dir: content_dir.into(),
+            site_file: None,
+            today: today(),
+        }
+    }
+}
+
+/// Today's date in the local time zone, or `WAYMARK_TODAY` (YYYY-MM-DD) when
+/// set, so tests and content teams' CI can fix the date that warnings use.
+pub fn today() -> Date {
+    if let Ok(fixed) = std::env::var("WAYMARK_TODAY")
+        && let Ok(date) = fixed.parse::<Date>()
+    {
+        return date;
+    }
+    jiff::ZonedDateTime::now().date()
+}
+
+/// Everything read from a content folder.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub taxonomy: Taxonomy,
+    pub config: SiteConfig,
+    /// Valid pages, sorted by slug.
+    pub pages: Vec<Page>,
+    /// Every problem and warning, sorted by file and line.
+    pub problems: Vec<Problem>,
+    /// Whether the taxonomy came from the content folder (false: built in).
+    pub taxonomy_from_folder: bool,
+}
+
+impl Loaded {
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|p| p.is_error()).count()
+    }
+}
+
+/// Why nothing could be loaded at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read the content folder {}: {source}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} is not a folder; point --content at the folder that holds the pages", .0.display())]
+    NotAFolder(PathBuf),
+    #[error("cannot read the site settings {}: {source}", path.display())]
+    SiteFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The taxonomy or site settings are invalid, so no page can be checked.
+    #[error("{} problem(s) in the taxonomy or site settings", .0.len())]
+    Settings(Vec<Problem>),
+}
+
+/// Loads a content folder.
+pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
+    let dir = &options.content_dir;
+    let meta = fs::metadata(dir).map_err(|source| LoadError::Unreadable {
+        path: dir.clone(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Err(LoadError::NotAFolder(dir.clone()));
+    }
+
+    let mut settings_problems = Vec::new();
+    let (taxonomy, taxonomy_from_folder) = load_taxonomy(dir, &mut settings_problems)?;
+    let config = load_site(dir, options.site_file.as_deref(), &mut settings_problems)?;
+    let mut taxonomy = taxonomy.unwrap_or_else(Taxonomy::builtin);
+    if let Some((config, site_path)) = &config {
+        for fault in taxonomy.relabel(&config.labels) {
+            settings_problems.push(Problem::error(site_path, Pos::START, fault));
+        }
+    }
+    if !settings_problems.is_empty() {
+        problem::sort(&mut settings_problems);
+        return Err(LoadError::Settings(settings_problems));
+    }
+    let config = config.map(|(c, _)| c).unwrap_or_default();
+
+    let mut problems = Vec::new();
+    let mut pages = Vec::new();
+    let files = page_files(dir, &mut problems)?;
+    for (path, slug) in files {
+        let cx = Context {
+            taxonomy: &taxonomy,
+            today: options.today,
+            path: &path,
+        };
+        let text = match read_page(&path) {
+            Ok(text) => text,
+            Err(p) => {
+                problems.push(*p);
+                continue;
+            }
+        };
+        if let Err(message) = check_slug(&slug) {
+            problems.push(Problem::error(&path, Pos::START, message));
+            continue;
+        }
+        let (page, found) = parse_page(&text, &slug, &cx);
+        problems.extend(found);
+        if let Some(page) = page {
+            pages.push((path, page));
+        }
+    }
+
+    // Two files that would serve at one address: keep the first, report the rest.
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    let mut unique = Vec::with_capacity(pages.len());
+    for (path, page) in pages {
+        match seen.get(&page.slug) {
+            Some(first) => problems.push(Problem::error(
+                &path,
+                Pos::START,
+                format!(
+                    "duplicate slug \"{}\": {} already uses the address {}; rename one of them",
+                    page.slug,
+                    first.display(),
+                    page.url
+                ),
+            )),
+            None => {
+                seen.insert(page.slug.clone(), path);
+                unique.push(page);
+            }
+        }
+    }
+    unique.sort_by(|a, b| a.slug.cmp(&b.slug));
+    problem::sort(&mut problems);
+    Ok(Loaded {
+        taxonomy,
+        config,
+        pages: unique,
+        problems,
+        taxonomy_from_folder,
+    })
+}
+
+fn read_settings_file(path: &Path) -> Result<Option<String>, LoadError> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(LoadError::SiteFile {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+fn load_taxonomy(
+    dir: &Path,
+    problems: &mut Vec<Problem>,
+) -> Result<(Option<Taxonomy>, bool), LoadError> {
+    let path = dir.join("taxonomy.yaml");
+    let Some(text) = read_settings_file(&path)? else {
+        return Ok((None, false));
+    };
+    match yaml::from_str::<Taxonomy>(&text) {
+        Ok(taxonomy) => {
+            let faults = taxonomy.validate();
+            if faults.is_empty() {
+                return Ok((Some(taxonomy), true));
+            }
+            for fault in faults {
+                // Point at the list a fault is about (`tiers` ...), else at the id it names.
+                let list = fault.strip_prefix('`').and_then(|r| r.split('`').next());
+                let pos = list
+                    .and_then(|key| find_key(&text, key))
+                    .or_else(|| fault.split('"').nth(1).and_then(|id| find_word(&text, id)))
+                    .unwrap_or(Pos::START);
+                problems.push(Problem::error(&path, pos, fault));
+            }
+            Ok((None, true))
+        }
+        Err(e) => {
+            problems.push(Problem::error(&path, e.pos, e.message));
+            Ok((None, true))
+        }
+    }
+}
+
+fn load_site(
+    dir: &Path,
+    explicit: Option<&Path>,
+    problems: &mut Vec<Problem>,
+) -> Result<Option<(SiteConfig, PathBuf)>, LoadError> {
+    let path = explicit.map_or_else(|| dir.join("site.yaml"), Path::to_path_buf);
+    let text = match read_settings_file(&path)? {
+        Some(text) => text,
+        None if explicit.is_some() => {
+            return Err(LoadError::SiteFile {
+                path,
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+            });
+        }
+        None => return Ok(None),
+    };
+    match yaml::from_str::<SiteConfig>(&text) {
+        Ok(config) => {
+            let faults = config.validate();
+            if faults.is_empty() {
+                return Ok(Some((config, path)));
+            }
+            for (field, message) in faults {
+                let pos = find_key(&text, field).unwrap_or(Pos::START);
+                problems.push(Problem::error(&path, pos, message));
+            }
+            Ok(None)
+        }
+        Err(e) => {
+            problems.push(Problem::error(&path, e.pos, e.message));
+            Ok(None)
+        }
+    }
+}
+
+fn find_key(text: &str, key: &str) -> Option<Pos> {
+    text.lines()
+        .position(|l| l.starts_with(key) && l[key.len()..].trim_start().starts_with(':'))
+        .map(|i| Pos::new(i + 1, 1))
+}
+
+fn find_word(text: &str, word: &str) -> Option<Pos> {
+    text.lines().enumerate().find_map(|(i, l)| {
+        l.find(word)
+            .map(|at| Pos::new(i + 1, l[..at].chars().count() + 1))
+    })
+}
+
+/// Every page file under `dir`, sorted, with its slug. Hidden files and
+/// folders (names starting with `.`) are skipped; symbolic links are followed
+/// only when they stay inside the content folder.
+fn page_files(
+    dir: &Path,
+    problems: &mut Vec<Problem>,
+) -> Result<Vec<(PathBuf, String)>, LoadError> {
+    let root = fs::canonicalize(dir).map_err(|source| LoadError::Unreadable {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                if e.depth() == 0 {
+                    return Err(LoadError::Unreadable {
+                        path,
+                        source: e
+                            .into_io_error()
+                            .unwrap_or_else(|| std::io::Error::other("walk failed")),
+                    });
+                }
+                problems.push(Problem::error(
+                    path,
+                    Pos::START,
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let is_md = path
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("md"));
+        if !is_md {
+            continue;
+        }
+        if entry.path_is_symlink() {
+            match fs::canonicalize(path) {
+                Ok(target) if target.starts_with(&root) && target.is_file() => {}
+                _ => {
+                    problems.push(Problem::error(
+                        path,
+                        Pos::START,
+                        "is a symbolic link to somewhere outside the content folder; Waymark only reads pages inside it",
+                    ));
+                    continue;
+                }
+            }
+        } else if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = path.strip_prefix(dir).unwrap_or(path);
+        let slug = relative
+            .with_extension("")
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        files.push((path.to_path_buf(), slug));
+    }
+    Ok(files)
+}
+
+/// Reads a page's bytes as UTF-8 text, refusing files over the size limit
+/// and pointing at the first byte that is not UTF-8.
+fn read_page(path: &Path) -> Result<String, Box<Problem>> {
+    let err = |pos: Pos, message: String| Box::new(Problem::error(path, pos, message));
+    let size = fs::metadata(path)
+        .map_err(|e| err(Pos::START, format!("cannot read: {e}")))?
+        .len();
+    if size > MAX_PAGE_BYTES {
+        return Err(err(
+            Pos::START,
+            format!(
+                "file is {size} bytes, over the 1 MiB limit for one page; split it into smaller pages"
+            ),
+        ));
+    }
+    let bytes = fs::read(path).map_err(|e| err(Pos::START, format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let bad = e.as_bytes()[valid.len()];
+        // Safe: `valid` is the prefix the decoder accepted.
+        let text = std::str::from_utf8(valid).unwrap_or_default();
+        let line = text.matches('\n').count() + 1;
+        let col = text.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        err(
+            Pos::new(line, col),
+            format!("invalid UTF-8 (byte 0x{bad:02x}); save the file with UTF-8 encoding"),
+        )
+    })
+}
+
+/// Checks that a slug can be a web address and does not clash with the portal's routes.
+pub fn check_slug(slug: &str) -> Result<(), String> {
+    for segment in slug.split('/') {
+        if !is_id(segment) {
+            return Err(format!(
+                "\"{segment}\" cannot be part of a web address; name files and folders with lowercase letters, digits and hyphens, such as \"movement-breaks.md\""
+            ));
+        }
+    }
+    let first = slug.split('/').next().unwrap_or(slug);
+    if RESERVED_SLUGS.contains(&first) {
+        return Err(format!(
+            "the address /{slug} would clash with the portal's own /{first} pages; move the file into another folder"
+        ));
+    }
+    Ok(())
+}

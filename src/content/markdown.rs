@@ -1,0 +1,330 @@
+//! Markdown to safe HTML: CommonMark with tables, footnotes, strikethrough,
+//! task lists and heading ids; raw HTML sanitised with ammonia; outside links
+//! marked `rel="noopener"`.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::page::Heading;
+
+/// The body of a page, rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// Sanitised HTML.
+    pub html: String,
+    /// Plain text of the body, for the index.
+    pub text: String,
+    pub headings: Vec<Heading>,
+    /// Portal-relative link targets (`/path#frag` or `#frag`) as written.
+    pub internal_links: Vec<String>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    // We add rel="noopener" to outside links ourselves, after cleaning.
+    b.link_rel(None);
+    b.add_tags(["input"]);
+    b.add_tag_attributes("input", ["type", "checked", "disabled"]);
+    b.attribute_filter(|element, attribute, value| {
+        if element == "input" && attribute == "type" && value != "checkbox" {
+            return None;
+        }
+        Some(value.into())
+    });
+    for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+        b.add_tag_attributes(h, ["id"]);
+    }
+    b.add_tag_attributes("div", ["id"]);
+    b.add_tag_attributes("a", ["aria-label"]);
+    b.add_allowed_classes("a", ["heading-anchor"]);
+    b.add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"]);
+    b.add_allowed_classes("div", ["footnote-definition"]);
+    b
+});
+
+/// Renders Markdown to sanitised HTML, collecting headings, text and links.
+pub fn render(markdown: &str) -> Rendered {
+    let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let mut headings = Vec::new();
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut internal_links = Vec::new();
+    let mut text = String::new();
+
+    // First pass: find each heading's text and give it a unique id.
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let level = heading_level(*level);
+                let given = id.as_ref().map(|s| s.to_string());
+                let mut heading_text = String::new();
+                let mut j = i + 1;
+                while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                    if let Event::Text(t) | Event::Code(t) = &events[j] {
+                        heading_text.push_str(t);
+                    }
+                    j += 1;
+                }
+                let heading_text = heading_text.trim().to_string();
+                let base = given.unwrap_or_else(|| slugify(&heading_text));
+                let unique = unique_id(&base, &mut used_ids);
+                if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                    *id = Some(CowStr::from(unique.clone()));
+                }
+                // A self-link after the heading's text, so readers can copy a link to it.
+                let anchor = format!(
+                    "<a class=\"heading-anchor\" href=\"#{unique}\" aria-label=\"Link to the section {}\">#</a>",
+                    escape_attr(&heading_text)
+                );
+                if j < events.len() {
+                    events.insert(j, Event::InlineHtml(CowStr::from(anchor)));
+                }
+                headings.push(Heading {
+                    level,
+                    id: unique,
+                    text: heading_text,
+                });
+                i = j + 1;
+            }
+            _ => i += 1,
+        }
+    }
+
+    // A "Related" section is navigation, not content: its link titles would
+    // make every linked page match the words of this one, so the index skips it.
+    let mut in_related = false;
+    let mut heading_level: Option<HeadingLevel> = None;
+    let mut heading_text = String::new();
+    for event in &events {
+        let skip = in_related && heading_level.is_none();
+        if heading_level.is_some()
+            && let Event::Text(t) | Event::Code(t) = event
+        {
+            heading_text.push_str(t);
+        }
+        if let Event::Start(Tag::Link { dest_url, .. }) = event
+            && is_internal(dest_url)
+        {
+            internal_links.push(dest_url.to_string());
+        }
+        if !skip {
+            match event {
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                Event::SoftBreak | Event::HardBreak => text.push(' '),
+                Event::End(
+                    TagEnd::Paragraph
+                    | TagEnd::Heading(_)
+                    | TagEnd::Item
+                    | TagEnd::TableCell
+                    | TagEnd::CodeBlock,
+                ) => text.push('\n'),
+                _ => {}
+            }
+        }
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading_level = Some(*level);
+                heading_text.clear();
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if *level <= HeadingLevel::H2 {
+                    in_related = heading_text.trim().eq_ignore_ascii_case("related");
+                }
+                heading_level = None;
+            }
+            _ => {}
+        }
+    }
+
+    let mut raw_html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut raw_html, events.into_iter());
+    let clean = SANITISER.clean(&raw_html).to_string();
+    Rendered {
+        html: mark_outside_links(&clean),
+        text: squeeze_blank_lines(&text),
+        headings,
+        internal_links,
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Whether a link target points inside the portal (`/path` or `#fragment`).
+pub fn is_internal(url: &str) -> bool {
+    (url.starts_with('/') && !url.starts_with("//")) || url.starts_with('#')
+}
+
+/// A heading's anchor id: lowercase words joined by hyphens ("What you can do" -> "what-you-can-do").
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    let mut pending_hyphen = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if pending_hyphen && !out.is_empty() {
+                out.push('-');
+            }
+            pending_hyphen = false;
+            out.push(c);
+        } else if c.is_whitespace() || c == '-' || c == '_' {
+            pending_hyphen = true;
+        }
+    }
+    if out.is_empty() {
+        "section".to_string()
+    } else {
+        out
+    }
+}
+
+fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+    let mut candidate = base.to_string();
+    let mut n = 1;
+    while used.contains(&candidate) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    used.insert(candidate.clone());
+    candidate
+}
+
+fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Adds `rel="noopener"` to every `<a>` whose href leaves the portal.
+///
+/// Runs on ammonia's output, which is serialised HTML: tags are well formed,
+/// attribute values are double-quoted with `"` escaped, and any `<` in text is
+/// escaped, so a scan for `<a ` finds exactly the anchor tags.
+fn mark_outside_links(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(start) = rest.find("<a ") {
+        let Some(len) = rest[start..].find('>') else {
+            break;
+        };
+        let tag = &rest[start..start + len];
+        out.push_str(&rest[..start]);
+        out.push_str(tag);
+        let href = tag
+            .split("href=\"")
+            .nth(1)
+            .and_then(|h| h.split('"').next())
+            .unwrap_or("");
+        let outside = href.contains("://") || href.starts_with("//");
+        if outside && !tag.contains(" rel=") {
+            out.push_str(" rel=\"noopener\"");
+        }
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn squeeze_blank_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_unique_ids_and_anchors() {
+        let r = render("## What you can do\n\ntext\n\n## What you can do\n\n### Why? {#custom}\n");
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["what-you-can-do", "what-you-can-do-1", "custom"]);
+        assert!(r.html.contains("<h2 id=\"what-you-can-do\">What you can do<a class=\"heading-anchor\" href=\"#what-you-can-do\""), "{}", r.html);
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough_and_task_lists_render() {
+        let md = "| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1]\n\n[^1]: A note.\n\n~~old~~\n\n- [x] done\n- [ ] to do\n";
+        let html = render(md).html;
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("footnote-definition"), "{html}");
+        assert!(html.contains("<del>old</del>"), "{html}");
+        assert!(html.contains("type=\"checkbox\""), "{html}");
+        assert!(html.contains("checked"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_is_sanitised() {
+        let md = "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))\n\n<a href=\"javascript:alert(1)\">y</a>\n\n<input type=\"text\" value=\"z\">\n";
+        let html = render(md).html;
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("type=\"text\""), "{html}");
+    }
+
+    #[test]
+    fn outside_links_get_noopener_and_inside_links_do_not() {
+        let r = render("[NHS](https://www.nhs.uk/) and [calm](/strategies/calm#what-you-can-do)\n");
+        assert!(
+            r.html
+                .contains("<a href=\"https://www.nhs.uk/\" rel=\"noopener\">NHS</a>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<a href=\"/strategies/calm#what-you-can-do\">calm</a>"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.internal_links, ["/strategies/calm#what-you-can-do"]);
+    }
+
+    #[test]
+    fn plain_text_is_collected_for_the_index() {
+        let r = render("# Title\n\nSome *emphasis* and `code`.\n\n- one\n- two\n");
+        assert_eq!(r.text, "Title\nSome emphasis and code.\none\ntwo\n");
+    }
+
+    #[test]
+    fn a_related_section_is_left_out_of_the_index_but_its_links_are_kept() {
+        let r = render(
+            "## Steps\n\nDo this.\n\n## Related\n\n- [Ear defenders](/strategies/ear)\n\n## After\n\nMore.\n",
+        );
+        assert_eq!(r.text, "Steps\nDo this.\nRelated\nAfter\nMore.\n");
+        assert_eq!(r.internal_links, ["/strategies/ear"]);
+    }
+
+    #[test]
+    fn slugify_makes_readable_anchors() {
+        assert_eq!(
+            slugify("How you will know it's working"),
+            "how-you-will-know-its-working"
+        );
+        assert_eq!(slugify("  Adapting it: by age!  "), "adapting-it-by-age");
+        assert_eq!(slugify("???"), "section");
+    }
+}

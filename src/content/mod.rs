@@ -1,0 +1,56 @@
+//! Content: reading a folder of Markdown pages into validated [`Page`]s.
+//!
+//! One step per module: `frontmatter` splits and reads the YAML, `locate`
+//! finds where a field is written, `validate` checks it against the
+//! taxonomy, `markdown` renders the body, `loader` walks the folder.
+
+pub mod frontmatter;
+pub mod loader;
+pub mod locate;
+pub mod markdown;
+pub mod page;
+pub mod validate;
+
+pub use loader::{LoadError, LoadOptions, Loaded, load};
+pub use page::{Evidence, Heading, Link, Meta, Page, Provision};
+
+use crate::problem::Problem;
+
+use locate::Locator;
+use validate::Context;
+
+/// Parses one page's text into a [`Page`], or the problems that stop it.
+/// Warnings come back alongside a page that is still usable.
+pub fn parse_page(text: &str, slug: &str, cx: &Context) -> (Option<Page>, Vec<Problem>) {
+    let split = match frontmatter::split(text) {
+        Ok(s) => s,
+        Err(e) => return (None, vec![Problem::error(cx.path, e.pos, e.message)]),
+    };
+    let locator = Locator::new(split.yaml, split.yaml_line);
+    let (raw, errors) = frontmatter::parse(split.yaml, &locator);
+    let mut problems: Vec<Problem> = errors
+        .into_iter()
+        .map(|e| Problem::error(cx.path, e.pos, e.message))
+        .collect();
+    let Some(raw) = raw else {
+        return (None, problems);
+    };
+    let (meta, found) = validate::validate(&raw, &locator, cx);
+    problems.extend(found);
+    crate::problem::sort(&mut problems);
+    let meta = match meta {
+        Some(meta) if !problems.iter().any(Problem::is_error) => meta,
+        _ => return (None, problems),
+    };
+    let rendered = markdown::render(split.body);
+    let page = Page {
+        slug: slug.to_string(),
+        url: format!("/{slug}"),
+        meta,
+        html: rendered.html,
+        text: rendered.text,
+        headings: rendered.headings,
+        internal_links: rendered.internal_links,
+    };
+    (Some(page), problems)
+}

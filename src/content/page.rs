@@ -1,0 +1,97 @@
+//! A validated page: its front matter in typed form and its rendered body.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// An outside link or a cited source: a title and an https address.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+/// How strong the evidence for a strategy is, and where it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub strength: String,
+    pub sources: Vec<Link>,
+}
+
+/// What a provision map needs to cost an intervention.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Provision {
+    pub sessions_per_week: f64,
+    pub session_minutes: f64,
+    pub weeks: f64,
+    pub group_size: u32,
+    pub staff: String,
+}
+
+impl Provision {
+    /// Staff hours a week for one group.
+    pub fn staff_hours_per_week(&self) -> f64 {
+        self.sessions_per_week * self.session_minutes / 60.0
+    }
+}
+
+/// The validated front matter of a page, ids checked against the taxonomy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Meta {
+    pub title: String,
+    pub summary: String,
+    pub kind: String,
+    pub needs: Vec<String>,
+    pub tier: Option<String>,
+    pub ingredients: Vec<String>,
+    /// The phases the page is for; every phase when the page names none.
+    pub phases: Vec<String>,
+    pub pfa: Vec<String>,
+    pub cycle: Vec<String>,
+    pub tags: Vec<String>,
+    pub links: Vec<Link>,
+    pub evidence: Option<Evidence>,
+    pub provision: Option<Provision>,
+    #[serde(serialize_with = "iso_date")]
+    pub updated: Date,
+}
+
+fn iso_date<S: serde::Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(date)
+}
+
+/// A heading in a page's body, with the anchor id it carries.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// One page of the portal, ready to serve and index.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page {
+    pub slug: String,
+    pub url: String,
+    #[serde(flatten)]
+    pub meta: Meta,
+    /// Sanitised HTML of the body.
+    pub html: String,
+    /// The body as plain text, for the index and snippets.
+    #[serde(skip)]
+    pub text: String,
+    #[serde(skip)]
+    pub headings: Vec<Heading>,
+    /// Links in the body to other pages of the portal (path and fragment as written).
+    #[serde(skip)]
+    pub internal_links: Vec<String>,
+}
+
+impl Page {
+    pub fn is_kind(&self, kind: &str) -> bool {
+        self.meta.kind == kind
+    }
+
+    pub fn has_need(&self, need: &str) -> bool {
+        self.meta.needs.iter().any(|n| n == need)
+    }
+}

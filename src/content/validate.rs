@@ -1,0 +1,640 @@
+//! Validation of front matter: required fields by kind, every id against the
+//! taxonomy, dates, and the `evidence` and `provision` blocks. Every problem
+//! is collected, each pointing at the line where the fault is written.
+
+use std::path::Path;
+
+use jiff::civil::Date;
+
+use crate::problem::{Pos, Problem};
+use crate::taxonomy::{Facet, Taxonomy};
+
+use super::frontmatter::{RawFrontMatter, RawLink};
+use super::locate::Locator;
+use super::page::{Evidence, Link, Meta, Provision};
+
+/// A page whose review date is older than this many days gets a warning.
+pub const REVIEW_AFTER_DAYS: i32 = 365;
+
+/// What validation needs besides the page itself.
+pub struct Context<'a> {
+    pub taxonomy: &'a Taxonomy,
+    /// Today, for the review-date warning (fixed in tests).
+    pub today: Date,
+    /// The file path problems are reported against.
+    pub path: &'a Path,
+}
+
+struct Report<'a> {
+    cx: &'a Context<'a>,
+    loc: &'a Locator<'a>,
+    problems: Vec<Problem>,
+}
+
+impl Report<'_> {
+    fn error(&mut self, pos: Pos, message: impl Into<String>) {
+        self.problems
+            .push(Problem::error(self.cx.path, pos, message));
+    }
+
+    fn missing(&mut self, field: &str, why: &str) {
+        let pos = self.loc.start();
+        self.error(pos, format!("missing required field \"{field}\"{why}"));
+    }
+
+    /// A required, non-empty text field.
+    fn text(&mut self, field: &str, value: Option<&String>) -> String {
+        match value.map(|v| v.trim()) {
+            Some(v) if !v.is_empty() => v.to_string(),
+            Some(_) => {
+                let pos = self.loc.key_or_start(field);
+                self.error(pos, format!("\"{field}\" is empty"));
+                String::new()
+            }
+            None => {
+                self.missing(field, "");
+                String::new()
+            }
+        }
+    }
+
+    /// One id checked against a facet, reported where it is written.
+    fn id(&mut self, facet: Facet, key: &str, id: &str) -> bool {
+        match self.cx.taxonomy.check(facet, id) {
+            Ok(()) => true,
+            Err(message) => {
+                let pos = self
+                    .loc
+                    .value(key, id)
+                    .unwrap_or_else(|| self.loc.key_or_start(key));
+                self.error(pos, message);
+                false
+            }
+        }
+    }
+
+    /// A list of ids: each checked, duplicates refused.
+    fn ids(&mut self, facet: Facet, key: &str, ids: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for id in ids {
+            if out.contains(id) {
+                let pos = self
+                    .loc
+                    .value(key, id)
+                    .unwrap_or_else(|| self.loc.key_or_start(key));
+                self.error(pos, format!("{} \"{id}\" is listed twice", facet.name()));
+                continue;
+            }
+            if self.id(facet, key, id) {
+                out.push(id.clone());
+            }
+        }
+        out
+    }
+
+    fn link(&mut self, parent: &str, what: &str, raw: &RawLink) -> Option<Link> {
+        let title = raw.title.as_deref().map(str::trim).unwrap_or("");
+        let url = raw.url.as_deref().map(str::trim).unwrap_or("");
+        // Point at whichever half of the link is written: its url, else its title.
+        let pos = if url.is_empty() {
+            title_pos(self.loc, parent, title)
+        } else {
+            self.loc
+                .nested_value(parent, "url", url)
+                .unwrap_or_else(|| self.loc.key_or_start(parent))
+        };
+        let mut ok = true;
+        if title.is_empty() {
+            self.error(
+                pos,
+                format!("{what} needs a \"title\" as well as a \"url\""),
+            );
+            ok = false;
+        }
+        if url.is_empty() {
+            self.error(
+                pos,
+                format!("{what} needs a \"url\" as well as a \"title\""),
+            );
+            ok = false;
+        } else if !is_https_url(url) {
+            self.error(
+                pos,
+                format!("{what} url \"{url}\" must be a full https:// address"),
+            );
+            ok = false;
+        }
+        ok.then(|| Link {
+            title: title.to_string(),
+            url: url.to_string(),
+        })
+    }
+}
+
+fn title_pos(loc: &Locator, parent: &str, title: &str) -> Pos {
+    loc.nested_value(parent, "title", title)
+        .filter(|_| !title.is_empty())
+        .or_else(|| loc.nested(parent, "title"))
+        .unwrap_or_else(|| loc.key_or_start(parent))
+}
+
+/// Whether `url` is an absolute https address with a host.
+pub fn is_https_url(url: &str) -> bool {
+    url.strip_prefix("https://").is_some_and(|rest| {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
+}
+
+/// Validates front matter. Returns the page's metadata when there were no
+/// errors (warnings alone do not stop a page), and every problem found.
+pub fn validate(raw: &RawFrontMatter, loc: &Locator, cx: &Context) -> (Option<Meta>, Vec<Problem>) {
+    let mut r = Report {
+        cx,
+        loc,
+        problems: Vec::new(),
+    };
+
+    let title = r.text("title", raw.title.as_ref());
+    let summary = r.text("summary", raw.summary.as_ref());
+
+    let kind = match raw.kind.as_deref() {
+        None => {
+            r.missing(
+                "kind",
+                "; use one of: strategy, resource, guidance, training",
+            );
+            None
+        }
+        Some(k) => r.id(Facet::Kind, "kind", k).then(|| k.to_string()),
+    };
+    let classified = matches!(kind.as_deref(), Some("strategy" | "resource"));
+
+    let needs = match raw.needs.as_deref() {
+        Some(list) if !list.is_empty() => r.ids(Facet::Need, "needs", list),
+        _ => {
+            if classified {
+                r.missing(
+                    "needs",
+                    " (a strategy or resource lists the needs or areas it serves)",
+                );
+            }
+            Vec::new()
+        }
+    };
+
+    let tier = match raw.tier.as_deref() {
+        Some(t) => r.id(Facet::Tier, "tier", t).then(|| t.to_string()),
+        None => {
+            if classified {
+                r.missing("tier", " (the lowest tier at which it is ordinarily used)");
+            }
+            None
+        }
+    };
+
+    let ingredients = r.ids(
+        Facet::Ingredient,
+        "ingredients",
+        raw.ingredients.as_deref().unwrap_or_default(),
+    );
+    let phases = match raw.phases.as_deref() {
+        Some(list) if !list.is_empty() => r.ids(Facet::Phase, "phases", list),
+        _ => cx.taxonomy.phases.iter().map(|p| p.id.clone()).collect(),
+    };
+    let pfa = r.ids(Facet::Pfa, "pfa", raw.pfa.as_deref().unwrap_or_default());
+    let cycle = r.ids(
+        Facet::Cycle,
+        "cycle",
+        raw.cycle.as_deref().unwrap_or_default(),
+    );
+
+    let mut tags = Vec::new();
+    for tag in raw.tags.as_deref().unwrap_or_default() {
+        let tag = tag.trim();
+        if tag.is_empty() {
+            let pos = loc.key_or_start("tags");
+            r.error(pos, "a tag is empty");
+        } else {
+            tags.push(tag.to_string());
+        }
+    }
+
+    let links: Vec<Link> = raw
+        .links
+        .iter()
+        .filter_map(|l| r.link("links", "a link", l))
+        .collect();
+
+    let evidence = validate_evidence(&mut r, raw, kind.as_deref());
+    let provision = validate_provision(&mut r, raw, kind.as_deref(), tier.as_deref());
+
+    let updated = match raw.updated.as_deref().map(str::trim) {
+        None => {
+            r.missing(
+                "updated",
+                " (the date the page was last reviewed, as YYYY-MM-DD)",
+            );
+            None
+        }
+        Some(text) => match parse_iso_date(text) {
+            Ok(date) => {
+                let age = (cx.today - date).get_days();
+                let pos = loc
+                    .value("updated", text)
+                    .unwrap_or_else(|| loc.key_or_start("updated"));
+                if date > cx.today {
+                    r.error(pos, format!("updated date {date} is in the future; use the date the page was last reviewed"));
+                } else if age > REVIEW_AFTER_DAYS {
+                    r.problems.push(Problem::warning(
+                        cx.path,
+                        pos,
+                        format!("last reviewed {date}, over a year ago; check the page is still right and update the date"),
+                    ));
+                }
+                Some(date)
+            }
+            Err(message) => {
+                let pos = loc
+                    .value("updated", text)
+                    .unwrap_or_else(|| loc.key_or_start("updated"));
+                r.error(pos, message);
+                None
+            }
+        },
+    };
+
+    let has_errors = r.problems.iter().any(Problem::is_error);
+    let meta = match (kind, updated, has_errors) {
+        (Some(kind), Some(updated), false) => Some(Meta {
+            title,
+            summary,
+            kind,
+            needs,
+            tier,
+            ingredients,
+            phases,
+            pfa,
+            cycle,
+            tags,
+            links,
+            evidence,
+            provision,
+            updated,
+        }),
+        _ => None,
+    };
+    (meta, r.problems)
+}
+
+fn validate_evidence(r: &mut Report, raw: &RawFrontMatter, kind: Option<&str>) -> Option<Evidence> {
+    let Some(evidence) = &raw.evidence else {
+        if kind == Some("strategy") {
+            r.missing(
+                "evidence",
+                " (a strategy says how strong its evidence is: strong, moderate, emerging or practice)",
+            );
+        }
+        return None;
+    };
+    let strength = match evidence.strength.as_deref() {
+        None => {
+            let pos = r.loc.key_or_start("evidence");
+            r.error(
+                pos,
+                "evidence needs a \"strength\": strong, moderate, emerging or practice",
+            );
+            return None;
+        }
+        Some(s) => {
+            if r.cx.taxonomy.check(Facet::Evidence, s).is_err() {
+                let message = r.cx.taxonomy.check(Facet::Evidence, s).unwrap_err();
+                let pos = r
+                    .loc
+                    .nested_value("evidence", "strength", s)
+                    .unwrap_or_else(|| r.loc.key_or_start("evidence"));
+                r.error(pos, format!("evidence strength: {message}"));
+                return None;
+            }
+            s.to_string()
+        }
+    };
+    let sources: Vec<Link> = evidence
+        .sources
+        .iter()
+        .filter_map(|s| r.link("evidence", "an evidence source", s))
+        .collect();
+    if strength == "practice" && !evidence.sources.is_empty() {
+        let pos = r
+            .loc
+            .nested("evidence", "sources")
+            .unwrap_or_else(|| r.loc.key_or_start("evidence"));
+        r.error(pos, "evidence strength \"practice\" cites no sources; remove them, or choose the strength the sources support");
+    } else if strength != "practice" && evidence.sources.is_empty() {
+        let pos = r
+            .loc
+            .nested("evidence", "strength")
+            .unwrap_or_else(|| r.loc.key_or_start("evidence"));
+        r.error(pos, format!("evidence strength \"{strength}\" needs at least one source with a title and an https url; use \"practice\" where no publication supports it"));
+    }
+    Some(Evidence { strength, sources })
+}
+
+fn validate_provision(
+    r: &mut Report,
+    raw: &RawFrontMatter,
+    kind: Option<&str>,
+    tier: Option<&str>,
+) -> Option<Provision> {
+    let Some(p) = &raw.provision else {
+        if kind == Some("strategy") && matches!(tier, Some("targeted" | "specialist")) {
+            r.missing(
+                "provision",
+                " (a targeted or specialist strategy gives sessions_per_week, session_minutes, weeks, group_size and staff)",
+            );
+        }
+        return None;
+    };
+    let number = |r: &mut Report, field: &str, value: Option<f64>, whole: bool| -> Option<f64> {
+        match value {
+            None => {
+                let pos = r.loc.key_or_start("provision");
+                r.error(pos, format!("provision needs \"{field}\""));
+                None
+            }
+            Some(v) if !(v.is_finite() && v > 0.0) || (whole && v.fract() != 0.0) => {
+                let pos = r
+                    .loc
+                    .nested("provision", field)
+                    .unwrap_or_else(|| r.loc.key_or_start("provision"));
+                let what = if whole {
+                    "a positive whole number"
+                } else {
+                    "a positive number"
+                };
+                r.error(pos, format!("provision.{field} must be {what}, not {v}"));
+                None
+            }
+            Some(v) => Some(v),
+        }
+    };
+    let sessions = number(r, "sessions_per_week", p.sessions_per_week, false);
+    let minutes = number(r, "session_minutes", p.session_minutes, false);
+    let weeks = number(r, "weeks", p.weeks, false);
+    let group = number(r, "group_size", p.group_size, true);
+    let staff = match p.staff.as_deref() {
+        None => {
+            let pos = r.loc.key_or_start("provision");
+            r.error(
+                pos,
+                "provision needs \"staff\" (who delivers it, such as teaching-assistant)",
+            );
+            None
+        }
+        Some(s) => match r.cx.taxonomy.check_staff(s) {
+            Ok(()) => Some(s.to_string()),
+            Err(message) => {
+                let pos = r
+                    .loc
+                    .nested_value("provision", "staff", s)
+                    .unwrap_or_else(|| r.loc.key_or_start("provision"));
+                r.error(pos, message);
+                None
+            }
+        },
+    };
+    Some(Provision {
+        sessions_per_week: sessions?,
+        session_minutes: minutes?,
+        weeks: weeks?,
+        group_size: group? as u32,
+        staff: staff?,
+    })
+}
+
+/// Parses a `YYYY-MM-DD` date with a message that says what is wrong.
+pub fn parse_iso_date(text: &str) -> Result<Date, String> {
+    let shape_ok = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !shape_ok {
+        return Err(format!(
+            "date \"{text}\" is not an ISO date; write it as YYYY-MM-DD, for example 2026-09-01"
+        ));
+    }
+    text.parse::<Date>()
+        .map_err(|_| format!("date \"{text}\" does not exist; check the month and day"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::content::parse_page;
+    use crate::problem::Severity;
+
+    const BASE: &str = "title: Movement breaks\nsummary: Short breaks.\nkind: strategy\nneeds: [adhd]\ntier: universal\nevidence:\n  strength: practice\nupdated: 2026-09-01\n";
+
+    /// Parses a page made of `yaml` front matter and returns its problems as
+    /// `line:col: message` (warnings marked), for exact comparison.
+    fn problems(yaml: &str) -> Vec<String> {
+        let taxonomy = Taxonomy::builtin();
+        let cx = Context {
+            taxonomy: &taxonomy,
+            today: Date::constant(2026, 11, 23),
+            path: Path::new("p.md"),
+        };
+        let text = format!("---\n{yaml}---\nBody\n");
+        let (_, found) = parse_page(&text, "strategies/p", &cx);
+        found
+            .iter()
+            .map(|p| {
+                let w = if p.severity == Severity::Warning {
+                    "warning: "
+                } else {
+                    ""
+                };
+                format!("{}:{}: {w}{}", p.line, p.col, p.message)
+            })
+            .collect()
+    }
+
+    fn with(replace: &str, by: &str) -> String {
+        assert!(BASE.contains(replace), "{replace}");
+        BASE.replace(replace, by)
+    }
+
+    #[test]
+    fn a_valid_page_has_no_problems() {
+        assert!(problems(BASE).is_empty(), "{:?}", problems(BASE));
+    }
+
+    #[test]
+    fn misspelt_need_points_at_the_id() {
+        assert_eq!(
+            problems(&with("needs: [adhd]", "needs: [adhd, autsim]")),
+            ["5:15: unknown need \"autsim\"; did you mean \"autism\"?"]
+        );
+    }
+
+    #[test]
+    fn missing_title_points_at_the_opening_line() {
+        assert_eq!(
+            problems(&with("title: Movement breaks\n", "")),
+            ["1:1: missing required field \"title\""]
+        );
+    }
+
+    #[test]
+    fn empty_title_points_at_the_field() {
+        assert_eq!(
+            problems(&with("title: Movement breaks", "title: \"  \"")),
+            ["2:1: \"title\" is empty"]
+        );
+    }
+
+    #[test]
+    fn unknown_tier_and_kind_get_suggestions() {
+        assert_eq!(
+            problems(&with("tier: universal", "tier: univeral")),
+            ["6:7: unknown tier \"univeral\"; did you mean \"universal\"?"]
+        );
+        assert_eq!(
+            problems(&with("kind: strategy", "kind: stratgy")),
+            ["4:7: unknown kind \"stratgy\"; did you mean \"strategy\"?"]
+        );
+    }
+
+    #[test]
+    fn strategies_and_resources_need_needs_and_a_tier() {
+        let yaml = with("needs: [adhd]\ntier: universal\n", "");
+        assert_eq!(
+            problems(&yaml),
+            [
+                "1:1: missing required field \"needs\" (a strategy or resource lists the needs or areas it serves)",
+                "1:1: missing required field \"tier\" (the lowest tier at which it is ordinarily used)",
+            ]
+        );
+        // Guidance needs neither.
+        let guidance = "title: G\nsummary: S.\nkind: guidance\nupdated: 2026-09-01\n";
+        assert!(problems(guidance).is_empty());
+    }
+
+    #[test]
+    fn dates_must_be_iso_real_and_not_in_the_future() {
+        assert_eq!(
+            problems(&with("2026-09-01", "1 Sept 2026")),
+            [
+                "9:10: date \"1 Sept 2026\" is not an ISO date; write it as YYYY-MM-DD, for example 2026-09-01"
+            ]
+        );
+        assert_eq!(
+            problems(&with("2026-09-01", "2026-02-30")),
+            ["9:10: date \"2026-02-30\" does not exist; check the month and day"]
+        );
+        assert_eq!(
+            problems(&with("2026-09-01", "2027-01-01")),
+            [
+                "9:10: updated date 2027-01-01 is in the future; use the date the page was last reviewed"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_old_review_date_is_only_a_warning() {
+        assert_eq!(
+            problems(&with("2026-09-01", "2025-01-01")),
+            [
+                "9:10: warning: last reviewed 2025-01-01, over a year ago; check the page is still right and update the date"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_strategy_needs_evidence() {
+        assert_eq!(
+            problems(&with("evidence:\n  strength: practice\n", "")),
+            [
+                "1:1: missing required field \"evidence\" (a strategy says how strong its evidence is: strong, moderate, emerging or practice)"
+            ]
+        );
+    }
+
+    #[test]
+    fn evidence_sources_match_the_strength() {
+        assert_eq!(
+            problems(&with("strength: practice", "strength: strong")),
+            [
+                "8:3: evidence strength \"strong\" needs at least one source with a title and an https url; use \"practice\" where no publication supports it"
+            ]
+        );
+        assert_eq!(
+            problems(&with("strength: practice", "strength: stong")),
+            ["8:13: evidence strength: unknown evidence \"stong\"; did you mean \"strong\"?"]
+        );
+        let sourced = with(
+            "strength: practice\n",
+            "strength: moderate\n  sources:\n    - title: Report\n      url: http://example.org/r\n    - url: https://example.org/s\n",
+        );
+        assert_eq!(
+            problems(&sourced),
+            [
+                "11:12: an evidence source url \"http://example.org/r\" must be a full https:// address",
+                "12:12: an evidence source needs a \"title\" as well as a \"url\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn targeted_strategies_need_a_complete_provision_block() {
+        assert_eq!(
+            problems(&with("tier: universal", "tier: targeted")),
+            [
+                "1:1: missing required field \"provision\" (a targeted or specialist strategy gives sessions_per_week, session_minutes, weeks, group_size and staff)"
+            ]
+        );
+        let partial = with(
+            "tier: universal\n",
+            "tier: specialist\nprovision:\n  sessions_per_week: 0\n  session_minutes: 30\n  group_size: 1\n  staff: therapists\n",
+        );
+        assert_eq!(
+            problems(&partial),
+            [
+                "7:1: provision needs \"weeks\"",
+                "8:3: provision.sessions_per_week must be a positive number, not 0",
+                "11:10: unknown staff \"therapists\"; did you mean \"therapist\"?",
+            ]
+        );
+    }
+
+    #[test]
+    fn ids_listed_twice_are_refused() {
+        assert_eq!(
+            problems(&with("needs: [adhd]", "needs: [adhd, adhd]")),
+            ["5:9: need \"adhd\" is listed twice"]
+        );
+    }
+
+    #[test]
+    fn links_need_a_title_and_an_https_url() {
+        let yaml = with(
+            "updated:",
+            "links:\n  - title: NHS\n    url: www.nhs.uk\nupdated:",
+        );
+        assert_eq!(
+            problems(&yaml),
+            ["11:10: a link url \"www.nhs.uk\" must be a full https:// address"]
+        );
+    }
+
+    #[test]
+    fn https_urls_are_recognised() {
+        assert!(is_https_url("https://www.nice.org.uk/guidance/cg170"));
+        assert!(!is_https_url("https://"));
+        assert!(!is_https_url("http://example.org"));
+        assert!(!is_https_url("https://exa mple.org"));
+    }
+}

@@ -1,0 +1,97 @@
+//! The index's schema: text fields for matching, facet fields for filters,
+//! and fast fields for sorting. Pages themselves stay in memory in the site
+//! snapshot, so the index stores only each page's position (`ord`).
+
+use tantivy::Index;
+use tantivy::schema::{
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing,
+    TextOptions,
+};
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
+};
+
+use crate::taxonomy::Facet;
+
+/// The analyser for English text: words, lower case, stop words out, stemmed.
+pub const ENGLISH: &str = "waymark_en";
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// The page's position in the snapshot's page list.
+    pub ord: Field,
+    pub title: Field,
+    pub tags: Field,
+    pub summary: Field,
+    pub body: Field,
+    /// One facet field per [`Facet`], in `Facet::ALL` order.
+    pub facets: [Field; 8],
+    /// The review date as a sortable number, YYYYMMDD.
+    pub updated: Field,
+    /// The page's place in A to Z order of titles.
+    pub title_rank: Field,
+}
+
+impl Fields {
+    pub fn facet(&self, facet: Facet) -> Field {
+        let i = Facet::ALL
+            .iter()
+            .position(|f| *f == facet)
+            .expect("every facet has a field");
+        self.facets[i]
+    }
+
+    /// The text fields a query searches, with their boosts: title above tags
+    /// above summary above body.
+    pub fn weighted_text(&self) -> [(Field, f32); 4] {
+        [
+            (self.title, 4.0),
+            (self.tags, 3.0),
+            (self.summary, 2.0),
+            (self.body, 1.0),
+        ]
+    }
+}
+
+/// Builds the schema and returns it with its field handles.
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ENGLISH)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let ord = b.add_u64_field("ord", STORED | FAST);
+    let title = b.add_text_field("title", text.clone());
+    let tags = b.add_text_field("tags", text.clone());
+    let summary = b.add_text_field("summary", text.clone());
+    let body = b.add_text_field("body", text);
+    let facets = Facet::ALL.map(|f| b.add_facet_field(f.name(), FacetOptions::default()));
+    let updated = b.add_i64_field("updated", FAST | INDEXED);
+    let title_rank = b.add_i64_field("title_rank", FAST);
+    let fields = Fields {
+        ord,
+        title,
+        tags,
+        summary,
+        body,
+        facets,
+        updated,
+        title_rank,
+    };
+    (b.build(), fields)
+}
+
+/// Registers Waymark's analysers on an index.
+pub fn register_analyzers(index: &Index) {
+    let stop_words =
+        StopWordFilter::new(Language::English).expect("tantivy ships English stop words");
+    let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(stop_words)
+        .filter(Stemmer::new(Language::English))
+        .build();
+    index.tokenizers().register(ENGLISH, analyzer);
+}

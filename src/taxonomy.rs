@@ -1,0 +1,409 @@
+//! The taxonomy: every id a page may use (needs in their areas, tiers, key
+//! ingredients, phases, PfA outcomes, cycle stages, evidence strengths, staff
+//! and kinds) with the labels people see.
+//!
+//! It is data (`content/taxonomy.yaml`), not code, so an authority can relabel
+//! it; the ids themselves are a stable contract and `validate` refuses a file
+//! that drops one the portal relies on.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::suggest::did_you_mean;
+
+/// The built-in taxonomy, used when a content folder has no `taxonomy.yaml`.
+pub const BUILTIN_YAML: &str = include_str!("../content/taxonomy.yaml");
+
+/// A labelled id: a tier, ingredient, phase and so on.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+}
+
+/// A broad area of need with the needs it contains.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Area {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    pub needs: Vec<Term>,
+}
+
+/// The whole taxonomy, as written in `taxonomy.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Taxonomy {
+    pub areas: Vec<Area>,
+    pub tiers: Vec<Term>,
+    pub ingredients: Vec<Term>,
+    pub phases: Vec<Term>,
+    pub pfa: Vec<Term>,
+    pub cycle: Vec<Term>,
+    pub evidence: Vec<Term>,
+    pub staff: Vec<Term>,
+    pub kinds: Vec<Term>,
+}
+
+/// The classifications a page carries, each a facet of search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Facet {
+    Need,
+    Tier,
+    Ingredient,
+    Phase,
+    Pfa,
+    Cycle,
+    Kind,
+    Evidence,
+}
+
+impl Facet {
+    /// Every facet, in the order filters are shown.
+    pub const ALL: [Facet; 8] = [
+        Facet::Need,
+        Facet::Tier,
+        Facet::Ingredient,
+        Facet::Phase,
+        Facet::Pfa,
+        Facet::Cycle,
+        Facet::Kind,
+        Facet::Evidence,
+    ];
+
+    /// The name used in URLs, JSON and the command line (`need`, `tier`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Facet::Need => "need",
+            Facet::Tier => "tier",
+            Facet::Ingredient => "ingredient",
+            Facet::Phase => "phase",
+            Facet::Pfa => "pfa",
+            Facet::Cycle => "cycle",
+            Facet::Kind => "kind",
+            Facet::Evidence => "evidence",
+        }
+    }
+
+    /// A heading for the facet in the portal's filter panel.
+    pub fn title(self) -> &'static str {
+        match self {
+            Facet::Need => "Area of need",
+            Facet::Tier => "Level of support",
+            Facet::Ingredient => "Key ingredient",
+            Facet::Phase => "Age phase",
+            Facet::Pfa => "Preparation for adulthood",
+            Facet::Cycle => "Assess, plan, do, review",
+            Facet::Kind => "Type of page",
+            Facet::Evidence => "Strength of evidence",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Facet> {
+        Facet::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// The ids the portal's own logic depends on; a taxonomy file must keep them.
+const REQUIRED: &[(&str, &[&str])] = &[
+    (
+        "tiers",
+        &["universal", "targeted", "specialist", "statutory"],
+    ),
+    ("kinds", &["strategy", "resource", "guidance", "training"]),
+    ("evidence", &["strong", "moderate", "emerging", "practice"]),
+    (
+        "phases",
+        &["early-years", "primary", "secondary", "post-16"],
+    ),
+];
+
+impl Taxonomy {
+    pub fn builtin() -> Taxonomy {
+        serde_yaml_ng::from_str(BUILTIN_YAML).expect("the built-in taxonomy is valid YAML")
+    }
+
+    /// Checks the taxonomy's own consistency: ids well formed and unique
+    /// across areas and needs, and the ids the portal depends on present.
+    /// Returns one message per fault, each naming the id.
+    pub fn validate(&self) -> Vec<String> {
+        let mut faults = Vec::new();
+        let mut seen_needs = HashSet::new();
+        for area in &self.areas {
+            check_id(&area.id, "area", &mut faults);
+            if !seen_needs.insert(area.id.as_str()) {
+                faults.push(format!("need or area id \"{}\" appears twice", area.id));
+            }
+            for need in &area.needs {
+                check_id(&need.id, "need", &mut faults);
+                if !seen_needs.insert(need.id.as_str()) {
+                    faults.push(format!("need or area id \"{}\" appears twice", need.id));
+                }
+            }
+        }
+        if self.areas.is_empty() {
+            faults.push("`areas` is empty; list at least one area of need".into());
+        }
+        for (list, terms) in self.lists() {
+            let mut seen = HashSet::new();
+            for term in terms {
+                check_id(&term.id, list, &mut faults);
+                if !seen.insert(term.id.as_str()) {
+                    faults.push(format!("{list} id \"{}\" appears twice", term.id));
+                }
+            }
+        }
+        for (list, ids) in REQUIRED {
+            let terms = self.list(list);
+            for id in *ids {
+                if !terms.iter().any(|t| t.id == *id) {
+                    faults.push(format!(
+                        "`{list}` has no \"{id}\"; ids are a stable contract and cannot be removed (relabel it in site.yaml instead)"
+                    ));
+                }
+            }
+        }
+        faults
+    }
+
+    fn lists(&self) -> [(&'static str, &Vec<Term>); 8] {
+        [
+            ("tiers", &self.tiers),
+            ("ingredients", &self.ingredients),
+            ("phases", &self.phases),
+            ("pfa", &self.pfa),
+            ("cycle", &self.cycle),
+            ("evidence", &self.evidence),
+            ("staff", &self.staff),
+            ("kinds", &self.kinds),
+        ]
+    }
+
+    fn list(&self, name: &str) -> &Vec<Term> {
+        self.lists()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t)
+            .expect("a known list name")
+    }
+
+    /// The flat terms of a facet (for `need`: the areas and their needs, areas first in each group).
+    pub fn terms(&self, facet: Facet) -> Vec<TermRef<'_>> {
+        let flat = match facet {
+            Facet::Need => {
+                return self.needs_in_order().into_iter().map(|(t, _)| t).collect();
+            }
+            Facet::Tier => &self.tiers,
+            Facet::Ingredient => &self.ingredients,
+            Facet::Phase => &self.phases,
+            Facet::Pfa => &self.pfa,
+            Facet::Cycle => &self.cycle,
+            Facet::Kind => &self.kinds,
+            Facet::Evidence => &self.evidence,
+        };
+        flat.iter().map(Term::as_ref).collect()
+    }
+
+    /// Areas and needs in display order, each with its area (None for an area itself).
+    pub fn needs_in_order(&self) -> Vec<(TermRef<'_>, Option<&Area>)> {
+        let mut out = Vec::new();
+        for area in &self.areas {
+            out.push((area.as_ref(), None));
+            for need in &area.needs {
+                out.push((need.as_ref(), Some(area)));
+            }
+        }
+        out
+    }
+
+    /// Looks up an area by id.
+    pub fn area(&self, id: &str) -> Option<&Area> {
+        self.areas.iter().find(|a| a.id == id)
+    }
+
+    /// The area a need belongs to, or the area itself when `id` is an area.
+    pub fn area_of(&self, id: &str) -> Option<&Area> {
+        self.areas
+            .iter()
+            .find(|a| a.id == id || a.needs.iter().any(|n| n.id == id))
+    }
+
+    /// The hierarchical facet path of a need or area id: `/area` or `/area/need`.
+    pub fn need_path(&self, id: &str) -> Option<String> {
+        let area = self.area_of(id)?;
+        Some(if area.id == id {
+            format!("/{}", area.id)
+        } else {
+            format!("/{}/{}", area.id, id)
+        })
+    }
+
+    /// The term for an id in a facet, if the id is known.
+    pub fn term(&self, facet: Facet, id: &str) -> Option<TermRef<'_>> {
+        self.terms(facet).into_iter().find(|t| t.id == id)
+    }
+
+    /// The label of an id, or the id itself when unknown.
+    pub fn label<'a>(&'a self, facet: Facet, id: &'a str) -> &'a str {
+        self.term(facet, id).map_or(id, |t| t.label)
+    }
+
+    /// The staff term for an id (staff is not a search facet).
+    pub fn staff(&self, id: &str) -> Option<&Term> {
+        self.staff.iter().find(|t| t.id == id)
+    }
+
+    /// Checks an id against a facet, with a did-you-mean in the message:
+    /// `unknown need "autsim"; did you mean "autism"?`
+    pub fn check(&self, facet: Facet, id: &str) -> Result<(), String> {
+        if self.term(facet, id).is_some() {
+            return Ok(());
+        }
+        let ids: Vec<&str> = self.terms(facet).iter().map(|t| t.id).collect();
+        Err(unknown_message(facet.name(), id, &ids))
+    }
+
+    /// Checks a staff id, the same way as [`Taxonomy::check`].
+    pub fn check_staff(&self, id: &str) -> Result<(), String> {
+        if self.staff(id).is_some() {
+            return Ok(());
+        }
+        let ids: Vec<&str> = self.staff.iter().map(|t| t.id.as_str()).collect();
+        Err(unknown_message("staff", id, &ids))
+    }
+
+    /// Applies an authority's label overrides. Unknown groups and ids are
+    /// refused with a message each, so a typo in `site.yaml` never passes silently.
+    pub fn relabel(&mut self, labels: &Labels) -> Vec<String> {
+        let mut faults = Vec::new();
+        for (group, overrides) in labels {
+            for (id, label) in overrides {
+                let known = if group == "staff" {
+                    self.check_staff(id)
+                } else if let Some(facet) = Facet::from_name(group) {
+                    self.check(facet, id)
+                } else {
+                    let groups: Vec<&str> = Facet::ALL
+                        .iter()
+                        .map(|f| f.name())
+                        .chain(["staff"])
+                        .collect();
+                    faults.push(format!(
+                        "labels: {}",
+                        unknown_message("label group", group, &groups)
+                    ));
+                    break;
+                };
+                match known {
+                    Ok(()) => self.set_label(group, id, label),
+                    Err(message) => faults.push(format!("labels.{group}: {message}")),
+                }
+            }
+        }
+        faults
+    }
+
+    fn set_label(&mut self, group: &str, id: &str, label: &str) {
+        let term: Option<&mut Term> = match Facet::from_name(group) {
+            None => self.staff.iter_mut().find(|t| t.id == id),
+            Some(Facet::Need) => {
+                for area in &mut self.areas {
+                    if area.id == id {
+                        area.label = label.to_string();
+                        return;
+                    }
+                    if let Some(n) = area.needs.iter_mut().find(|n| n.id == id) {
+                        n.label = label.to_string();
+                        return;
+                    }
+                }
+                None
+            }
+            Some(Facet::Tier) => self.tiers.iter_mut().find(|t| t.id == id),
+            Some(Facet::Ingredient) => self.ingredients.iter_mut().find(|t| t.id == id),
+            Some(Facet::Phase) => self.phases.iter_mut().find(|t| t.id == id),
+            Some(Facet::Pfa) => self.pfa.iter_mut().find(|t| t.id == id),
+            Some(Facet::Cycle) => self.cycle.iter_mut().find(|t| t.id == id),
+            Some(Facet::Kind) => self.kinds.iter_mut().find(|t| t.id == id),
+            Some(Facet::Evidence) => self.evidence.iter_mut().find(|t| t.id == id),
+        };
+        if let Some(term) = term {
+            term.label = label.to_string();
+        }
+    }
+
+    /// The position of a tier in the order lowest first (unknown tiers last).
+    pub fn tier_rank(&self, id: &str) -> usize {
+        self.tiers
+            .iter()
+            .position(|t| t.id == id)
+            .unwrap_or(self.tiers.len())
+    }
+}
+
+/// Label overrides from `site.yaml`: facet name (or `staff`) to id to label.
+pub type Labels = BTreeMap<String, BTreeMap<String, String>>;
+
+impl Term {
+    pub fn as_ref(&self) -> TermRef<'_> {
+        TermRef {
+            id: &self.id,
+            label: &self.label,
+            description: &self.description,
+        }
+    }
+}
+
+impl Area {
+    /// This area seen as a plain term (id, label, description).
+    pub fn as_ref(&self) -> TermRef<'_> {
+        TermRef {
+            id: &self.id,
+            label: &self.label,
+            description: &self.description,
+        }
+    }
+}
+
+/// A borrowed view of a labelled id, so areas and plain terms can be listed together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TermRef<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub description: &'a str,
+}
+
+fn check_id(id: &str, what: &str, faults: &mut Vec<String>) {
+    if !is_id(id) {
+        faults.push(format!(
+            "{what} id \"{id}\" is not valid; use lowercase letters, digits and single hyphens"
+        ));
+    }
+}
+
+/// Whether a string is a well-formed id: lowercase words of letters and digits joined by single hyphens.
+pub fn is_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// `unknown need "autsim"; did you mean "autism"?`, or the list of valid ids
+/// when nothing is close.
+pub fn unknown_message(what: &str, given: &str, valid: &[&str]) -> String {
+    match did_you_mean(given, valid.iter().copied()) {
+        Some(best) => format!("unknown {what} \"{given}\"; did you mean \"{best}\"?"),
+        None if valid.len() <= 12 => format!(
+            "unknown {what} \"{given}\"; expected one of: {}",
+            valid.join(", ")
+        ),
+        None => format!("unknown {what} \"{given}\"; the valid ids are listed in taxonomy.yaml"),
+    }
+}

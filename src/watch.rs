@@ -1,0 +1,87 @@
+//! Live reload: watches the content folder (and an outside site file) and
+//! swaps in a freshly built snapshot after each burst of changes.
+//!
+//! A reload that fails (a broken taxonomy or site file) leaves the last good
+//! snapshot live; a broken page is simply left out of the new snapshot and
+//! listed on `/status`.
+
+use std::time::Duration;
+
+use notify::RecursiveMode;
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+use crate::content::LoadOptions;
+use crate::site::{BuildError, Site};
+use crate::web::AppState;
+
+/// How long the watcher waits for a burst of saves to settle.
+pub const DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// Keeps the watch running while it is alive.
+pub struct Watcher {
+    _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+}
+
+/// Starts watching. Reloads run on a blocking thread of the runtime, one at a time.
+pub fn spawn(state: AppState, options: LoadOptions) -> notify::Result<Watcher> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+        if let Ok(events) = result
+            && events.iter().any(|e| !e.kind.is_access())
+        {
+            let _ = tx.send(());
+        }
+    })?;
+    debouncer.watch(&options.content_dir, RecursiveMode::Recursive)?;
+    if let Some(site_file) = &options.site_file
+        && !site_file.starts_with(&options.content_dir)
+    {
+        debouncer.watch(site_file, RecursiveMode::NonRecursive)?;
+    }
+    tracing::info!("watching {} for changes", options.content_dir.display());
+    tokio::spawn(async move {
+        while rx.recv().await.is_some() {
+            // Changes that arrived while we were waiting are covered by this reload.
+            while rx.try_recv().is_ok() {}
+            let options = options.clone();
+            let built = tokio::task::spawn_blocking(move || Site::load(&options)).await;
+            match built {
+                Ok(Ok(site)) => {
+                    log_reload(&site);
+                    state.swap(site);
+                }
+                Ok(Err(e)) => log_failure(&e),
+                Err(e) => tracing::error!("reload task failed: {e}"),
+            }
+        }
+    });
+    Ok(Watcher {
+        _debouncer: debouncer,
+    })
+}
+
+fn log_reload(site: &Site) {
+    let errors = site.errors().count();
+    tracing::info!(
+        "reloaded {} pages in {:.0} ms ({errors} problem(s))",
+        site.pages.len(),
+        site.load_time.as_secs_f64() * 1000.0
+    );
+    for p in site.errors() {
+        tracing::warn!("{p}");
+    }
+}
+
+fn log_failure(error: &BuildError) {
+    match error {
+        BuildError::Load(crate::content::LoadError::Settings(problems)) => {
+            for p in problems {
+                tracing::error!("{p}");
+            }
+            tracing::error!(
+                "reload refused: the last good content stays live until the taxonomy or site settings are fixed"
+            );
+        }
+        e => tracing::error!("reload failed, the last good content stays live: {e}"),
+    }
+}

@@ -1,0 +1,179 @@
+//! Request metrics for `/metrics` (Prometheus text), and the request log.
+//!
+//! Neither ever records a query string: a search can hold words about a
+//! child, so only the path and the matched route are kept.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+
+/// Upper bounds of the latency histogram, in seconds.
+const BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0];
+
+#[derive(Default)]
+pub struct Metrics {
+    /// (route, status class) to count. Routes are the router's patterns, so this stays small.
+    requests: Mutex<BTreeMap<(String, &'static str), u64>>,
+    buckets: [AtomicU64; BUCKETS.len()],
+    latency_count: AtomicU64,
+    latency_micros: AtomicU64,
+    reloads: AtomicU64,
+}
+
+impl Metrics {
+    fn record(&self, route: String, status: StatusCode, seconds: f64) {
+        let class = match status.as_u16() {
+            100..=199 => "1xx",
+            200..=299 => "2xx",
+            300..=399 => "3xx",
+            400..=499 => "4xx",
+            _ => "5xx",
+        };
+        if let Ok(mut map) = self.requests.lock() {
+            *map.entry((route, class)).or_insert(0) += 1;
+        }
+        for (bound, bucket) in BUCKETS.iter().zip(&self.buckets) {
+            if seconds <= *bound {
+                bucket.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.latency_count.fetch_add(1, Ordering::Relaxed);
+        self.latency_micros
+            .fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
+    }
+
+    pub fn record_reload(&self) {
+        self.reloads.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn reloads(&self) -> u64 {
+        self.reloads.load(Ordering::Relaxed)
+    }
+}
+
+/// Middleware: refuses over-long request targets, times and counts every
+/// request, and logs method, path (never the query), status and duration.
+pub async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "page".to_string(), |m| m.as_str().to_string());
+    let target_len = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |pq| pq.as_str().len());
+    let response = if target_len > super::MAX_TARGET_BYTES {
+        (
+            StatusCode::URI_TOO_LONG,
+            "Request target too long: the limit is 64 KiB.\n",
+        )
+            .into_response()
+    } else {
+        next.run(request).await
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    state.metrics.record(route, response.status(), seconds);
+    // An address that matched nothing could hold anything a person typed, so
+    // it is not logged; known addresses are pages and routes, never personal.
+    let shown = if response.status() == StatusCode::NOT_FOUND {
+        "(unknown address)"
+    } else {
+        truncate_for_log(&path)
+    };
+    tracing::info!(
+        target: "waymark::http",
+        "{method} {shown} {} {:.1}ms",
+        response.status().as_u16(),
+        seconds * 1e3
+    );
+    response
+}
+
+fn truncate_for_log(path: &str) -> &str {
+    let mut end = path.len().min(200);
+    while !path.is_char_boundary(end) {
+        end -= 1;
+    }
+    &path[..end]
+}
+
+/// `GET /metrics`: Prometheus text format.
+pub async fn render(State(state): State<AppState>) -> Response {
+    let m = &state.metrics;
+    let site = state.site();
+    let mut out = String::new();
+    out.push_str(
+        "# HELP waymark_requests_total HTTP requests answered, by route and status class.\n",
+    );
+    out.push_str("# TYPE waymark_requests_total counter\n");
+    if let Ok(map) = m.requests.lock() {
+        for ((route, class), n) in map.iter() {
+            let _ = writeln!(
+                out,
+                "waymark_requests_total{{route=\"{}\",status=\"{class}\"}} {n}",
+                route.replace('\\', "\\\\").replace('"', "\\\"")
+            );
+        }
+    }
+    out.push_str("# HELP waymark_request_duration_seconds Time to answer a request.\n");
+    out.push_str("# TYPE waymark_request_duration_seconds histogram\n");
+    for (bound, bucket) in BUCKETS.iter().zip(&m.buckets) {
+        let _ = writeln!(
+            out,
+            "waymark_request_duration_seconds_bucket{{le=\"{bound}\"}} {}",
+            bucket.load(Ordering::Relaxed)
+        );
+    }
+    let count = m.latency_count.load(Ordering::Relaxed);
+    let _ = writeln!(
+        out,
+        "waymark_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}"
+    );
+    let _ = writeln!(
+        out,
+        "waymark_request_duration_seconds_sum {}",
+        m.latency_micros.load(Ordering::Relaxed) as f64 / 1e6
+    );
+    let _ = writeln!(out, "waymark_request_duration_seconds_count {count}");
+    out.push_str("# HELP waymark_pages Pages being served.\n# TYPE waymark_pages gauge\n");
+    let _ = writeln!(out, "waymark_pages {}", site.pages.len());
+    out.push_str("# HELP waymark_problems Problems found in the content, by severity.\n# TYPE waymark_problems gauge\n");
+    let _ = writeln!(
+        out,
+        "waymark_problems{{severity=\"error\"}} {}",
+        site.errors().count()
+    );
+    let _ = writeln!(
+        out,
+        "waymark_problems{{severity=\"warning\"}} {}",
+        site.warnings().count()
+    );
+    out.push_str("# HELP waymark_reloads_total Content reloads since start.\n# TYPE waymark_reloads_total counter\n");
+    let _ = writeln!(out, "waymark_reloads_total {}", m.reloads());
+    out.push_str("# HELP waymark_last_load_seconds How long the last content load took.\n# TYPE waymark_last_load_seconds gauge\n");
+    let _ = writeln!(
+        out,
+        "waymark_last_load_seconds {}",
+        site.load_time.as_secs_f64()
+    );
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        out,
+    )
+        .into_response()
+}

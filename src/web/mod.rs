@@ -1,0 +1,169 @@
+//! The HTTP side: one `Clone` app state holding the live site snapshot, the
+//! router (`app`), and the server with graceful shutdown (`serve`).
+//!
+//! `pages` renders HTML through askama templates, `api` answers JSON,
+//! `params` reads search parameters for both, `views` shapes pages for
+//! templates, `metrics` counts requests for `/metrics`.
+
+pub mod api;
+pub mod metrics;
+pub mod pages;
+pub mod params;
+pub mod views;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::site::Site;
+
+use metrics::Metrics;
+
+/// The Content-Security-Policy on every answer: nothing inline, nothing from elsewhere.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// A request target longer than this is answered 414.
+pub const MAX_TARGET_BYTES: usize = 64 * 1024;
+
+/// How long one request may take before it is answered 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Shared state of the app: the current site snapshot, swapped whole when
+/// content changes, and the request metrics.
+#[derive(Clone)]
+pub struct AppState {
+    site: Arc<ArcSwap<Site>>,
+    pub metrics: Arc<Metrics>,
+    pub static_dir: PathBuf,
+}
+
+impl AppState {
+    pub fn new(site: Site) -> Self {
+        AppState {
+            site: Arc::new(ArcSwap::from_pointee(site)),
+            metrics: Arc::new(Metrics::default()),
+            static_dir: default_static_dir(),
+        }
+    }
+
+    /// The current snapshot. A request holds one snapshot from start to end,
+    /// so it never sees a mixture of old and new content.
+    pub fn site(&self) -> Arc<Site> {
+        self.site.load_full()
+    }
+
+    /// Replaces the snapshot atomically.
+    pub fn swap(&self, site: Site) {
+        self.site.store(Arc::new(site));
+        self.metrics.record_reload();
+    }
+}
+
+/// `static/` beside the working directory when run from the repository,
+/// else the one in the source tree this binary was built from.
+pub fn default_static_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("WAYMARK_STATIC") {
+        return PathBuf::from(dir);
+    }
+    let local = PathBuf::from("static");
+    if local.join("style.css").is_file() {
+        return local;
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static")
+}
+
+/// The router with every route and layer; tests call it with `oneshot`.
+pub fn app(state: AppState) -> Router {
+    let static_files = ServeDir::new(&state.static_dir);
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/needs/{id}", get(pages::need))
+        .route("/tiers/{id}", get(pages::tier))
+        .route("/ingredients/{id}", get(pages::ingredient))
+        .route("/search", get(pages::search))
+        .route("/status", get(pages::status))
+        .route("/site.css", get(pages::theme_css))
+        .route("/api/search", get(api::search))
+        .route("/api/pages/{*slug}", get(api::page))
+        .route("/api/taxonomy", get(api::taxonomy))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::render))
+        .nest_service("/static", static_files)
+        .fallback(pages::page_or_not_found)
+        // A bug in one handler answers 500 instead of dropping the connection.
+        .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::observe,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .with_state(state)
+}
+
+fn header_layer(
+    name: header::HeaderName,
+    value: &'static str,
+) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,735 @@
+//! HTML pages, each handler beside its template struct. Every page works
+//! without JavaScript.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::content::Link;
+use crate::content::validate::REVIEW_AFTER_DAYS;
+use crate::search::{Filters, SearchResults, Sort};
+use crate::site::Site;
+use crate::taxonomy::Facet;
+
+use super::params::{parse_search, query_string};
+use super::views::{Card, Chrome, Crumb, Fact, Group, TermView, crumbs, fact, group_by_tier};
+use super::{AppState, api};
+
+// ---------------------------------------------------------------- home
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+pub struct HomeTemplate {
+    chrome: Chrome,
+    tagline: String,
+    areas: Vec<AreaView>,
+    tiers: Vec<TermView>,
+    ingredients: Vec<TermView>,
+    cycle: Vec<TermView>,
+    total: usize,
+}
+
+pub struct AreaView {
+    term: TermView,
+    needs: Vec<TermView>,
+}
+
+fn count_pages(site: &Site, test: impl Fn(&crate::content::Page) -> bool) -> usize {
+    site.pages.iter().filter(|p| test(p)).count()
+}
+
+/// Pages that list a need or area id, or (for an area) any of its needs.
+fn pages_for_need<'a>(
+    site: &'a Site,
+    id: &'a str,
+) -> impl Iterator<Item = &'a crate::content::Page> + 'a {
+    let area = site.taxonomy.area(id);
+    site.pages.iter().filter(move |p| {
+        p.has_need(id) || area.is_some_and(|a| a.needs.iter().any(|n| p.has_need(&n.id)))
+    })
+}
+
+pub async fn home(State(state): State<AppState>) -> HomeTemplate {
+    let site = state.site();
+    let t = &site.taxonomy;
+    let areas = t
+        .areas
+        .iter()
+        .map(|area| AreaView {
+            term: TermView::new(
+                area.as_ref(),
+                pages_for_need(&site, &area.id).count(),
+                format!("/needs/{}", area.id),
+            ),
+            needs: area
+                .needs
+                .iter()
+                .map(|n| {
+                    TermView::new(
+                        n.as_ref(),
+                        count_pages(&site, |p| p.has_need(&n.id)),
+                        format!("/needs/{}", n.id),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let tiers = t
+        .tiers
+        .iter()
+        .map(|tier| {
+            let n = count_pages(&site, |p| p.meta.tier.as_deref() == Some(&tier.id));
+            TermView::new(tier.as_ref(), n, format!("/tiers/{}", tier.id))
+        })
+        .collect();
+    let ingredients = t
+        .ingredients
+        .iter()
+        .map(|i| {
+            let n = count_pages(&site, |p| p.meta.ingredients.contains(&i.id));
+            TermView::new(i.as_ref(), n, format!("/ingredients/{}", i.id))
+        })
+        .collect();
+    let cycle = t
+        .cycle
+        .iter()
+        .map(|c| {
+            let n = count_pages(&site, |p| p.meta.cycle.contains(&c.id));
+            TermView::new(c.as_ref(), n, format!("/search?cycle={}", c.id))
+        })
+        .collect();
+    HomeTemplate {
+        chrome: Chrome::new(&site, site.config.name.clone()),
+        tagline: site.config.tagline.clone(),
+        areas,
+        tiers,
+        ingredients,
+        cycle,
+        total: site.pages.len(),
+    }
+}
+
+// ---------------------------------------------------------------- listings
+
+/// An area, need, tier or ingredient: its guidance, then its pages by tier.
+#[derive(Template, WebTemplate)]
+#[template(path = "listing.html")]
+pub struct ListingTemplate {
+    chrome: Chrome,
+    crumbs: Vec<Crumb>,
+    heading: String,
+    description: String,
+    guidance: Vec<Card>,
+    children: Vec<TermView>,
+    groups: Vec<Group>,
+    total: usize,
+    pfa: Vec<TermView>,
+    search_url: String,
+}
+
+fn listing<'a>(
+    site: &'a Site,
+    facet: Facet,
+    id: &str,
+    crumb: (&str, &str),
+    pages: Vec<&'a crate::content::Page>,
+    children: Vec<TermView>,
+) -> ListingTemplate {
+    let term = site
+        .taxonomy
+        .term(facet, id)
+        .expect("checked by the caller");
+    // Guidance written for exactly this id leads the page.
+    let (guidance, rest): (Vec<_>, Vec<_>) = pages.into_iter().partition(|p| {
+        p.is_kind("guidance")
+            && match facet {
+                Facet::Need => p.meta.needs.iter().any(|n| n == id),
+                Facet::Tier => p.meta.tier.as_deref() == Some(id),
+                _ => p.meta.ingredients.iter().any(|n| n == id),
+            }
+    });
+    let pfa = site
+        .taxonomy
+        .pfa
+        .iter()
+        .filter_map(|o| {
+            let n = rest.iter().filter(|p| p.meta.pfa.contains(&o.id)).count();
+            (n > 0).then(|| {
+                TermView::new(
+                    o.as_ref(),
+                    n,
+                    format!("/search?{}={}&pfa={}", facet.name(), id, o.id),
+                )
+            })
+        })
+        .collect();
+    ListingTemplate {
+        chrome: Chrome::new(site, term.label),
+        crumbs: crumbs(&[("/", "Home"), crumb]),
+        heading: term.label.to_string(),
+        description: term.description.to_string(),
+        guidance: guidance.iter().map(|p| Card::new(p, site)).collect(),
+        children,
+        total: rest.len(),
+        groups: group_by_tier(rest, site),
+        pfa,
+        search_url: format!("/search?{}={}", facet.name(), id),
+    }
+}
+
+pub async fn need(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let site = state.site();
+    if site.taxonomy.check(Facet::Need, &id).is_err() {
+        return not_found(&site, &format!("/needs/{id}"));
+    }
+    let children = site
+        .taxonomy
+        .area(&id)
+        .map(|area| {
+            area.needs
+                .iter()
+                .map(|n| {
+                    TermView::new(
+                        n.as_ref(),
+                        count_pages(&site, |p| p.has_need(&n.id)),
+                        format!("/needs/{}", n.id),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut crumb_trail = vec![("/".to_string(), "Home".to_string())];
+    if let Some(area) = site.taxonomy.area_of(&id).filter(|a| a.id != id) {
+        crumb_trail.push((format!("/needs/{}", area.id), area.label.clone()));
+    }
+    let pages: Vec<_> = pages_for_need(&site, &id).collect();
+    let mut t = listing(&site, Facet::Need, &id, ("/", "Home"), pages, children);
+    t.crumbs = crumb_trail
+        .into_iter()
+        .map(|(url, label)| Crumb { url, label })
+        .collect();
+    t.into_response()
+}
+
+pub async fn tier(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let site = state.site();
+    if site.taxonomy.check(Facet::Tier, &id).is_err() {
+        return not_found(&site, &format!("/tiers/{id}"));
+    }
+    let pages = site
+        .pages
+        .iter()
+        .filter(|p| p.meta.tier.as_deref() == Some(id.as_str()))
+        .collect();
+    listing(
+        &site,
+        Facet::Tier,
+        &id,
+        ("/#tiers", "Levels of support"),
+        pages,
+        Vec::new(),
+    )
+    .into_response()
+}
+
+pub async fn ingredient(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let site = state.site();
+    if site.taxonomy.check(Facet::Ingredient, &id).is_err() {
+        return not_found(&site, &format!("/ingredients/{id}"));
+    }
+    let pages = site
+        .pages
+        .iter()
+        .filter(|p| p.meta.ingredients.contains(&id))
+        .collect();
+    listing(
+        &site,
+        Facet::Ingredient,
+        &id,
+        ("/#ingredients", "Key ingredients"),
+        pages,
+        Vec::new(),
+    )
+    .into_response()
+}
+
+// ---------------------------------------------------------------- one page
+
+#[derive(Template, WebTemplate)]
+#[template(path = "page.html")]
+pub struct PageTemplate {
+    chrome: Chrome,
+    crumbs: Vec<Crumb>,
+    title: String,
+    summary: String,
+    kind: String,
+    html: String,
+    facts: Vec<Fact>,
+    evidence: Option<EvidenceView>,
+    provision: Vec<(String, String)>,
+    links: Vec<Link>,
+    related: Vec<Card>,
+    updated: String,
+    review_overdue: bool,
+    url: String,
+}
+
+pub struct EvidenceView {
+    label: String,
+    description: String,
+    sources: Vec<Link>,
+}
+
+fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
+    let t = &site.taxonomy;
+    let m = &page.meta;
+    let mut crumb_list = vec![Crumb {
+        url: "/".into(),
+        label: "Home".into(),
+    }];
+    if let Some(first) = m.needs.first() {
+        if let Some(area) = t.area_of(first) {
+            crumb_list.push(Crumb {
+                url: format!("/needs/{}", area.id),
+                label: area.label.clone(),
+            });
+            if area.id != *first {
+                crumb_list.push(Crumb {
+                    url: format!("/needs/{first}"),
+                    label: t.label(Facet::Need, first).to_string(),
+                });
+            }
+        }
+    }
+    let tier = m.tier.clone().into_iter().collect::<Vec<_>>();
+    let all_phases = m.phases.len() == t.phases.len();
+    let facts = [
+        fact(site, "Needs", Facet::Need, &m.needs, Some("/needs/")),
+        fact(
+            site,
+            "Level of support",
+            Facet::Tier,
+            &tier,
+            Some("/tiers/"),
+        ),
+        if all_phases {
+            Some(Fact {
+                label: "Age phases".into(),
+                values: vec![super::views::FactValue {
+                    text: "All phases".into(),
+                    url: None,
+                }],
+            })
+        } else {
+            fact(site, "Age phases", Facet::Phase, &m.phases, None)
+        },
+        fact(
+            site,
+            "Key ingredients",
+            Facet::Ingredient,
+            &m.ingredients,
+            Some("/ingredients/"),
+        ),
+        fact(
+            site,
+            "Preparation for adulthood",
+            Facet::Pfa,
+            &m.pfa,
+            Some("/search?pfa="),
+        ),
+        fact(
+            site,
+            "Assess, plan, do, review",
+            Facet::Cycle,
+            &m.cycle,
+            Some("/search?cycle="),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let evidence = m.evidence.as_ref().map(|e| {
+        let term = t.term(Facet::Evidence, &e.strength);
+        EvidenceView {
+            label: term.map_or(e.strength.clone(), |t| t.label.to_string()),
+            description: term.map_or(String::new(), |t| t.description.to_string()),
+            sources: e.sources.clone(),
+        }
+    });
+    let provision = m
+        .provision
+        .as_ref()
+        .map(|p| {
+            let staff = t
+                .staff(&p.staff)
+                .map_or(p.staff.clone(), |s| s.label.clone());
+            vec![
+                (
+                    "Sessions a week".to_string(),
+                    trim_number(p.sessions_per_week),
+                ),
+                (
+                    "Minutes a session".to_string(),
+                    trim_number(p.session_minutes),
+                ),
+                ("Weeks".to_string(), trim_number(p.weeks)),
+                (
+                    "Group size".to_string(),
+                    if p.group_size == 1 {
+                        "1 (individual)".to_string()
+                    } else {
+                        format!("{} pupils", p.group_size)
+                    },
+                ),
+                ("Delivered by".to_string(), staff),
+                (
+                    "Staff time a week".to_string(),
+                    format!(
+                        "{} hours",
+                        trim_number((p.staff_hours_per_week() * 100.0).round() / 100.0)
+                    ),
+                ),
+            ]
+        })
+        .unwrap_or_default();
+    let age_days = (crate::content::loader::today() - m.updated).get_days();
+    PageTemplate {
+        chrome: Chrome::new(site, m.title.clone()),
+        crumbs: crumb_list,
+        title: m.title.clone(),
+        summary: m.summary.clone(),
+        kind: t.label(Facet::Kind, &m.kind).to_string(),
+        html: page.html.clone(),
+        facts,
+        evidence,
+        provision,
+        links: m.links.clone(),
+        related: related(site, page)
+            .into_iter()
+            .map(|p| Card::new(p, site))
+            .collect(),
+        updated: m.updated.to_string(),
+        review_overdue: age_days > REVIEW_AFTER_DAYS,
+        url: page.url.clone(),
+    }
+}
+
+fn trim_number(n: f64) -> String {
+    let s = format!("{n:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Up to five other pages that share the most needs, then ingredients, with this one.
+fn related<'a>(site: &'a Site, page: &crate::content::Page) -> Vec<&'a crate::content::Page> {
+    let mut scored: Vec<(usize, &crate::content::Page)> = site
+        .pages
+        .iter()
+        .filter(|p| p.slug != page.slug)
+        .map(|p| {
+            let needs = p
+                .meta
+                .needs
+                .iter()
+                .filter(|n| page.meta.needs.contains(n))
+                .count();
+            let ingredients = p
+                .meta
+                .ingredients
+                .iter()
+                .filter(|i| page.meta.ingredients.contains(i))
+                .count();
+            (needs * 3 + ingredients, p)
+        })
+        .filter(|(score, p)| {
+            *score >= 3 && p.meta.needs.iter().any(|n| page.meta.needs.contains(n))
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| a.1.meta.title.cmp(&b.1.meta.title))
+    });
+    scored.into_iter().take(5).map(|(_, p)| p).collect()
+}
+
+/// Any path that is not a portal route: a page by slug, or a helpful 404.
+pub async fn page_or_not_found(State(state): State<AppState>, uri: Uri) -> Response {
+    let site = state.site();
+    let path = uri.path();
+    if path.starts_with("/api/") {
+        return api::error(StatusCode::NOT_FOUND, format!("no API route at {path}"));
+    }
+    let slug = path.trim_start_matches('/');
+    if let Some(page) = site.page(slug) {
+        return page_view(&site, page).into_response();
+    }
+    // `/strategies/x/` is `/strategies/x`.
+    let trimmed = slug.trim_end_matches('/');
+    if trimmed != slug && site.page(trimmed).is_some() {
+        return Redirect::permanent(&format!("/{trimmed}")).into_response();
+    }
+    not_found(&site, path)
+}
+
+// ---------------------------------------------------------------- search
+
+#[derive(Template, WebTemplate)]
+#[template(path = "search.html")]
+pub struct SearchTemplate {
+    chrome: Chrome,
+    q: String,
+    total: usize,
+    results: Vec<Card>,
+    groups: Vec<FacetGroup>,
+    applied: Vec<Applied>,
+    sorts: Vec<SortOption>,
+    page: usize,
+    pages: usize,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    first: usize,
+    last: usize,
+}
+
+pub struct FacetGroup {
+    name: String,
+    title: String,
+    options: Vec<FacetOption>,
+    open: bool,
+}
+
+pub struct FacetOption {
+    id: String,
+    label: String,
+    count: u64,
+    checked: bool,
+    child: bool,
+}
+
+pub struct Applied {
+    label: String,
+    remove_url: String,
+}
+
+pub struct SortOption {
+    name: String,
+    label: String,
+    selected: bool,
+}
+
+fn facet_groups(site: &Site, filters: &Filters, results: &SearchResults) -> Vec<FacetGroup> {
+    Facet::ALL
+        .iter()
+        .map(|&facet| {
+            let counts = results.facets.get(&facet);
+            let count_of = |id: &str| {
+                counts
+                    .and_then(|c| c.iter().find(|(i, _)| i == id))
+                    .map_or(0, |(_, n)| *n)
+            };
+            let options: Vec<FacetOption> = match facet {
+                Facet::Need => site
+                    .taxonomy
+                    .needs_in_order()
+                    .into_iter()
+                    .map(|(term, area)| (term, area.is_some()))
+                    .collect::<Vec<_>>(),
+                _ => site
+                    .taxonomy
+                    .terms(facet)
+                    .into_iter()
+                    .map(|t| (t, false))
+                    .collect(),
+            }
+            .into_iter()
+            .map(|(term, child)| FacetOption {
+                id: term.id.to_string(),
+                label: term.label.to_string(),
+                count: count_of(term.id),
+                checked: filters.is_selected(facet, term.id),
+                child,
+            })
+            .filter(|o| o.count > 0 || o.checked)
+            .collect();
+            FacetGroup {
+                name: facet.name().to_string(),
+                title: facet.title().to_string(),
+                open: !filters.get(facet).is_empty()
+                    || matches!(facet, Facet::Need | Facet::Tier | Facet::Phase),
+                options,
+            }
+        })
+        .filter(|g| !g.options.is_empty())
+        .collect()
+}
+
+pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let site = state.site();
+    let request = match parse_search(raw.as_deref(), &site.taxonomy) {
+        Ok(r) => r,
+        Err(e) => {
+            return bad_request(
+                &site,
+                &format!(
+                    "The filter {}={} cannot be used: {}.",
+                    e.parameter, e.value, e.message
+                ),
+            );
+        }
+    };
+    let results = match site.search(&request) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!("search failed: {e}");
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The search failed; please try again.",
+            )
+                .into_response();
+        }
+    };
+    let q = request.q.clone();
+    let cards = results
+        .hits
+        .iter()
+        .filter_map(|hit| {
+            site.pages
+                .get(hit.ord)
+                .map(|p| Card::new(p, &site).with_snippet(hit.snippet.clone()))
+        })
+        .collect();
+    let applied = request
+        .filters
+        .iter()
+        .map(|(facet, id)| Applied {
+            label: format!("{}: {}", facet.title(), site.taxonomy.label(facet, id)),
+            remove_url: format!(
+                "/search?{}",
+                query_string(&q, &request.filters.without(facet, id), request.sort, 1)
+            ),
+        })
+        .collect();
+    let pages = results.total.div_ceil(request.per_page).max(1);
+    let page_url = |n: usize| {
+        format!(
+            "/search?{}",
+            query_string(&q, &request.filters, request.sort, n)
+        )
+    };
+    let first = (request.page - 1) * request.per_page + 1;
+    let template = SearchTemplate {
+        chrome: Chrome::new(
+            &site,
+            if q.is_empty() {
+                "Search".to_string()
+            } else {
+                format!("{q}: search")
+            },
+        )
+        .with_query(&q),
+        total: results.total,
+        groups: facet_groups(&site, &request.filters, &results),
+        applied,
+        sorts: Sort::ALL
+            .iter()
+            .map(|s| SortOption {
+                name: s.name().to_string(),
+                label: s.label().to_string(),
+                selected: *s == request.sort,
+            })
+            .collect(),
+        page: request.page,
+        pages,
+        prev_url: (request.page > 1).then(|| page_url(request.page - 1)),
+        next_url: (request.page < pages).then(|| page_url(request.page + 1)),
+        first,
+        last: (first + results.hits.len()).saturating_sub(1),
+        results: cards,
+        q,
+    };
+    template.into_response()
+}
+
+// ---------------------------------------------------------------- status
+
+#[derive(Template, WebTemplate)]
+#[template(path = "status.html")]
+pub struct StatusTemplate {
+    chrome: Chrome,
+    pages: usize,
+    by_kind: Vec<(String, usize)>,
+    errors: Vec<String>,
+    warnings: Vec<String>,
+    loaded_at: String,
+    load_ms: String,
+    reloads: u64,
+    taxonomy_source: String,
+}
+
+pub async fn status(State(state): State<AppState>) -> StatusTemplate {
+    let site = state.site();
+    StatusTemplate {
+        chrome: Chrome::new(&site, "Content status"),
+        pages: site.pages.len(),
+        by_kind: site
+            .taxonomy
+            .kinds
+            .iter()
+            .map(|k| (k.label.clone(), count_pages(&site, |p| p.meta.kind == k.id)))
+            .collect(),
+        errors: site.errors().map(ToString::to_string).collect(),
+        warnings: site.warnings().map(ToString::to_string).collect(),
+        loaded_at: site.loaded_at.strftime("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        load_ms: format!("{:.0}", site.load_time.as_secs_f64() * 1000.0),
+        reloads: state.metrics.reloads(),
+        taxonomy_source: if site.taxonomy_from_folder {
+            "taxonomy.yaml in the content folder".into()
+        } else {
+            "the built-in taxonomy (the content folder has no taxonomy.yaml)".into()
+        },
+    }
+}
+
+// ---------------------------------------------------------------- theme and errors
+
+/// `GET /site.css`: the authority's colour, from site.yaml, as a stylesheet
+/// (the CSP forbids inline styles).
+pub async fn theme_css(State(state): State<AppState>) -> Response {
+    let colour = state.site().config.colour.clone();
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        format!(":root {{ --brand: {colour}; }}\n"),
+    )
+        .into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "not_found.html")]
+pub struct NotFoundTemplate {
+    chrome: Chrome,
+    path: String,
+}
+
+pub fn not_found(site: &Site, path: &str) -> Response {
+    let template = NotFoundTemplate {
+        chrome: Chrome::new(site, "Page not found"),
+        path: path.chars().take(200).collect(),
+    };
+    (StatusCode::NOT_FOUND, template).into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bad_request.html")]
+pub struct BadRequestTemplate {
+    chrome: Chrome,
+    message: String,
+}
+
+pub fn bad_request(site: &Site, message: &str) -> Response {
+    let template = BadRequestTemplate {
+        chrome: Chrome::new(site, "There is a problem with this address"),
+        message: message.to_string(),
+    };
+    (StatusCode::BAD_REQUEST, template).into_response()
+}

@@ -1,0 +1,71 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use waymark::content::LoadOptions;
+use waymark::site::Site;
+use waymark::web::{AppState, app};
+
+/// The date tests treat as today, so review-date warnings never drift.
+pub const TODAY: &str = "2026-11-23";
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+pub fn options(content: PathBuf) -> LoadOptions {
+    LoadOptions {
+        today: TODAY.parse().unwrap(),
+        ..LoadOptions::new(content)
+    }
+}
+
+pub fn site(content: PathBuf) -> Site {
+    Site::load(&options(content)).expect("the content loads")
+}
+
+pub fn bundled() -> Site {
+    site(root().join("content"))
+}
+
+pub fn state(site: Site) -> AppState {
+    AppState::new(site)
+}
+
+/// Sends one GET through the router and returns status, content type and body.
+pub async fn get(state: &AppState, uri: &str) -> (StatusCode, String, String) {
+    let response = app(state.clone())
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        content_type,
+        String::from_utf8(bytes.to_vec()).unwrap(),
+    )
+}
+
+pub async fn get_json(state: &AppState, uri: &str) -> (StatusCode, serde_json::Value) {
+    let (status, content_type, body) = get(state, uri).await;
+    assert!(
+        content_type.starts_with("application/json"),
+        "{uri}: {content_type}"
+    );
+    (status, serde_json::from_str(&body).unwrap())
+}

@@ -1,0 +1,177 @@
+//! The bundled content: it loads without a problem and covers what the
+//! skeleton promises (guidance for every area, strategies across the areas
+//! and tiers), and every internal link in it resolves.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::bundled;
+use waymark::taxonomy::Facet;
+
+#[test]
+fn the_bundled_content_loads_cleanly() {
+    let site = bundled();
+    let problems: Vec<String> = site.problems.iter().map(ToString::to_string).collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(site.pages.len() >= 24, "{} pages", site.pages.len());
+}
+
+#[test]
+fn every_area_has_guidance_and_strategies_at_each_sen_tier() {
+    let site = bundled();
+    for area in &site.taxonomy.areas {
+        assert!(
+            site.pages
+                .iter()
+                .any(|p| p.is_kind("guidance") && p.meta.needs == [area.id.clone()]),
+            "no guidance page for {}",
+            area.id
+        );
+        for tier in ["universal", "targeted", "specialist"] {
+            let n = site
+                .pages
+                .iter()
+                .filter(|p| p.is_kind("strategy") && p.meta.tier.as_deref() == Some(tier))
+                .filter(|p| {
+                    p.meta
+                        .needs
+                        .iter()
+                        .any(|n| site.taxonomy.area_of(n).is_some_and(|a| a.id == area.id))
+                })
+                .count();
+            assert!(n >= 1, "no {tier} strategy for {}", area.id);
+        }
+    }
+}
+
+#[test]
+fn the_bundled_taxonomy_holds_every_contract_id() {
+    let t = bundled().taxonomy;
+    let expect: &[(Facet, &[&str])] = &[
+        (
+            Facet::Need,
+            &[
+                "communication-interaction",
+                "speech-language-communication",
+                "autism",
+                "cognition-learning",
+                "moderate-learning-difficulties",
+                "severe-learning-difficulties",
+                "profound-multiple-learning-difficulties",
+                "specific-learning-difficulties",
+                "semh",
+                "anxiety-mental-health",
+                "adhd",
+                "attachment-trauma",
+                "emotional-regulation",
+                "sensory-physical",
+                "vision-impairment",
+                "hearing-impairment",
+                "multi-sensory-impairment",
+                "physical-disability",
+                "sensory-processing",
+                "medical-needs",
+            ],
+        ),
+        (
+            Facet::Tier,
+            &["universal", "targeted", "specialist", "statutory"],
+        ),
+        (
+            Facet::Ingredient,
+            &[
+                "culture-leadership",
+                "high-quality-teaching",
+                "use-of-expertise",
+                "personalisation",
+                "evidence-based-strategies",
+                "progress-tracking",
+                "communication-collaboration",
+            ],
+        ),
+        (
+            Facet::Phase,
+            &["early-years", "primary", "secondary", "post-16"],
+        ),
+        (
+            Facet::Pfa,
+            &[
+                "employment",
+                "independent-living",
+                "community-inclusion",
+                "good-health",
+            ],
+        ),
+        (Facet::Cycle, &["assess", "plan", "do", "review"]),
+        (
+            Facet::Evidence,
+            &["strong", "moderate", "emerging", "practice"],
+        ),
+        (
+            Facet::Kind,
+            &["strategy", "resource", "guidance", "training"],
+        ),
+    ];
+    for (facet, ids) in expect {
+        let have: Vec<&str> = t.terms(*facet).iter().map(|term| term.id).collect();
+        assert_eq!(have, *ids, "{}", facet.name());
+    }
+    let staff: Vec<&str> = t.staff.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        staff,
+        [
+            "teacher",
+            "teaching-assistant",
+            "senco",
+            "specialist-teacher",
+            "therapist",
+            "educational-psychologist",
+            "mentor"
+        ]
+    );
+}
+
+#[test]
+fn internal_links_and_anchors_resolve() {
+    let site = bundled();
+    let mut broken = Vec::new();
+    for page in &site.pages {
+        for link in &page.internal_links {
+            let (path, fragment) = link
+                .split_once('#')
+                .map_or((link.as_str(), None), |(p, f)| (p, Some(f)));
+            let path = path.split('?').next().unwrap_or(path).trim_end_matches('/');
+            let target = if path.is_empty() {
+                Some(page)
+            } else {
+                site.page(path.trim_start_matches('/'))
+            };
+            let route_ok = |prefix: &str, facet: Facet| {
+                path.strip_prefix(prefix)
+                    .is_some_and(|id| site.taxonomy.check(facet, id).is_ok())
+            };
+            let ok = match target {
+                Some(t) => fragment.is_none_or(|f| {
+                    let ids: HashSet<String> = t.headings.iter().map(|h| h.id.clone()).collect();
+                    ids.contains(f)
+                }),
+                None => {
+                    route_ok("/needs/", Facet::Need)
+                        || route_ok("/tiers/", Facet::Tier)
+                        || route_ok("/ingredients/", Facet::Ingredient)
+                        || path == "/search"
+                        || path.is_empty()
+                }
+            };
+            if !ok {
+                broken.push(format!("{}: {link}", page.slug));
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "broken internal links:\n{}",
+        broken.join("\n")
+    );
+}

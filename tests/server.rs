@@ -1,0 +1,167 @@
+//! The real binary, serving on port 0: it starts, answers over TCP, reloads
+//! a saved page, refuses an over-long target and shuts down on SIGTERM.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::{TODAY, fixture};
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(content: &Path, extra: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--content"])
+        .arg(content)
+        .args(extra)
+        .env("WAYMARK_TODAY", TODAY)
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(at) = line.find("listening on http://") {
+                let _ = tx.send(line[at + "listening on http://".len()..].trim().to_string());
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the server says where it listens");
+    Server { child, addr }
+}
+
+/// A plain HTTP/1.1 GET; returns the status code and body.
+fn http_get(addr: &str, target: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn serves_over_tcp_and_shuts_down_gracefully_on_sigterm() {
+    let mut server = start(&fixture("valid"), &["--no-watch"]);
+    let (status, body) = http_get(&server.addr, "/healthz");
+    assert_eq!((status, body.as_str()), (200, "ok"));
+    let (status, body) = http_get(
+        &server.addr,
+        "/api/search?q=&need=communication-interaction",
+    );
+    assert_eq!(status, 200);
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["total"], 3);
+    assert_eq!(json["facets"]["need"]["autism"], 1);
+
+    let long = format!("/api/search?q={}", "x".repeat(65 * 1024));
+    let (status, _) = http_get(&server.addr, &long);
+    assert_eq!(status, 414);
+
+    let pid = server.child.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert!(status.success(), "exits cleanly after SIGTERM: {status:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "did not stop after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_saved_page_goes_live_and_a_broken_one_never_breaks_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path();
+    std::fs::create_dir_all(content.join("strategies")).unwrap();
+    for name in ["movement-breaks.md", "ear-defenders.md"] {
+        std::fs::copy(
+            fixture("valid/strategies").join(name),
+            content.join("strategies").join(name),
+        )
+        .unwrap();
+    }
+    let server = start(content, &[]);
+    let total = |q: &str| -> u64 {
+        let (_, body) = http_get(&server.addr, &format!("/api/search?q={q}"));
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["total"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(total("trampoline"), 0);
+    let wait_for = |q: &str, want: u64| {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while total(q) != want {
+            assert!(Instant::now() < deadline, "{q} never reached {want}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+
+    // An editor saves a new page: it goes live without a restart.
+    std::fs::write(
+        content.join("strategies/trampoline.md"),
+        "---\ntitle: Trampoline time\nsummary: A short bounce before lessons.\nkind: guidance\nupdated: 2026-09-01\n---\nBounce.\n",
+    )
+    .unwrap();
+    wait_for("trampoline", 1);
+
+    // A broken save: the page drops out, the rest stays, /status names it.
+    std::fs::write(
+        content.join("strategies/trampoline.md"),
+        "---\ntitle: Trampoline time\n",
+    )
+    .unwrap();
+    wait_for("trampoline", 0);
+    assert_eq!(total("defenders"), 1);
+    let (_, status) = http_get(&server.addr, "/status");
+    assert!(
+        status.contains("trampoline.md:1:1: front matter is not closed"),
+        "{status}"
+    );
+
+    // A broken taxonomy: the whole last good site stays live.
+    std::fs::write(content.join("taxonomy.yaml"), "areas: [\n").unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(total("defenders"), 1);
+    let (status, _) = http_get(&server.addr, "/healthz");
+    assert_eq!(status, 200);
+}
