@@ -19,6 +19,8 @@ pub struct Split<'a> {
     pub yaml_line: usize,
     /// The Markdown after the closing `---`.
     pub body: &'a str,
+    /// The file line on which the body starts.
+    pub body_line: usize,
 }
 
 /// A problem with the page's shape, before any field is read.
@@ -44,10 +46,12 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     let mut offset = yaml_start;
     for line in lines {
         if line.trim_end() == "---" {
+            let yaml = &text[yaml_start..offset];
             return Ok(Split {
-                yaml: &text[yaml_start..offset],
+                yaml,
                 yaml_line: 2,
                 body: &text[offset + line.len()..],
+                body_line: 3 + yaml.matches('\n').count(),
             });
         }
         offset += line.len();
@@ -256,6 +260,7 @@ mod tests {
         assert_eq!(s.yaml, "title: A\n");
         assert_eq!(s.body, "# Body\n");
         assert_eq!(s.yaml_line, 2);
+        assert_eq!(s.body_line, 4);
     }
 
     #[test]

@@ -182,6 +182,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
         }
     }
     unique.sort_by(|a, b| a.slug.cmp(&b.slug));
+    problems.extend(super::links::check(&unique, &taxonomy));
     problem::sort(&mut problems);
     Ok(Loaded {
         taxonomy,

@@ -17,8 +17,9 @@ pub struct Rendered {
     /// Plain text of the body, for the index.
     pub text: String,
     pub headings: Vec<Heading>,
-    /// Portal-relative link targets (`/path#frag` or `#frag`) as written.
-    pub internal_links: Vec<String>,
+    /// Portal-relative links (`/path#frag` or `#frag`) as written, each with
+    /// the byte offset in the Markdown where it starts.
+    pub internal_links: Vec<(String, usize)>,
 }
 
 fn options() -> Options {
@@ -54,7 +55,10 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Renders Markdown to sanitised HTML, collecting headings, text and links.
 pub fn render(markdown: &str) -> Rendered {
-    let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let mut events: Vec<(Event, usize)> = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .map(|(event, range)| (event, range.start))
+        .collect();
     let mut headings = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut internal_links = Vec::new();
@@ -63,14 +67,14 @@ pub fn render(markdown: &str) -> Rendered {
     // First pass: find each heading's text and give it a unique id.
     let mut i = 0;
     while i < events.len() {
-        match &events[i] {
+        match &events[i].0 {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 let level = heading_level(*level);
                 let given = id.as_ref().map(|s| s.to_string());
                 let mut heading_text = String::new();
                 let mut j = i + 1;
-                while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
-                    if let Event::Text(t) | Event::Code(t) = &events[j] {
+                while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
+                    if let Event::Text(t) | Event::Code(t) = &events[j].0 {
                         heading_text.push_str(t);
                     }
                     j += 1;
@@ -78,7 +82,7 @@ pub fn render(markdown: &str) -> Rendered {
                 let heading_text = heading_text.trim().to_string();
                 let base = given.unwrap_or_else(|| slugify(&heading_text));
                 let unique = unique_id(&base, &mut used_ids);
-                if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
                     *id = Some(CowStr::from(unique.clone()));
                 }
                 // A self-link after the heading's text, so readers can copy a link to it.
@@ -87,7 +91,7 @@ pub fn render(markdown: &str) -> Rendered {
                     escape_attr(&heading_text)
                 );
                 if j < events.len() {
-                    events.insert(j, Event::InlineHtml(CowStr::from(anchor)));
+                    events.insert(j, (Event::InlineHtml(CowStr::from(anchor)), events[j].1));
                 }
                 headings.push(Heading {
                     level,
@@ -105,7 +109,7 @@ pub fn render(markdown: &str) -> Rendered {
     let mut in_related = false;
     let mut heading_level: Option<HeadingLevel> = None;
     let mut heading_text = String::new();
-    for event in &events {
+    for (event, offset) in &events {
         let skip = in_related && heading_level.is_none();
         if heading_level.is_some()
             && let Event::Text(t) | Event::Code(t) = event
@@ -115,7 +119,7 @@ pub fn render(markdown: &str) -> Rendered {
         if let Event::Start(Tag::Link { dest_url, .. }) = event
             && is_internal(dest_url)
         {
-            internal_links.push(dest_url.to_string());
+            internal_links.push((dest_url.to_string(), *offset));
         }
         if !skip {
             match event {
@@ -147,7 +151,7 @@ pub fn render(markdown: &str) -> Rendered {
     }
 
     let mut raw_html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut raw_html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut raw_html, events.into_iter().map(|(e, _)| e));
     let clean = SANITISER.clean(&raw_html).to_string();
     Rendered {
         html: mark_outside_links(&clean),
@@ -300,7 +304,10 @@ mod tests {
             "{}",
             r.html
         );
-        assert_eq!(r.internal_links, ["/strategies/calm#what-you-can-do"]);
+        assert_eq!(
+            r.internal_links,
+            [("/strategies/calm#what-you-can-do".to_string(), 24)]
+        );
     }
 
     #[test]
@@ -315,7 +322,7 @@ mod tests {
             "## Steps\n\nDo this.\n\n## Related\n\n- [Ear defenders](/strategies/ear)\n\n## After\n\nMore.\n",
         );
         assert_eq!(r.text, "Steps\nDo this.\nRelated\nAfter\nMore.\n");
-        assert_eq!(r.internal_links, ["/strategies/ear"]);
+        assert_eq!(r.internal_links, [("/strategies/ear".to_string(), 32)]);
     }
 
     #[test]

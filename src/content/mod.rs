@@ -5,6 +5,7 @@
 //! taxonomy, `markdown` renders the body, `loader` walks the folder.
 
 pub mod frontmatter;
+pub mod links;
 pub mod loader;
 pub mod locate;
 pub mod markdown;
@@ -12,7 +13,7 @@ pub mod page;
 pub mod validate;
 
 pub use loader::{LoadError, LoadOptions, Loaded, load};
-pub use page::{Evidence, Heading, Link, Meta, Page, Provision};
+pub use page::{Evidence, Heading, InternalLink, Link, Meta, Page, Provision};
 
 use crate::problem::Problem;
 
@@ -43,6 +44,16 @@ pub fn parse_page(text: &str, slug: &str, cx: &Context) -> (Option<Page>, Vec<Pr
         _ => return (None, problems),
     };
     let rendered = markdown::render(split.body);
+    let internal_links = rendered
+        .internal_links
+        .into_iter()
+        .map(|(target, offset)| {
+            let before = &split.body[..offset];
+            let line = split.body_line + before.matches('\n').count();
+            let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            InternalLink { target, line, col }
+        })
+        .collect();
     let page = Page {
         slug: slug.to_string(),
         url: format!("/{slug}"),
@@ -50,7 +61,8 @@ pub fn parse_page(text: &str, slug: &str, cx: &Context) -> (Option<Page>, Vec<Pr
         html: rendered.html,
         text: rendered.text,
         headings: rendered.headings,
-        internal_links: rendered.internal_links,
+        internal_links,
+        source: cx.path.to_path_buf(),
     };
     (Some(page), problems)
 }

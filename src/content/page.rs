@@ -67,6 +67,15 @@ pub struct Heading {
     pub text: String,
 }
 
+/// A link in a page's body to somewhere in the portal, with where it is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InternalLink {
+    /// The address as written: `/strategies/x#anchor` or `#anchor`.
+    pub target: String,
+    pub line: usize,
+    pub col: usize,
+}
+
 /// One page of the portal, ready to serve and index.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Page {
@@ -81,9 +90,12 @@ pub struct Page {
     pub text: String,
     #[serde(skip)]
     pub headings: Vec<Heading>,
-    /// Links in the body to other pages of the portal (path and fragment as written).
+    /// Links in the body to other pages of the portal.
     #[serde(skip)]
-    pub internal_links: Vec<String>,
+    pub internal_links: Vec<InternalLink>,
+    /// The file the page was read from.
+    #[serde(skip)]
+    pub source: std::path::PathBuf,
 }
 
 impl Page {

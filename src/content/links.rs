@@ -1,0 +1,91 @@
+//! Checks every internal link between pages: the page it points at exists
+//! (or it is one of the portal's own routes), and so does the heading anchor.
+
+use std::collections::HashMap;
+
+use crate::problem::{Pos, Problem};
+use crate::suggest::did_you_mean;
+use crate::taxonomy::{Facet, Taxonomy};
+
+use super::page::Page;
+
+/// Portal routes a page may link to without a page behind them.
+const ROUTES: &[&str] = &["", "/search", "/plan", "/status"];
+
+/// One problem per link that leads nowhere. Pages stay served: a broken
+/// link is the editor's to fix, not a reason to hide the page.
+pub fn check(pages: &[Page], taxonomy: &Taxonomy) -> Vec<Problem> {
+    let by_slug: HashMap<&str, &Page> = pages.iter().map(|p| (p.slug.as_str(), p)).collect();
+    let mut problems = Vec::new();
+    for page in pages {
+        for link in &page.internal_links {
+            if let Err(message) = resolve(&link.target, page, &by_slug, taxonomy) {
+                problems.push(Problem::error(
+                    &page.source,
+                    Pos::new(link.line, link.col),
+                    message,
+                ));
+            }
+        }
+    }
+    problems
+}
+
+fn resolve(
+    target: &str,
+    page: &Page,
+    by_slug: &HashMap<&str, &Page>,
+    taxonomy: &Taxonomy,
+) -> Result<(), String> {
+    let (path, fragment) = match target.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (target, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let slug = path.trim_start_matches('/').trim_end_matches('/');
+    let linked = if path.is_empty() {
+        Some(page)
+    } else {
+        by_slug.get(slug).copied()
+    };
+    match linked {
+        Some(linked) => match fragment {
+            Some(anchor) if !linked.headings.iter().any(|h| h.id == anchor) => {
+                let ids: Vec<&str> = linked.headings.iter().map(|h| h.id.as_str()).collect();
+                let hint = match did_you_mean(anchor, ids.iter().copied()) {
+                    Some(best) => format!("; did you mean \"#{best}\"?"),
+                    None if ids.is_empty() => "; that page has no headings".to_string(),
+                    None => format!("; its anchors are: {}", ids.join(", ")),
+                };
+                Err(format!(
+                    "link {target}: {} has no heading with the anchor \"{anchor}\"{hint}",
+                    linked.url
+                ))
+            }
+            _ => Ok(()),
+        },
+        None => {
+            let route = |prefix: &str, facet: Facet| {
+                slug.strip_prefix(prefix).map(|id| {
+                    taxonomy
+                        .check(facet, id)
+                        .map_err(|m| format!("link {target}: {m}"))
+                })
+            };
+            if let Some(result) = route("needs/", Facet::Need)
+                .or_else(|| route("tiers/", Facet::Tier))
+                .or_else(|| route("ingredients/", Facet::Ingredient))
+            {
+                return result;
+            }
+            if ROUTES.contains(&path.trim_end_matches('/')) {
+                return Ok(());
+            }
+            let hint = match did_you_mean(slug, by_slug.keys().copied()) {
+                Some(best) => format!("; did you mean /{best}?"),
+                None => String::new(),
+            };
+            Err(format!("link {target} leads to no page{hint}"))
+        }
+    }
+}
