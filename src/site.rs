@@ -43,7 +43,7 @@ impl Site {
     pub fn load(options: &LoadOptions) -> Result<Site, BuildError> {
         let started = Instant::now();
         let loaded = content::load(options)?;
-        let search = SearchIndex::build(&loaded.pages, &loaded.taxonomy)?;
+        let search = SearchIndex::build(&loaded.pages, &loaded.taxonomy, &loaded.synonyms)?;
         let by_slug = loaded
             .pages
             .iter()

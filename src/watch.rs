@@ -79,7 +79,7 @@ fn log_failure(error: &BuildError) {
                 tracing::error!("{p}");
             }
             tracing::error!(
-                "reload refused: the last good content stays live until the taxonomy or site settings are fixed"
+                "reload refused: the last good content stays live until the taxonomy, site settings or synonyms are fixed"
             );
         }
         e => tracing::error!("reload failed, the last good content stays live: {e}"),

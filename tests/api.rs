@@ -23,10 +23,20 @@ async fn search_answers_in_the_contracts_shape() {
         .keys()
         .map(String::as_str)
         .collect();
+    // The contract's fields, plus `did_you_mean` (added, as the contract allows).
     assert_eq!(
         keys,
-        ["facets", "page", "per_page", "query", "results", "total"]
+        [
+            "did_you_mean",
+            "facets",
+            "page",
+            "per_page",
+            "query",
+            "results",
+            "total"
+        ]
     );
+    assert!(json["did_you_mean"].is_null());
     assert_eq!(json["query"], "ear defenders");
     assert_eq!(json["total"], 1);
     assert_eq!(json["page"], 1);

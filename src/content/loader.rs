@@ -9,6 +9,7 @@ use jiff::civil::Date;
 
 use crate::config::SiteConfig;
 use crate::problem::{self, Pos, Problem};
+use crate::search::Synonyms;
 use crate::taxonomy::{Taxonomy, is_id};
 use crate::yaml;
 
@@ -71,6 +72,7 @@ pub fn today() -> Date {
 pub struct Loaded {
     pub taxonomy: Taxonomy,
     pub config: SiteConfig,
+    pub synonyms: Synonyms,
     /// Valid pages, sorted by slug.
     pub pages: Vec<Page>,
     /// Every problem and warning, sorted by file and line.
@@ -102,8 +104,8 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
-    /// The taxonomy or site settings are invalid, so no page can be checked.
-    #[error("{} problem(s) in the taxonomy or site settings", .0.len())]
+    /// The taxonomy, site settings or synonyms are invalid, so no page can be checked.
+    #[error("{} problem(s) in the taxonomy, site settings or synonyms", .0.len())]
     Settings(Vec<Problem>),
 }
 
@@ -121,6 +123,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     let mut settings_problems = Vec::new();
     let (taxonomy, taxonomy_from_folder) = load_taxonomy(dir, &mut settings_problems)?;
     let config = load_site(dir, options.site_file.as_deref(), &mut settings_problems)?;
+    let synonyms = load_synonyms(dir, &mut settings_problems)?;
     let mut taxonomy = taxonomy.unwrap_or_else(Taxonomy::builtin);
     if let Some((config, site_path)) = &config {
         for fault in taxonomy.relabel(&config.labels) {
@@ -187,6 +190,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     Ok(Loaded {
         taxonomy,
         config,
+        synonyms,
         pages: unique,
         problems,
         taxonomy_from_folder,
@@ -234,6 +238,20 @@ fn load_taxonomy(
             Ok((None, true))
         }
     }
+}
+
+/// `synonyms.yaml` in the content folder, or the built-in groups when there is none.
+fn load_synonyms(dir: &Path, problems: &mut Vec<Problem>) -> Result<Synonyms, LoadError> {
+    let path = dir.join("synonyms.yaml");
+    let Some(text) = read_settings_file(&path)? else {
+        return Ok(Synonyms::builtin());
+    };
+    Synonyms::parse(&text).or_else(|errors| {
+        for e in errors {
+            problems.push(Problem::error(&path, e.pos, e.message));
+        }
+        Ok(Synonyms::default())
+    })
 }
 
 fn load_site(

@@ -306,7 +306,7 @@ mod tests {
         );
         assert_eq!(
             r.internal_links,
-            [("/strategies/calm#what-you-can-do".to_string(), 24)]
+            [("/strategies/calm#what-you-can-do".to_string(), 31)]
         );
     }
 
@@ -322,7 +322,7 @@ mod tests {
             "## Steps\n\nDo this.\n\n## Related\n\n- [Ear defenders](/strategies/ear)\n\n## After\n\nMore.\n",
         );
         assert_eq!(r.text, "Steps\nDo this.\nRelated\nAfter\nMore.\n");
-        assert_eq!(r.internal_links, [("/strategies/ear".to_string(), 32)]);
+        assert_eq!(r.internal_links, [("/strategies/ear".to_string(), 34)]);
     }
 
     #[test]

@@ -7,6 +7,8 @@ use crate::content::Page;
 use crate::taxonomy::{Facet, Taxonomy};
 
 use super::schema::{Fields, register_analyzers, schema};
+use super::synonyms::Synonyms;
+use super::vocabulary::Vocabulary;
 
 /// A built index with its reader, ready to search.
 #[derive(Clone)]
@@ -14,6 +16,9 @@ pub struct SearchIndex {
     pub index: Index,
     pub reader: IndexReader,
     pub fields: Fields,
+    pub synonyms: Synonyms,
+    /// Every word of the corpus, for typo tolerance and did-you-mean.
+    pub vocabulary: Vocabulary,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -57,7 +62,11 @@ fn date_key(page: &Page) -> i64 {
 
 impl SearchIndex {
     /// Indexes `pages` (their order is their `ord`).
-    pub fn build(pages: &[Page], taxonomy: &Taxonomy) -> tantivy::Result<SearchIndex> {
+    pub fn build(
+        pages: &[Page],
+        taxonomy: &Taxonomy,
+        synonyms: &Synonyms,
+    ) -> tantivy::Result<SearchIndex> {
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
         register_analyzers(&index);
@@ -70,13 +79,29 @@ impl SearchIndex {
             title_rank[i] = rank as i64;
         }
 
+        let mut vocabulary = Vocabulary::default();
         let mut writer = index.writer_with_num_threads(1, 50_000_000)?;
         for (ord, page) in pages.iter().enumerate() {
             let m = &page.meta;
+            // The labels of the page's needs are searchable as tags, so "SpLD",
+            // "SLCN" or "hearing impairment" find every page of that need.
+            let mut tags = m.tags.join(". ");
+            for need in &m.needs {
+                tags.push_str(". ");
+                tags.push_str(taxonomy.label(Facet::Need, need));
+            }
+            for text in [
+                m.title.as_str(),
+                m.summary.as_str(),
+                tags.as_str(),
+                page.text.as_str(),
+            ] {
+                vocabulary.add_text(text);
+            }
             let mut d: TantivyDocument = doc!(
                 fields.ord => ord as u64,
                 fields.title => m.title.as_str(),
-                fields.tags => m.tags.join(". "),
+                fields.tags => tags,
                 fields.summary => m.summary.as_str(),
                 fields.body => page.text.as_str(),
                 fields.updated => date_key(page),
@@ -93,6 +118,10 @@ impl SearchIndex {
             writer.add_document(d)?;
         }
         writer.commit()?;
+        for word in synonyms.all_words() {
+            vocabulary.add_text(word);
+        }
+        vocabulary.finish();
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -102,6 +131,8 @@ impl SearchIndex {
             index,
             reader,
             fields,
+            synonyms: synonyms.clone(),
+            vocabulary,
         })
     }
 }

@@ -1,12 +1,18 @@
 //! Search: the tantivy schema (`schema`), building the index from pages
-//! (`build`) and running a query with filters, facet counts and snippets
-//! (`query`).
+//! (`build`), turning typed words into a query (`text`, with `synonyms`,
+//! `spelling` and the corpus `vocabulary`), and running it with filters,
+//! facet counts and snippets (`query`).
 
 pub mod build;
 pub mod query;
 pub mod schema;
+pub mod spelling;
+pub mod synonyms;
+pub mod text;
+pub mod vocabulary;
 
 pub use build::SearchIndex;
 pub use query::{
     Filters, MAX_QUERY_BYTES, PER_PAGE, SearchHit, SearchRequest, SearchResults, Sort,
 };
+pub use synonyms::Synonyms;

@@ -5,9 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use tantivy::collector::{Count, FacetCollector, FacetCounts, MultiCollector, TopDocs};
-use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery,
-};
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet as TantivyFacet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
@@ -170,23 +168,31 @@ pub struct SearchResults {
     /// A count is how many results ticking that value would give, with the
     /// other facets' choices kept.
     pub facets: BTreeMap<Facet, Vec<(String, u64)>>,
+    /// The query with misspelt words corrected from the corpus's own words,
+    /// when any word was corrected (results already include the corrections).
+    pub did_you_mean: Option<String>,
 }
 
 impl SearchIndex {
-    fn text_query(&self, q: &str) -> Box<dyn Query> {
+    /// The query for typed words: everything when there are none.
+    fn text_query(&self, q: &str) -> super::text::Built {
         if q.trim().is_empty() {
-            return Box::new(AllQuery);
+            return super::text::Built {
+                query: Box::new(AllQuery),
+                did_you_mean: None,
+            };
         }
         let weighted = self.fields.weighted_text();
-        let mut parser =
-            QueryParser::for_index(&self.index, weighted.iter().map(|(f, _)| *f).collect());
-        for (field, boost) in weighted {
-            parser.set_field_boost(field, boost);
-        }
-        // Lenient: odd syntax (unbalanced quotes, a lone `-`, `AND` at the end)
-        // is searched as well as it can be, never an error.
-        let (query, _errors) = parser.parse_query_lenient(q);
-        query
+        let mut cx = super::text::Context {
+            analyzer: self
+                .index
+                .tokenizer_for_field(self.fields.body)
+                .expect("the body field has an analyser"),
+            fields: &weighted,
+            synonyms: &self.synonyms,
+            vocabulary: &self.vocabulary,
+        };
+        cx.build(q)
     }
 
     fn facet_filter(&self, facet: Facet, ids: &[String], taxonomy: &Taxonomy) -> Box<dyn Query> {
@@ -264,7 +270,8 @@ impl SearchIndex {
     ) -> tantivy::Result<SearchResults> {
         let searcher = self.reader.searcher();
         let q = truncate_query(&request.q);
-        let text = self.text_query(q);
+        let built = self.text_query(q);
+        let text = built.query;
         let per_page = request.per_page.max(1);
         let offset = (request.page.max(1) - 1).saturating_mul(per_page);
         let sort = match request.sort {
@@ -335,6 +342,7 @@ impl SearchIndex {
             total,
             hits,
             facets,
+            did_you_mean: built.did_you_mean,
         })
     }
 

@@ -13,7 +13,8 @@ use tantivy::tokenizer::{
 
 use crate::taxonomy::Facet;
 
-/// The analyser for English text: words, lower case, stop words out, stemmed.
+/// The analyser for English text: words, lower case, British spelling, stop
+/// words out, stemmed.
 pub const ENGLISH: &str = "waymark_en";
 
 /// Handles to every field of the schema.
@@ -90,6 +91,7 @@ pub fn register_analyzers(index: &Index) {
     let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
+        .filter(super::spelling::BritishSpelling)
         .filter(stop_words)
         .filter(Stemmer::new(Language::English))
         .build();

@@ -45,6 +45,9 @@ pub struct ApiSearch<'a> {
     pub per_page: usize,
     pub results: Vec<ApiHit<'a>>,
     pub facets: BTreeMap<&'static str, BTreeMap<&'a str, u64>>,
+    /// The query with misspelt words corrected, when any were (the results
+    /// already include pages found through the corrections); otherwise null.
+    pub did_you_mean: Option<&'a str>,
 }
 
 /// Shapes search results as the contract's JSON.
@@ -98,6 +101,7 @@ pub fn search_json<'a>(
         per_page,
         results: hits,
         facets,
+        did_you_mean: results.did_you_mean.as_deref(),
     }
 }
 
@@ -143,14 +147,17 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         Err(e) => return param_error(e),
     };
     match site.search(&request) {
-        Ok(results) => Json(search_json(
-            &request.q,
-            request.page,
-            request.per_page,
-            &results,
-            &site.pages,
-        ))
-        .into_response(),
+        Ok(results) => {
+            state.missing.record(&request.q, results.total);
+            Json(search_json(
+                &request.q,
+                request.page,
+                request.per_page,
+                &results,
+                &site.pages,
+            ))
+            .into_response()
+        }
         Err(e) => {
             tracing::error!("search failed: {e}");
             error(

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod metrics;
+pub mod missing;
 pub mod pages;
 pub mod params;
 pub mod views;
@@ -46,6 +47,8 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct AppState {
     site: Arc<ArcSwap<Site>>,
     pub metrics: Arc<Metrics>,
+    /// Queries that found nothing; kept across reloads.
+    pub missing: Arc<missing::MissingQueries>,
     pub static_dir: PathBuf,
 }
 
@@ -54,6 +57,7 @@ impl AppState {
         AppState {
             site: Arc::new(ArcSwap::from_pointee(site)),
             metrics: Arc::new(Metrics::default()),
+            missing: Arc::new(missing::MissingQueries::default()),
             static_dir: default_static_dir(),
         }
     }

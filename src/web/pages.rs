@@ -490,6 +490,13 @@ pub struct SearchTemplate {
     next_url: Option<String>,
     first: usize,
     last: usize,
+    did_you_mean: Option<Suggestion>,
+}
+
+/// A corrected query and the search it leads to.
+pub struct Suggestion {
+    text: String,
+    url: String,
 }
 
 pub struct FacetGroup {
@@ -589,7 +596,15 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
                 .into_response();
         }
     };
+    state.missing.record(&request.q, results.total);
     let q = request.q.clone();
+    let did_you_mean = results.did_you_mean.as_ref().map(|text| Suggestion {
+        url: format!(
+            "/search?{}",
+            query_string(text, &request.filters, request.sort, 1)
+        ),
+        text: text.clone(),
+    });
     let cards = results
         .hits
         .iter()
@@ -647,6 +662,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         last: (first + results.hits.len()).saturating_sub(1),
         results: cards,
         q,
+        did_you_mean,
     };
     template.into_response()
 }
@@ -665,6 +681,8 @@ pub struct StatusTemplate {
     load_ms: String,
     reloads: u64,
     taxonomy_source: String,
+    missing: Vec<(String, u64)>,
+    min_shown: u64,
 }
 
 pub async fn status(State(state): State<AppState>) -> StatusTemplate {
@@ -688,6 +706,8 @@ pub async fn status(State(state): State<AppState>) -> StatusTemplate {
         } else {
             "the built-in taxonomy (the content folder has no taxonomy.yaml)".into()
         },
+        missing: state.missing.top(20),
+        min_shown: super::missing::MIN_SHOWN,
     }
 }
 

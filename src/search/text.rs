@@ -1,0 +1,292 @@
+//! Turning what a person typed into a tantivy query.
+//!
+//! Words are matched across title, tags, summary and body with boosts;
+//! members of a synonym group stand for the whole group; a word no page
+//! contains is corrected to the nearest words that do (within the typos its
+//! length allows); most of the words must match, and a page where the words
+//! stand together as typed ranks higher. `"quoted phrases"` must match as
+//! phrases and `-word` leaves out pages with that word. Nothing a person types
+//! is a syntax error.
+
+use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Score, Term};
+
+use super::synonyms::{Synonyms, words};
+use super::vocabulary::Vocabulary;
+
+/// Boost for a word matched through a correction, so exact matches rank first.
+const CORRECTED: Score = 0.4;
+/// Boost for the words standing together as typed.
+const ADJACENT: Score = 1.5;
+
+/// The parts of a query.
+#[derive(Debug, Default, PartialEq)]
+pub struct Parsed {
+    /// Free words, in order.
+    pub words: Vec<String>,
+    /// `"quoted phrases"`, each as its words.
+    pub phrases: Vec<Vec<String>>,
+    /// `-excluded` words.
+    pub excluded: Vec<String>,
+}
+
+/// Splits a query into free words, quoted phrases and exclusions. An
+/// unclosed quote runs to the end; anything else is a word.
+pub fn parse(q: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    let mut rest = q;
+    while let Some(start) = rest.find('"') {
+        add_words(&rest[..start], &mut parsed);
+        let after = &rest[start + 1..];
+        let (phrase, tail) = match after.find('"') {
+            Some(end) => (&after[..end], &after[end + 1..]),
+            None => (after, ""),
+        };
+        let w = words(phrase);
+        match w.len() {
+            0 => {}
+            1 => parsed.words.extend(w),
+            _ => parsed.phrases.push(w),
+        }
+        rest = tail;
+    }
+    add_words(rest, &mut parsed);
+    parsed
+}
+
+fn add_words(text: &str, parsed: &mut Parsed) {
+    for chunk in text.split_whitespace() {
+        match chunk.strip_prefix('-') {
+            Some(excluded) if excluded.chars().next().is_some_and(char::is_alphanumeric) => {
+                parsed.excluded.extend(words(excluded));
+            }
+            _ => parsed.words.extend(words(chunk)),
+        }
+    }
+}
+
+/// What a built query needs from the index.
+pub struct Context<'a> {
+    pub analyzer: TextAnalyzer,
+    /// Text fields with their boosts.
+    pub fields: &'a [(Field, Score)],
+    pub synonyms: &'a Synonyms,
+    pub vocabulary: &'a Vocabulary,
+}
+
+/// A query ready to run, and the corrected text when a word was corrected.
+pub struct Built {
+    pub query: Box<dyn Query>,
+    pub did_you_mean: Option<String>,
+}
+
+impl Context<'_> {
+    /// The index terms of some text, with their positions.
+    fn tokens(&mut self, text: &str) -> Vec<(usize, String)> {
+        let mut stream = self.analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(token) = stream.next() {
+            out.push((token.position, token.text.clone()));
+        }
+        out
+    }
+
+    /// Any field containing the term, with the field's boost.
+    fn term(&self, token: &str) -> Box<dyn Query> {
+        let clauses = self
+            .fields
+            .iter()
+            .map(|(field, boost)| {
+                let q = TermQuery::new(
+                    Term::from_field_text(*field, token),
+                    IndexRecordOption::WithFreqs,
+                );
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(q), *boost)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Words as a phrase (a single term when only one survives analysis).
+    fn phrase(&mut self, text: &str) -> Option<Box<dyn Query>> {
+        let tokens = self.tokens(text);
+        match tokens.len() {
+            0 => None,
+            1 => Some(self.term(&tokens[0].1)),
+            _ => {
+                let first = tokens[0].0;
+                let clauses = self
+                    .fields
+                    .iter()
+                    .map(|(field, boost)| {
+                        let terms = tokens
+                            .iter()
+                            .map(|(pos, t)| (pos - first, Term::from_field_text(*field, t)))
+                            .collect();
+                        let q = PhraseQuery::new_with_offset(terms);
+                        (
+                            Occur::Should,
+                            Box::new(BoostQuery::new(Box::new(q), *boost)) as Box<dyn Query>,
+                        )
+                    })
+                    .collect();
+                Some(Box::new(BooleanQuery::new(clauses)))
+            }
+        }
+    }
+
+    /// Builds the query for what was typed.
+    pub fn build(&mut self, q: &str) -> Built {
+        let parsed = parse(q);
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+
+        // Correct words no page contains, so a synonym spelt wrongly still
+        // finds its group ("autisim" becomes "autism", then ASC, ASD ...).
+        let mut corrected_words = parsed.words.clone();
+        let mut fixes: Vec<Vec<String>> = vec![Vec::new(); parsed.words.len()];
+        for (i, word) in parsed.words.iter().enumerate() {
+            if !self.vocabulary.contains(word) {
+                fixes[i] = self
+                    .vocabulary
+                    .corrections(word, 3)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                if let Some(best) = fixes[i].first() {
+                    corrected_words[i] = best.clone();
+                }
+            }
+        }
+        let corrected_any = fixes.iter().any(|f| !f.is_empty());
+
+        // Free words: synonym groups first, then each remaining word. A word
+        // that no page contains and that has no correction is left out, so
+        // it cannot empty the results.
+        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
+        let matches = self.synonyms.find_in(&corrected_words);
+        let mut next_match = matches.iter().peekable();
+        let mut i = 0;
+        while i < corrected_words.len() {
+            if let Some(&&(start, len, group)) = next_match.peek()
+                && start == i
+            {
+                next_match.next();
+                let members: Vec<String> = self
+                    .synonyms
+                    .group(group)
+                    .iter()
+                    .map(|m| m.join(" "))
+                    .collect();
+                let alternatives: Vec<(Occur, Box<dyn Query>)> = members
+                    .iter()
+                    .filter_map(|m| self.phrase(m))
+                    .map(|q| (Occur::Should, q))
+                    .collect();
+                if !alternatives.is_empty() {
+                    let group_query: Box<dyn Query> = Box::new(BooleanQuery::new(alternatives));
+                    let fixed = fixes[i..i + len].iter().any(|f| !f.is_empty());
+                    clauses.push(if fixed {
+                        Box::new(BoostQuery::new(group_query, CORRECTED))
+                    } else {
+                        group_query
+                    });
+                }
+                i += len;
+                continue;
+            }
+            if fixes[i].is_empty() {
+                if self.vocabulary.contains(&corrected_words[i])
+                    && let Some(q) = self.phrase(&corrected_words[i])
+                {
+                    clauses.push(q);
+                }
+            } else {
+                let alternatives: Vec<(Occur, Box<dyn Query>)> = fixes[i]
+                    .clone()
+                    .iter()
+                    .filter_map(|f| self.phrase(f))
+                    .map(|q| {
+                        (
+                            Occur::Should,
+                            Box::new(BoostQuery::new(q, CORRECTED)) as Box<dyn Query>,
+                        )
+                    })
+                    .collect();
+                clauses.push(Box::new(BooleanQuery::new(alternatives)));
+            }
+            i += 1;
+        }
+
+        if !clauses.is_empty() {
+            let n = clauses.len();
+            let required = if n <= 2 { n } else { (n * 3).div_ceil(5) };
+            let core = BooleanQuery::with_minimum_required_clauses(
+                clauses.into_iter().map(|c| (Occur::Should, c)).collect(),
+                required,
+            );
+            must.push((Occur::Must, Box::new(core)));
+            // The words standing together as typed rank higher.
+            if parsed.words.len() >= 2
+                && let Some(together) = self.phrase(&corrected_words.join(" "))
+            {
+                must.push((Occur::Should, Box::new(BoostQuery::new(together, ADJACENT))));
+            }
+        }
+        for phrase in &parsed.phrases {
+            if let Some(q) = self.phrase(&phrase.join(" ")) {
+                must.push((Occur::Must, q));
+            }
+        }
+        let has_positive = must.iter().any(|(o, _)| *o == Occur::Must);
+        for word in &parsed.excluded {
+            for (_, token) in self.tokens(word) {
+                must.push((Occur::MustNot, self.term(&token)));
+            }
+        }
+        let query: Box<dyn Query> = if !has_positive {
+            if parsed.excluded.is_empty() {
+                Box::new(EmptyQuery)
+            } else {
+                must.push((Occur::Must, Box::new(tantivy::query::AllQuery)));
+                Box::new(BooleanQuery::new(must))
+            }
+        } else {
+            Box::new(BooleanQuery::new(must))
+        };
+        Built {
+            query,
+            did_you_mean: corrected_any.then(|| corrected_words.join(" ")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_words_phrases_and_exclusions() {
+        let p = parse("ear \"sensory breaks\" -autism can't");
+        assert_eq!(p.words, ["ear", "can", "t"]);
+        assert_eq!(
+            p.phrases,
+            [vec!["sensory".to_string(), "breaks".to_string()]]
+        );
+        assert_eq!(p.excluded, ["autism"]);
+    }
+
+    #[test]
+    fn odd_syntax_is_only_words() {
+        let p = parse("\"unclosed phrase here");
+        assert_eq!(p.phrases.len(), 1);
+        let p = parse("- AND ( ) title: *");
+        assert_eq!(p.words, ["and", "title"]);
+        assert!(p.excluded.is_empty());
+        assert_eq!(parse(""), Parsed::default());
+    }
+}

@@ -1,0 +1,107 @@
+//! The words of the corpus, for typo tolerance and "did you mean": a word a
+//! query uses that no page contains is matched to the nearest words that do.
+
+use std::collections::HashMap;
+
+use super::synonyms::words;
+
+/// Every word in the pages' titles, summaries, tags and bodies, with how many
+/// times it occurs.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    counts: HashMap<String, u32>,
+    /// Words grouped by length in characters, so a look-up only compares
+    /// words whose length could be within the allowed edits.
+    by_len: Vec<Vec<String>>,
+}
+
+/// How many typos a word may hold: none under five letters, one from five,
+/// two from nine (the defaults Meilisearch uses).
+pub fn allowed_typos(word: &str) -> usize {
+    match word.chars().count() {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+impl Vocabulary {
+    pub fn add_text(&mut self, text: &str) {
+        for word in words(text) {
+            *self.counts.entry(word).or_insert(0) += 1;
+        }
+    }
+
+    /// Call once after every `add_text`.
+    pub fn finish(&mut self) {
+        let mut by_len: Vec<Vec<String>> = Vec::new();
+        for word in self.counts.keys() {
+            let n = word.chars().count();
+            if by_len.len() <= n {
+                by_len.resize(n + 1, Vec::new());
+            }
+            by_len[n].push(word.clone());
+        }
+        for list in &mut by_len {
+            list.sort();
+        }
+        self.by_len = by_len;
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.counts.contains_key(word)
+    }
+
+    /// The closest known words to a word the corpus does not contain, within
+    /// the allowed typos; the most frequent first, at most `limit`.
+    pub fn corrections(&self, word: &str, limit: usize) -> Vec<&str> {
+        let allowed = allowed_typos(word);
+        if allowed == 0 || self.contains(word) {
+            return Vec::new();
+        }
+        let n = word.chars().count();
+        let mut best: Vec<(usize, u32, &str)> = Vec::new();
+        for len in n.saturating_sub(allowed)..=n + allowed {
+            for candidate in self.by_len.get(len).into_iter().flatten() {
+                let d = strsim::damerau_levenshtein(word, candidate);
+                if d <= allowed {
+                    best.push((d, self.counts[candidate], candidate));
+                }
+            }
+        }
+        best.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
+        let Some(&(closest, _, _)) = best.first() else {
+            return Vec::new();
+        };
+        best.into_iter()
+            .take_while(|(d, _, _)| *d == closest)
+            .take(limit)
+            .map(|(_, _, w)| w)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corrects_within_the_allowed_typos_only() {
+        let mut v = Vocabulary::default();
+        v.add_text("dyslexia autism concentration ear defenders defenders noise");
+        v.finish();
+        assert_eq!(v.corrections("dyslexa", 3), ["dyslexia"]);
+        assert_eq!(v.corrections("autisim", 3), ["autism"]);
+        assert_eq!(v.corrections("concentraton", 3), ["concentration"]);
+        assert_eq!(v.corrections("defendors", 3), ["defenders"]);
+        assert!(
+            v.corrections("nois", 3).is_empty(),
+            "four letters: no typos allowed"
+        );
+        assert!(
+            v.corrections("autism", 3).is_empty(),
+            "known words are not corrected"
+        );
+        assert!(v.corrections("zebra", 3).is_empty());
+    }
+}
