@@ -515,3 +515,76 @@ async fn static_files_stay_inside_static() {
     assert_eq!(status, StatusCode::OK);
     assert!(content_type.starts_with("text/css"));
 }
+
+#[tokio::test]
+async fn a_misspelt_query_is_corrected_and_says_so() {
+    let s = state(bundled());
+    let (_, json) = get_json(&s, "/api/search?q=dyslexa").await;
+    assert_eq!(json["did_you_mean"], "dyslexia");
+    assert!(json["total"].as_u64().unwrap() > 0);
+    let (_, _, html) = get(&s, "/search?q=dyslexa").await;
+    assert!(
+        html.contains("Including results for <a href=\"/search?q=dyslexia\">dyslexia</a>"),
+        "{html}"
+    );
+    // A correctly spelt query is not "corrected".
+    let (_, json) = get_json(&s, "/api/search?q=dyslexia").await;
+    assert!(json["did_you_mean"].is_null());
+}
+
+#[tokio::test]
+async fn searches_that_find_nothing_reach_status_after_three() {
+    let s = valid();
+    for _ in 0..2 {
+        get(&s, "/api/search?q=weighted+blanket").await;
+    }
+    get(&s, "/api/search?q=Bobby+Tables").await;
+    let (_, _, status) = get(&s, "/status").await;
+    assert!(
+        !status.contains("weighted blanket"),
+        "two searches are not enough"
+    );
+    assert!(!status.contains("bobby"));
+    get(&s, "/search?q=Weighted%20%20Blanket").await;
+    let (_, _, status) = get(&s, "/status").await;
+    assert!(
+        status.contains("<td>weighted blanket</td><td>3</td>"),
+        "{status}"
+    );
+    assert!(
+        !status.contains("bobby"),
+        "a query seen once is never shown"
+    );
+}
+
+#[tokio::test]
+async fn synonyms_and_spellings_join_words_both_ways() {
+    let s = state(bundled());
+    let slugs = |json: &serde_json::Value| -> Vec<String> {
+        json["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .take(5)
+            .map(|r| r["slug"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (_, salt) = get_json(&s, "/api/search?q=SALT").await;
+    let (_, phrase) = get_json(&s, "/api/search?q=speech+and+language+therapy").await;
+    assert_eq!(slugs(&salt)[0], slugs(&phrase)[0]);
+    let (_, us) = get_json(&s, "/api/search?q=behavior").await;
+    let (_, uk) = get_json(&s, "/api/search?q=behaviour").await;
+    assert_eq!(us["total"], uk["total"]);
+    assert!(us["did_you_mean"].is_null());
+}
+
+#[tokio::test]
+async fn quoted_phrases_must_match_and_minus_excludes() {
+    let s = state(bundled());
+    let (_, all) = get_json(&s, "/api/search?q=glue+ear").await;
+    let (_, without) = get_json(&s, "/api/search?q=glue+ear+-seating").await;
+    assert!(without["total"].as_u64() < all["total"].as_u64());
+    let (_, phrase) = get_json(&s, "/api/search?q=%22glue+ear%22").await;
+    assert!(phrase["total"].as_u64().unwrap() >= 1);
+    assert!(phrase["total"].as_u64() <= all["total"].as_u64());
+}

@@ -284,3 +284,14 @@ fn a_symlink_out_of_the_content_folder_is_refused() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_malformed_synonyms_file_is_reported_with_its_line() {
+    let out = waymark(&["check", "--content", "tests/fixtures/bad-synonyms"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "tests/fixtures/bad-synonyms/synonyms.yaml:3:6: group 2 has 1 member(s); a group lists at least two words or phrases that mean the same\n\
+         tests/fixtures/bad-synonyms/synonyms.yaml:4:6: \"salt\" is in group 1 and group 3; put it in one group\n"
+    );
+}

@@ -175,7 +175,7 @@ pub struct SearchResults {
 
 impl SearchIndex {
     /// The query for typed words: everything when there are none.
-    fn text_query(&self, q: &str) -> super::text::Built {
+    fn text_query(&self, searcher: &Searcher, q: &str, relaxed: bool) -> super::text::Built {
         if q.trim().is_empty() {
             return super::text::Built {
                 query: Box::new(AllQuery),
@@ -188,11 +188,12 @@ impl SearchIndex {
                 .index
                 .tokenizer_for_field(self.fields.body)
                 .expect("the body field has an analyser"),
+            searcher,
             fields: &weighted,
             synonyms: &self.synonyms,
             vocabulary: &self.vocabulary,
         };
-        cx.build(q)
+        cx.build(q, relaxed)
     }
 
     fn facet_filter(&self, facet: Facet, ids: &[String], taxonomy: &Taxonomy) -> Box<dyn Query> {
@@ -261,16 +262,32 @@ impl SearchIndex {
         collectors
     }
 
-    /// Runs a search. `pages` is the snapshot's page list the index was built from.
+    /// Runs a search. `pages` is the snapshot's page list the index was built
+    /// from. When most of the words together find nothing, the search runs
+    /// again needing any one of them.
     pub fn search(
         &self,
         request: &SearchRequest,
         pages: &[Page],
         taxonomy: &Taxonomy,
     ) -> tantivy::Result<SearchResults> {
+        let results = self.search_once(request, pages, taxonomy, false)?;
+        if results.total == 0 && !request.q.trim().is_empty() {
+            return self.search_once(request, pages, taxonomy, true);
+        }
+        Ok(results)
+    }
+
+    fn search_once(
+        &self,
+        request: &SearchRequest,
+        pages: &[Page],
+        taxonomy: &Taxonomy,
+        relaxed: bool,
+    ) -> tantivy::Result<SearchResults> {
         let searcher = self.reader.searcher();
         let q = truncate_query(&request.q);
-        let built = self.text_query(q);
+        let built = self.text_query(&searcher, q, relaxed);
         let text = built.query;
         let per_page = request.per_page.max(1);
         let offset = (request.page.max(1) - 1).saturating_mul(per_page);

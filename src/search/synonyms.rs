@@ -56,9 +56,11 @@ impl Synonyms {
         let mut errors = Vec::new();
         let mut seen: Vec<(Vec<String>, usize)> = Vec::new();
         let mut groups = Vec::new();
+        let starts = group_lines(text);
         for (g, group) in file.groups.iter().enumerate() {
+            let from = starts.get(g).copied().unwrap_or(0);
             let first = group.first().map_or("", String::as_str);
-            let pos = find(text, first);
+            let pos = find(text, from, first);
             if group.len() < 2 {
                 errors.push(SynonymError {
                     pos,
@@ -69,7 +71,7 @@ impl Synonyms {
             let mut members = Vec::new();
             for member in group {
                 let split = words(member);
-                let pos = find(text, member);
+                let pos = find(text, from, member);
                 if split.is_empty() {
                     errors.push(SynonymError {
                         pos,
@@ -143,17 +145,36 @@ impl Synonyms {
     }
 }
 
-fn find(text: &str, needle: &str) -> Pos {
+/// The line (from 0) where each group starts: the list items under
+/// `groups:`, at the indentation of the first one.
+fn group_lines(text: &str) -> Vec<usize> {
+    let items: Vec<(usize, usize)> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("- "))
+        .map(|(i, l)| (i, l.len() - l.trim_start().len()))
+        .collect();
+    let indent = items.first().map_or(0, |(_, n)| *n);
+    items
+        .into_iter()
+        .filter(|(_, n)| *n == indent)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Where `needle` is first written at or after line `from` (from 0).
+fn find(text: &str, from: usize, needle: &str) -> Pos {
     if needle.is_empty() {
-        return Pos::START;
+        return Pos::new(from + 1, 1);
     }
     text.lines()
         .enumerate()
+        .skip(from)
         .find_map(|(i, line)| {
             line.find(needle)
                 .map(|at| Pos::new(i + 1, line[..at].chars().count() + 1))
         })
-        .unwrap_or(Pos::START)
+        .unwrap_or(Pos::new(from + 1, 1))
 }
 
 #[cfg(test)]

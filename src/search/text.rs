@@ -11,13 +11,15 @@
 use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Score, Term};
+use tantivy::{Score, Searcher, Term};
 
 use super::synonyms::{Synonyms, words};
 use super::vocabulary::Vocabulary;
 
 /// Boost for a word matched through a correction, so exact matches rank first.
 const CORRECTED: Score = 0.4;
+/// Boost for a synonym phrase's words found apart rather than together.
+const APART: Score = 0.5;
 /// Boost for the words standing together as typed.
 const ADJACENT: Score = 1.5;
 
@@ -62,7 +64,12 @@ fn add_words(text: &str, parsed: &mut Parsed) {
             Some(excluded) if excluded.chars().next().is_some_and(char::is_alphanumeric) => {
                 parsed.excluded.extend(words(excluded));
             }
-            _ => parsed.words.extend(words(chunk)),
+            // Single letters ("t" of "can't") carry no meaning alone.
+            _ => parsed.words.extend(
+                words(chunk)
+                    .into_iter()
+                    .filter(|w| w.chars().count() > 1 || w.chars().all(|c| c.is_ascii_digit())),
+            ),
         }
     }
 }
@@ -70,6 +77,7 @@ fn add_words(text: &str, parsed: &mut Parsed) {
 /// What a built query needs from the index.
 pub struct Context<'a> {
     pub analyzer: TextAnalyzer,
+    pub searcher: &'a Searcher,
     /// Text fields with their boosts.
     pub fields: &'a [(Field, Score)],
     pub synonyms: &'a Synonyms,
@@ -140,8 +148,36 @@ impl Context<'_> {
         }
     }
 
+    /// Whether a word is known: a synonym, a word of the corpus, or a form
+    /// whose stem some page contains ("hates" when a page says "hated").
+    fn known(&mut self, word: &str) -> bool {
+        if self.vocabulary.contains(word) {
+            return true;
+        }
+        let tokens = self.tokens(word);
+        tokens.iter().any(|(_, token)| {
+            self.fields.iter().any(|(field, _)| {
+                self.searcher
+                    .doc_freq(&Term::from_field_text(*field, token))
+                    .is_ok_and(|n| n > 0)
+            })
+        })
+    }
+
+    /// How many of `n` word clauses a page must match: all of one or two,
+    /// all but one of three or four, half of five or more. `relaxed` asks
+    /// for any one, for a second try when the first found nothing.
+    fn required(n: usize, relaxed: bool) -> usize {
+        match n {
+            _ if relaxed => 1.min(n),
+            0..=2 => n,
+            3..=4 => n - 1,
+            _ => n.div_ceil(2),
+        }
+    }
+
     /// Builds the query for what was typed.
-    pub fn build(&mut self, q: &str) -> Built {
+    pub fn build(&mut self, q: &str, relaxed: bool) -> Built {
         let parsed = parse(q);
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
 
@@ -150,7 +186,7 @@ impl Context<'_> {
         let mut corrected_words = parsed.words.clone();
         let mut fixes: Vec<Vec<String>> = vec![Vec::new(); parsed.words.len()];
         for (i, word) in parsed.words.iter().enumerate() {
-            if !self.vocabulary.contains(word) {
+            if !self.known(word) {
                 fixes[i] = self
                     .vocabulary
                     .corrections(word, 3)
@@ -182,11 +218,29 @@ impl Context<'_> {
                     .iter()
                     .map(|m| m.join(" "))
                     .collect();
-                let alternatives: Vec<(Occur, Box<dyn Query>)> = members
+                let mut alternatives: Vec<(Occur, Box<dyn Query>)> = members
                     .iter()
                     .filter_map(|m| self.phrase(m))
                     .map(|q| (Occur::Should, q))
                     .collect();
+                // A phrase like "can't remember instructions" also matches
+                // pages that use most of its words apart.
+                if len > 1 {
+                    let loose: Vec<(Occur, Box<dyn Query>)> = corrected_words[i..i + len]
+                        .to_vec()
+                        .iter()
+                        .filter_map(|w| self.phrase(w))
+                        .map(|q| (Occur::Should, q))
+                        .collect();
+                    let need = Self::required(loose.len(), false);
+                    if need > 0 {
+                        let apart = BooleanQuery::with_minimum_required_clauses(loose, need);
+                        alternatives.push((
+                            Occur::Should,
+                            Box::new(BoostQuery::new(Box::new(apart), APART)),
+                        ));
+                    }
+                }
                 if !alternatives.is_empty() {
                     let group_query: Box<dyn Query> = Box::new(BooleanQuery::new(alternatives));
                     let fixed = fixes[i..i + len].iter().any(|f| !f.is_empty());
@@ -200,9 +254,7 @@ impl Context<'_> {
                 continue;
             }
             if fixes[i].is_empty() {
-                if self.vocabulary.contains(&corrected_words[i])
-                    && let Some(q) = self.phrase(&corrected_words[i])
-                {
+                if let Some(q) = self.phrase(&corrected_words[i]) {
                     clauses.push(q);
                 }
             } else {
@@ -223,8 +275,7 @@ impl Context<'_> {
         }
 
         if !clauses.is_empty() {
-            let n = clauses.len();
-            let required = if n <= 2 { n } else { (n * 3).div_ceil(5) };
+            let required = Self::required(clauses.len(), relaxed);
             let core = BooleanQuery::with_minimum_required_clauses(
                 clauses.into_iter().map(|c| (Occur::Should, c)).collect(),
                 required,
@@ -272,7 +323,7 @@ mod tests {
     #[test]
     fn parses_words_phrases_and_exclusions() {
         let p = parse("ear \"sensory breaks\" -autism can't");
-        assert_eq!(p.words, ["ear", "can", "t"]);
+        assert_eq!(p.words, ["ear", "can"]);
         assert_eq!(
             p.phrases,
             [vec!["sensory".to_string(), "breaks".to_string()]]
