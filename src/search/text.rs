@@ -16,6 +16,12 @@ use tantivy::{Score, Searcher, Term};
 use super::synonyms::{Synonyms, words};
 use super::vocabulary::Vocabulary;
 
+/// Free words of a query used; the rest of a longer query is ignored.
+pub const MAX_WORDS: usize = 64;
+/// Quoted phrases of a query used.
+const MAX_PHRASES: usize = 8;
+/// Unknown words of a query looked up for corrections.
+const MAX_CORRECTIONS: usize = 8;
 /// Boost for a word matched through a correction, so exact matches rank first.
 const CORRECTED: Score = 0.4;
 /// Boost for a synonym phrase's words found apart rather than together.
@@ -178,15 +184,22 @@ impl Context<'_> {
 
     /// Builds the query for what was typed.
     pub fn build(&mut self, q: &str, relaxed: bool) -> Built {
-        let parsed = parse(q);
+        let mut parsed = parse(q);
+        // A pasted paragraph is searched by its first words; this bounds the
+        // work one request can ask for.
+        parsed.words.truncate(MAX_WORDS);
+        parsed.phrases.truncate(MAX_PHRASES);
+        parsed.excluded.truncate(MAX_WORDS);
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut corrections_left = MAX_CORRECTIONS;
 
         // Correct words no page contains, so a synonym spelt wrongly still
         // finds its group ("autisim" becomes "autism", then ASC, ASD ...).
         let mut corrected_words = parsed.words.clone();
         let mut fixes: Vec<Vec<String>> = vec![Vec::new(); parsed.words.len()];
         for (i, word) in parsed.words.iter().enumerate() {
-            if !self.known(word) {
+            if corrections_left > 0 && !self.known(word) {
+                corrections_left -= 1;
                 fixes[i] = self
                     .vocabulary
                     .corrections(word, 3)
