@@ -97,6 +97,7 @@ pub fn render(markdown: &str) -> Rendered {
                     level,
                     id: unique,
                     text: heading_text,
+                    offset: events[i].1,
                 });
                 i = j + 1;
             }

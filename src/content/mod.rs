@@ -63,6 +63,7 @@ pub fn parse_page(text: &str, slug: &str, cx: &Context) -> (Option<Page>, Vec<Pr
         headings: rendered.headings,
         internal_links,
         source: cx.path.to_path_buf(),
+        markdown: split.body.to_string(),
     };
     (Some(page), problems)
 }

@@ -65,6 +65,9 @@ pub struct Heading {
     pub level: u8,
     pub id: String,
     pub text: String,
+    /// Byte offset of the heading in the page's Markdown body.
+    #[serde(skip)]
+    pub offset: usize,
 }
 
 /// A link in a page's body to somewhere in the portal, with where it is written.
@@ -96,6 +99,9 @@ pub struct Page {
     /// The file the page was read from.
     #[serde(skip)]
     pub source: std::path::PathBuf,
+    /// The Markdown body as written, for exports.
+    #[serde(skip)]
+    pub markdown: String,
 }
 
 impl Page {
@@ -105,5 +111,20 @@ impl Page {
 
     pub fn has_need(&self, need: &str) -> bool {
         self.meta.needs.iter().any(|n| n == need)
+    }
+
+    /// The Markdown under a heading (by anchor id), up to the next heading of
+    /// the same or a higher level: "what-you-can-do" gives that section's steps.
+    pub fn section(&self, id: &str) -> Option<&str> {
+        let i = self.headings.iter().position(|h| h.id == id)?;
+        let heading = &self.headings[i];
+        let start = self.markdown[heading.offset..]
+            .find('\n')
+            .map_or(self.markdown.len(), |n| heading.offset + n + 1);
+        let end = self.headings[i + 1..]
+            .iter()
+            .find(|h| h.level <= heading.level)
+            .map_or(self.markdown.len(), |h| h.offset);
+        Some(self.markdown[start..end.max(start)].trim())
     }
 }

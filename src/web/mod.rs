@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod missing;
 pub mod pages;
 pub mod params;
+pub mod plan;
 pub mod views;
 
 use std::net::SocketAddr;
@@ -20,7 +21,7 @@ use std::time::Duration;
 use arc_swap::ArcSwap;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -99,6 +100,12 @@ pub fn app(state: AppState) -> Router {
         .route("/search", get(pages::search))
         .route("/status", get(pages::status))
         .route("/site.css", get(pages::theme_css))
+        .route("/plan", get(plan::show))
+        .route("/plan/add", post(plan::add))
+        .route("/plan/update", post(plan::update))
+        .route("/plan.docx", get(plan::download))
+        .route("/plan.md", get(plan::download))
+        .route("/plan.csv", get(plan::download))
         .route("/api/search", get(api::search))
         .route("/api/pages/{*slug}", get(api::page))
         .route("/api/taxonomy", get(api::taxonomy))

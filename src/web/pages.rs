@@ -274,6 +274,8 @@ pub struct PageTemplate {
     updated: String,
     review_overdue: bool,
     url: String,
+    slug: String,
+    added: Option<usize>,
 }
 
 pub struct EvidenceView {
@@ -413,6 +415,8 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
         updated: m.updated.to_string(),
         review_overdue: age_days > REVIEW_AFTER_DAYS,
         url: page.url.clone(),
+        slug: page.slug.clone(),
+        added: None,
     }
 }
 
@@ -462,7 +466,9 @@ pub async fn page_or_not_found(State(state): State<AppState>, uri: Uri) -> Respo
     }
     let slug = path.trim_start_matches('/');
     if let Some(page) = site.page(slug) {
-        return page_view(&site, page).into_response();
+        let mut view = page_view(&site, page);
+        view.added = super::plan::added_note(uri.query());
+        return view.into_response();
     }
     // `/strategies/x/` is `/strategies/x`.
     let trimmed = slug.trim_end_matches('/');
@@ -491,6 +497,10 @@ pub struct SearchTemplate {
     first: usize,
     last: usize,
     did_you_mean: Option<Suggestion>,
+    /// This search's own address, to come back to after adding to a plan.
+    return_to: String,
+    /// Pages just added to the plan, when the person came back from doing so.
+    added: Option<usize>,
 }
 
 /// A corrected query and the search it leads to.
@@ -661,6 +671,8 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         first,
         last: (first + results.hits.len()).saturating_sub(1),
         results: cards,
+        return_to: page_url(request.page),
+        added: super::plan::added_note(raw.as_deref()),
         q,
         did_you_mean,
     };

@@ -75,6 +75,7 @@ impl TermView {
 /// A page as a result or list item.
 #[derive(Debug, Clone)]
 pub struct Card {
+    pub slug: String,
     pub url: String,
     pub title: String,
     pub summary: String,
@@ -84,6 +85,8 @@ pub struct Card {
     pub evidence: Option<String>,
     /// Safe HTML: escaped text with `<mark>` around matched words.
     pub snippet: Option<String>,
+    /// Whether the card offers a tick box to add it to a plan (search results).
+    pub selectable: bool,
 }
 
 impl Card {
@@ -91,6 +94,7 @@ impl Card {
         let t = &site.taxonomy;
         let m = &page.meta;
         Card {
+            slug: page.slug.clone(),
             url: page.url.clone(),
             title: m.title.clone(),
             summary: m.summary.clone(),
@@ -109,11 +113,13 @@ impl Card {
                 .as_ref()
                 .map(|e| t.label(Facet::Evidence, &e.strength).to_string()),
             snippet: None,
+            selectable: false,
         }
     }
 
     pub fn with_snippet(mut self, snippet: String) -> Self {
         self.snippet = Some(snippet);
+        self.selectable = true;
         self
     }
 }

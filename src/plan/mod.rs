@@ -1,0 +1,301 @@
+//! Plans and sessions: a list of page slugs (from the URL) turned into an
+//! assess-plan-do-review plan for a SENCO or a staff session for a trainer,
+//! and exported as Markdown, CSV and Word (`export`).
+//!
+//! A plan is only slugs. Nothing about a child reaches the server: the
+//! exports leave blanks for the child's details, outcomes and review dates.
+
+pub mod export;
+
+use crate::content::Page;
+use crate::site::Site;
+use crate::taxonomy::Facet;
+
+/// A plan holds at most this many pages.
+pub const MAX_ITEMS: usize = 100;
+
+/// The sections of a strategy page a plan quotes.
+pub const STEPS: &str = "what-you-can-do";
+pub const MEASURES: &str = "how-you-will-know-it-is-working";
+pub const FACILITATOR_NOTES: &str = "facilitator-notes";
+
+/// Reads `items`: slugs separated by commas (or given as repeated keys),
+/// duplicates folded, order kept. More than [`MAX_ITEMS`] is an error that
+/// says the limit.
+pub fn parse_items<'a>(values: impl IntoIterator<Item = &'a str>) -> Result<Vec<String>, String> {
+    let mut items: Vec<String> = Vec::new();
+    for value in values {
+        for slug in value
+            .split([',', ' ', '\n'])
+            .map(|s| s.trim().trim_matches('/'))
+        {
+            if !slug.is_empty() && !items.iter().any(|s| s == slug) {
+                items.push(slug.to_string());
+            }
+        }
+    }
+    if items.len() > MAX_ITEMS {
+        return Err(format!(
+            "A plan can hold at most {MAX_ITEMS} pages; this one lists {}. Remove some pages and try again.",
+            items.len()
+        ));
+    }
+    Ok(items)
+}
+
+/// A plan resolved against a site snapshot.
+pub struct Plan<'a> {
+    pub site: &'a Site,
+    /// The pages found, in the order given.
+    pub pages: Vec<&'a Page>,
+    /// Slugs that name no page (shown in a note, never an error).
+    pub missing: Vec<String>,
+    pub items: Vec<String>,
+}
+
+/// One intervention's costing, from its `provision` block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProvisionRow<'a> {
+    pub page: &'a Page,
+    pub staff_label: String,
+    pub staff_hours_per_week: f64,
+    /// Staff hours per pupil over the whole intervention.
+    pub hours_per_pupil: f64,
+}
+
+/// A key ingredient and the plan's pages filed under it, for a session.
+pub struct IngredientGroup<'a> {
+    pub id: String,
+    pub label: String,
+    pub pages: Vec<&'a Page>,
+    /// The training page for this ingredient, when there is one.
+    pub training: Option<&'a Page>,
+}
+
+/// One line of a session's running order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slot {
+    pub start_minute: u32,
+    pub minutes: u32,
+    pub title: String,
+}
+
+/// Minutes a session gives each page, by kind.
+fn minutes_for(page: &Page) -> u32 {
+    match page.meta.kind.as_str() {
+        "training" => 20,
+        "guidance" => 10,
+        _ => 8,
+    }
+}
+
+impl<'a> Plan<'a> {
+    pub fn new(site: &'a Site, items: Vec<String>) -> Plan<'a> {
+        let mut pages = Vec::new();
+        let mut missing = Vec::new();
+        for slug in &items {
+            match site.page(slug) {
+                Some(p) => pages.push(p),
+                None => missing.push(slug.clone()),
+            }
+        }
+        Plan {
+            site,
+            pages,
+            missing,
+            items,
+        }
+    }
+
+    /// The slugs of the pages found, comma-separated, for links.
+    pub fn items_param(&self) -> String {
+        self.pages
+            .iter()
+            .map(|p| p.slug.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Labels of the needs the pages cover, in taxonomy order.
+    pub fn needs(&self) -> Vec<String> {
+        self.site
+            .taxonomy
+            .needs_in_order()
+            .into_iter()
+            .filter(|(t, _)| self.pages.iter().any(|p| p.has_need(t.id)))
+            .map(|(t, _)| t.label.to_string())
+            .collect()
+    }
+
+    pub fn strategies(&self) -> impl Iterator<Item = &'a Page> + '_ {
+        self.pages
+            .iter()
+            .copied()
+            .filter(|p| !p.is_kind("resource"))
+    }
+
+    pub fn resources(&self) -> impl Iterator<Item = &'a Page> + '_ {
+        self.pages.iter().copied().filter(|p| p.is_kind("resource"))
+    }
+
+    /// The costing of each chosen intervention with a provision block.
+    pub fn provision(&self) -> Vec<ProvisionRow<'a>> {
+        self.pages
+            .iter()
+            .filter_map(|p| {
+                let pr = p.meta.provision.as_ref()?;
+                let weekly = pr.staff_hours_per_week();
+                Some(ProvisionRow {
+                    page: p,
+                    staff_label: self
+                        .site
+                        .taxonomy
+                        .staff(&pr.staff)
+                        .map_or(pr.staff.clone(), |s| s.label.clone()),
+                    staff_hours_per_week: weekly,
+                    hours_per_pupil: weekly * pr.weeks / f64::from(pr.group_size.max(1)),
+                })
+            })
+            .collect()
+    }
+
+    /// Staff hours a week by staff role, in the taxonomy's order of roles.
+    pub fn hours_by_role(&self) -> Vec<(String, f64)> {
+        let rows = self.provision();
+        self.site
+            .taxonomy
+            .staff
+            .iter()
+            .filter_map(|role| {
+                let total: f64 = rows
+                    .iter()
+                    .filter(|r| {
+                        r.page
+                            .meta
+                            .provision
+                            .as_ref()
+                            .is_some_and(|p| p.staff == role.id)
+                    })
+                    .map(|r| r.staff_hours_per_week)
+                    .sum();
+                (total > 0.0).then(|| (role.label.clone(), total))
+            })
+            .collect()
+    }
+
+    pub fn evidence_label(&self, page: &Page) -> String {
+        page.meta.evidence.as_ref().map_or_else(String::new, |e| {
+            self.site
+                .taxonomy
+                .label(Facet::Evidence, &e.strength)
+                .to_string()
+        })
+    }
+
+    /// The pages grouped by key ingredient (each page under its first one, in
+    /// the taxonomy's order), with the ingredient's training page.
+    pub fn by_ingredient(&self) -> Vec<IngredientGroup<'a>> {
+        let t = &self.site.taxonomy;
+        let mut groups: Vec<IngredientGroup<'a>> = t
+            .ingredients
+            .iter()
+            .map(|i| IngredientGroup {
+                id: i.id.clone(),
+                label: i.label.clone(),
+                pages: Vec::new(),
+                training: self
+                    .site
+                    .pages
+                    .iter()
+                    .find(|p| p.is_kind("training") && p.meta.ingredients.contains(&i.id)),
+            })
+            .collect();
+        let mut other = IngredientGroup {
+            id: "other".into(),
+            label: "Other pages".into(),
+            pages: Vec::new(),
+            training: None,
+        };
+        for page in &self.pages {
+            let first = t
+                .ingredients
+                .iter()
+                .position(|i| page.meta.ingredients.contains(&i.id));
+            match first {
+                Some(i) => groups[i].pages.push(page),
+                None => other.pages.push(page),
+            }
+        }
+        groups.push(other);
+        groups.retain(|g| !g.pages.is_empty());
+        groups
+    }
+
+    /// A session's running order: a welcome, each page by ingredient, and a
+    /// close with next steps, with start times from the beginning.
+    pub fn running_order(&self) -> Vec<Slot> {
+        let mut slots = Vec::new();
+        let mut at = 0;
+        let mut push = |title: String, minutes: u32| {
+            slots.push(Slot {
+                start_minute: at,
+                minutes,
+                title,
+            });
+            at += minutes;
+        };
+        push("Welcome and aims".into(), 5);
+        for group in self.by_ingredient() {
+            for page in &group.pages {
+                push(
+                    format!("{}: {}", group.label, page.meta.title),
+                    minutes_for(page),
+                );
+            }
+        }
+        push("Agree next steps and a follow-up task".into(), 10);
+        slots
+    }
+
+    /// Minutes the whole session takes.
+    pub fn session_minutes(&self) -> u32 {
+        self.running_order().iter().map(|s| s.minutes).sum()
+    }
+}
+
+/// `1.5` as "1.5", `2.0` as "2", to two decimal places at most.
+pub fn number(n: f64) -> String {
+    let s = format!("{n:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Minutes from the start as "0:05".
+pub fn clock(minutes: u32) -> String {
+    format!("{}:{:02}", minutes / 60, minutes % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_split_folded_and_limited() {
+        assert_eq!(parse_items(["a,b, a", "c"]).unwrap(), ["a", "b", "c"]);
+        assert_eq!(parse_items(["/strategies/x/,"]).unwrap(), ["strategies/x"]);
+        let many: Vec<String> = (0..101).map(|i| format!("p{i}")).collect();
+        let joined = many.join(",");
+        let err = parse_items([joined.as_str()]).unwrap_err();
+        assert!(
+            err.starts_with("A plan can hold at most 100 pages; this one lists 101."),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn numbers_and_clock_times_read_naturally() {
+        assert_eq!(number(1.5), "1.5");
+        assert_eq!(number(2.0), "2");
+        assert_eq!(number(0.333333), "0.33");
+        assert_eq!(clock(65), "1:05");
+    }
+}

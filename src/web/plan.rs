@@ -1,0 +1,479 @@
+//! Plans and sessions over HTTP: `/plan` (plan, session and presenter
+//! views), the exports `/plan.docx`, `/plan.md`, `/plan.csv`, and the forms
+//! that collect pages into the plan without JavaScript.
+//!
+//! The plan being collected lives in one strictly necessary cookie that
+//! holds only page slugs; a plan itself is its URL. Neither is ever logged.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Form, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::content::markdown;
+use crate::plan::export::{self, PRIVACY, View};
+use crate::plan::{
+    FACILITATOR_NOTES, MAX_ITEMS, MEASURES, Plan, STEPS, clock, number, parse_items,
+};
+use crate::site::Site;
+
+use super::AppState;
+use super::pages::bad_request;
+use super::views::Chrome;
+
+/// The cookie that holds the plan being collected: slugs joined by `.`.
+pub const COOKIE: &str = "waymark_plan";
+/// Browsers keep cookies to about 4 KB; a longer plan lives in its URL only.
+const COOKIE_MAX: usize = 3800;
+
+/// `added=N` from a query string: how many pages the last form added to the plan.
+pub fn added_note(query: Option<&str>) -> Option<usize> {
+    form_urlencoded::parse(query?.as_bytes())
+        .find(|(k, _)| k == "added")
+        .and_then(|(_, v)| v.parse().ok())
+}
+
+/// The slugs in the plan cookie, if any.
+pub fn cookie_items(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| {
+            pair.trim()
+                .strip_prefix(&format!("{COOKIE}="))
+                .map(str::to_string)
+        })
+        .flat_map(|v| v.split('.').map(str::to_string).collect::<Vec<_>>())
+        .filter(|s| crate::content::loader::check_slug(s).is_ok())
+        .take(MAX_ITEMS)
+        .collect()
+}
+
+fn set_cookie(items: &[String]) -> HeaderValue {
+    let mut value = String::new();
+    for slug in items {
+        if value.len() + slug.len() + 1 > COOKIE_MAX {
+            break;
+        }
+        if !value.is_empty() {
+            value.push('.');
+        }
+        value.push_str(slug);
+    }
+    let max_age = if value.is_empty() { 0 } else { 90 * 24 * 3600 };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={value}; Path=/; Max-Age={max_age}; SameSite=Lax"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("waymark_plan=; Path=/; Max-Age=0"))
+}
+
+/// The portal's own address as seen by the browser, for share links.
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("127.0.0.1:3000");
+    let https = headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    format!("{}://{host}", if https { "https" } else { "http" })
+}
+
+/// `items` and `view` from a query string.
+struct PlanQuery {
+    items: Option<Vec<String>>,
+    view: String,
+}
+
+fn read_query(raw: Option<&str>) -> Result<PlanQuery, String> {
+    let mut values = Vec::new();
+    let mut given = false;
+    let mut view = "plan".to_string();
+    for (key, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+        match key.as_ref() {
+            "items" => {
+                given = true;
+                values.push(value.into_owned());
+            }
+            "view" => view = value.into_owned(),
+            _ => {}
+        }
+    }
+    let items = if given {
+        Some(parse_items(values.iter().map(String::as_str))?)
+    } else {
+        None
+    };
+    if !["plan", "session", "present"].contains(&view.as_str()) {
+        return Err(format!(
+            "There is no \"{view}\" view of a plan; use view=plan, view=session or view=present."
+        ));
+    }
+    Ok(PlanQuery { items, view })
+}
+
+fn plan_url(items: &[String], view: &str) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    s.append_pair("items", &items.join(","));
+    if view != "plan" {
+        s.append_pair("view", view);
+    }
+    format!("/plan?{}", s.finish())
+}
+
+// ------------------------------------------------------------------ views
+
+/// A chosen page as the plan view shows it.
+pub struct PlanItem {
+    url: String,
+    title: String,
+    summary: String,
+    kind: String,
+    evidence: String,
+    steps_html: Option<String>,
+    measures_html: Option<String>,
+    remove_items: String,
+    up_items: Option<String>,
+    down_items: Option<String>,
+}
+
+pub struct GroupView {
+    label: String,
+    items: Vec<PlanItem>,
+    notes_html: Option<String>,
+    training_url: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "plan.html")]
+pub struct PlanTemplate {
+    chrome: Chrome,
+    view: String,
+    items: Vec<PlanItem>,
+    resources: Vec<PlanItem>,
+    missing: Vec<String>,
+    needs: Vec<String>,
+    provision: Vec<Vec<String>>,
+    totals: Vec<(String, String)>,
+    groups: Vec<GroupView>,
+    running: Vec<(String, u32, String)>,
+    minutes: u32,
+    share_url: String,
+    plan_url: String,
+    session_url: String,
+    present_url: String,
+    export_query: String,
+    privacy: &'static str,
+}
+
+fn section_html(page: &crate::content::Page, id: &str) -> Option<String> {
+    page.section(id).map(|md| markdown::render(md).html)
+}
+
+fn item_view(plan: &Plan, page: &crate::content::Page, order: &[String]) -> PlanItem {
+    let i = order.iter().position(|s| *s == page.slug).unwrap_or(0);
+    let moved = |from: usize, to: usize| {
+        let mut o = order.to_vec();
+        o.swap(from, to);
+        o.join(",")
+    };
+    PlanItem {
+        url: page.url.clone(),
+        title: page.meta.title.clone(),
+        summary: page.meta.summary.clone(),
+        kind: plan
+            .site
+            .taxonomy
+            .label(crate::taxonomy::Facet::Kind, &page.meta.kind)
+            .to_string(),
+        evidence: plan.evidence_label(page),
+        steps_html: section_html(page, STEPS),
+        measures_html: section_html(page, MEASURES),
+        remove_items: order
+            .iter()
+            .filter(|s| **s != page.slug)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(","),
+        up_items: (i > 0).then(|| moved(i, i - 1)),
+        down_items: (i + 1 < order.len()).then(|| moved(i, i + 1)),
+    }
+}
+
+fn render_plan(site: &Site, items: Vec<String>, view: &str, base: &str) -> PlanTemplate {
+    let plan = Plan::new(site, items);
+    let order: Vec<String> = plan.pages.iter().map(|p| p.slug.clone()).collect();
+    let share_url = format!("{base}{}", plan_url(&order, view));
+    let provision = plan
+        .provision()
+        .iter()
+        .map(|r| {
+            let p = r.page.meta.provision.as_ref().expect("rows have provision");
+            vec![
+                r.page.meta.title.clone(),
+                r.staff_label.clone(),
+                number(p.sessions_per_week),
+                number(p.session_minutes),
+                number(p.weeks),
+                p.group_size.to_string(),
+                number(r.staff_hours_per_week),
+                number(r.hours_per_pupil),
+                plan.evidence_label(r.page),
+            ]
+        })
+        .collect();
+    let groups = plan
+        .by_ingredient()
+        .into_iter()
+        .map(|g| GroupView {
+            label: g.label.clone(),
+            items: g
+                .pages
+                .iter()
+                .map(|p| item_view(&plan, p, &order))
+                .collect(),
+            notes_html: g.training.and_then(|t| section_html(t, FACILITATOR_NOTES)),
+            training_url: g.training.map(|t| t.url.clone()),
+        })
+        .collect();
+    let title = match view {
+        "session" => "Staff session",
+        "present" => "Present the session",
+        _ => "Your plan",
+    };
+    let mut export_query = form_urlencoded::Serializer::new(String::new());
+    export_query.append_pair("items", &order.join(","));
+    if view != "plan" {
+        export_query.append_pair("view", "session");
+    }
+    PlanTemplate {
+        chrome: Chrome::new(site, title),
+        view: view.to_string(),
+        items: plan
+            .strategies()
+            .map(|p| item_view(&plan, p, &order))
+            .collect(),
+        resources: plan
+            .resources()
+            .map(|p| item_view(&plan, p, &order))
+            .collect(),
+        missing: plan.missing.clone(),
+        needs: plan.needs(),
+        provision,
+        totals: plan
+            .hours_by_role()
+            .into_iter()
+            .map(|(r, h)| (r, number(h)))
+            .collect(),
+        groups,
+        running: plan
+            .running_order()
+            .into_iter()
+            .map(|s| (clock(s.start_minute), s.minutes, s.title))
+            .collect(),
+        minutes: plan.session_minutes(),
+        share_url,
+        plan_url: plan_url(&order, "plan"),
+        session_url: plan_url(&order, "session"),
+        present_url: plan_url(&order, "present"),
+        export_query: export_query.finish(),
+        privacy: PRIVACY,
+    }
+}
+
+/// `GET /plan`: the plan in the URL; with no `items`, the plan being
+/// collected (from the cookie), redirected to its own shareable URL.
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let site = state.site();
+    let query = match read_query(raw.as_deref()) {
+        Ok(q) => q,
+        Err(message) => return bad_request(&site, &message),
+    };
+    let items = match query.items {
+        Some(items) => items,
+        None => {
+            let collected = cookie_items(&headers);
+            if !collected.is_empty() {
+                return Redirect::to(&plan_url(&collected, &query.view)).into_response();
+            }
+            Vec::new()
+        }
+    };
+    render_plan(&site, items, &query.view, &base_url(&headers)).into_response()
+}
+
+/// `GET /plan.docx`, `/plan.md`, `/plan.csv`.
+pub async fn download(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let format = uri.path().trim_start_matches('/').to_string();
+    let site = state.site();
+    let query = match read_query(raw.as_deref()) {
+        Ok(q) => q,
+        Err(message) => return bad_request(&site, &message),
+    };
+    let items = query.items.unwrap_or_else(|| cookie_items(&headers));
+    let view = if query.view == "plan" {
+        View::Plan
+    } else {
+        View::Session
+    };
+    let plan = Plan::new(&site, items);
+    let order: Vec<String> = plan.pages.iter().map(|p| p.slug.clone()).collect();
+    let share = format!("{}{}", base_url(&headers), plan_url(&order, &query.view));
+    let name = if view == View::Plan {
+        "waymark-plan"
+    } else {
+        "waymark-session"
+    };
+    let (content_type, extension, body): (&str, &str, Result<Vec<u8>, String>) =
+        match format.as_str() {
+            "plan.docx" => (
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "docx",
+                export::docx(&plan, view, &share),
+            ),
+            "plan.md" => (
+                "text/markdown; charset=utf-8",
+                "md",
+                Ok(export::markdown(&plan, view, &share).into_bytes()),
+            ),
+            "plan.csv" => (
+                "text/csv; charset=utf-8",
+                "csv",
+                export::csv(&plan, &share)
+                    .map(String::into_bytes)
+                    .map_err(|e| e.to_string()),
+            ),
+            _ => return super::pages::not_found(&site, &format!("/{format}")),
+        };
+    match body {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, content_type.to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.{extension}\""),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_string()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!("export failed: {e}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The export failed; please try again.",
+            )
+                .into_response()
+        }
+    }
+}
+
+// ------------------------------------------------------------------ collecting
+
+/// The plan page's form for a removal or a move: the whole new list.
+#[derive(Debug, serde::Deserialize)]
+pub struct UpdateForm {
+    #[serde(default)]
+    items: String,
+    #[serde(default)]
+    view: Option<String>,
+}
+
+fn local_path(path: Option<&str>) -> Option<&str> {
+    path.filter(|p| {
+        p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && p.len() < 2048
+    })
+}
+
+/// `POST /plan/add`: adds pages to the plan being collected, then returns
+/// to the page the person was on.
+pub async fn add(State(state): State<AppState>, headers: HeaderMap, body: String) -> Response {
+    let site = state.site();
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    let mut items = cookie_items(&headers);
+    let adding: Vec<&str> = pairs
+        .iter()
+        .filter(|(k, _)| k == "items")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let added = match parse_items(adding) {
+        Ok(a) => a,
+        Err(message) => return bad_request(&site, &message),
+    };
+    let mut count = 0;
+    for slug in added.into_iter().filter(|s| site.page(s).is_some()) {
+        if !items.contains(&slug) {
+            items.push(slug);
+            count += 1;
+        }
+    }
+    if items.len() > MAX_ITEMS {
+        return bad_request(
+            &site,
+            &format!(
+                "A plan can hold at most {MAX_ITEMS} pages. Remove some pages from your plan first."
+            ),
+        );
+    }
+    let back = pairs
+        .iter()
+        .find(|(k, _)| k == "return")
+        .map(|(_, v)| v.as_str());
+    // Back where the person was, with a note of what was added.
+    let target = local_path(back).map_or_else(
+        || plan_url(&items, "plan"),
+        |path| {
+            let (path, fragment) = path.split_once('#').unwrap_or((path, ""));
+            let joiner = if path.contains('?') { '&' } else { '?' };
+            let fragment = if fragment.is_empty() {
+                String::new()
+            } else {
+                format!("#{fragment}")
+            };
+            format!("{path}{joiner}added={count}{fragment}")
+        },
+    );
+    (
+        [(header::SET_COOKIE, set_cookie(&items))],
+        Redirect::to(&target),
+    )
+        .into_response()
+}
+
+/// `POST /plan/update`: makes a given list the plan being collected (after a
+/// removal or a move on the plan page) and shows it.
+pub async fn update(State(state): State<AppState>, Form(form): Form<UpdateForm>) -> Response {
+    let site = state.site();
+    let items = match parse_items([form.items.as_str()]) {
+        Ok(items) => items,
+        Err(message) => return bad_request(&site, &message),
+    };
+    let view = match form.view.as_deref() {
+        Some("session") => "session",
+        _ => "plan",
+    };
+    (
+        [(header::SET_COOKIE, set_cookie(&items))],
+        Redirect::to(&plan_url(&items, view)),
+    )
+        .into_response()
+}

@@ -1,0 +1,307 @@
+//! Plans and sessions: the views, the exports read back by the tools people
+//! use (a DOCX reader, a CSV reader, a Markdown parser), bad input, and
+//! collecting pages without JavaScript through the plan cookie.
+
+mod common;
+
+use std::io::Read;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{bundled, get, state};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use waymark::plan::export::CSV_COLUMNS;
+use waymark::web::{AppState, app};
+
+const THREE: &str = "strategies/movement-breaks-for-attention,strategies/small-group-nurture-sessions,strategies/salt-programme-delivery-by-teaching-assistant";
+
+async fn bytes(s: &AppState, uri: &str) -> (StatusCode, String, Vec<u8>) {
+    let response = app(s.clone())
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    (status, content_type, body)
+}
+
+#[tokio::test]
+async fn the_plan_view_has_steps_measures_blanks_and_provision() {
+    let s = state(bundled());
+    let (status, _, html) = get(&s, &format!("/plan?items={THREE}")).await;
+    assert_eq!(status, StatusCode::OK);
+    for expected in [
+        "Movement breaks for attention",
+        "Small-group nurture sessions",
+        "<h4>What you can do</h4>",
+        "<h4>How you will know it is working</h4>",
+        "Outcome we want",
+        "Review date",
+        "Staff hours a week by role: Teaching assistant",
+        "Attachment and trauma",
+        "stores nothing about any child",
+        "href=\"/plan.docx?items=strategies%2Fmovement-breaks-for-attention",
+    ] {
+        assert!(html.contains(expected), "missing {expected:?}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_slugs_are_named_duplicates_folded_and_more_than_100_refused() {
+    let s = state(bundled());
+    let (status, _, html) = get(
+        &s,
+        &format!(
+            "/plan?items={THREE},strategies/no-such-page,strategies/movement-breaks-for-attention"
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("One page in this link was not found"));
+    assert!(html.contains("<code>strategies/no-such-page</code>"));
+    assert_eq!(
+        html.matches("<h3><a href=\"/strategies/movement-breaks-for-attention\">")
+            .count(),
+        1,
+        "a duplicate is folded"
+    );
+
+    let many: Vec<String> = (0..101).map(|i| format!("strategies/p{i}")).collect();
+    let (status, _, html) = get(&s, &format!("/plan?items={}", many.join(","))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("A plan can hold at most 100 pages; this one lists 101."));
+    let (status, _, _) = get(&s, "/plan.csv?items=".to_string().as_str()).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_session_groups_by_key_ingredient_with_facilitator_notes_and_timings() {
+    let s = state(bundled());
+    let five = format!("{THREE},resources/one-page-profile,guidance/ingredient-personalisation");
+    let (status, _, html) = get(&s, &format!("/plan?items={five}&view=session")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Running order"));
+    assert!(
+        html.contains("<td>0:00</td><td>5</td><td>Welcome and aims</td>"),
+        "timings start at 0:00"
+    );
+    assert!(html.contains("<h2>Personalisation</h2>"));
+    assert!(
+        html.contains("Facilitator notes"),
+        "the matching training page's notes"
+    );
+    let (status, _, present) = get(&s, &format!("/plan?items={five}&view=present")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(present.contains("data-present"));
+    assert!(
+        present.matches("class=\"slide\"").count() >= 7,
+        "a title slide, five items and a close"
+    );
+}
+
+#[tokio::test]
+async fn the_word_document_is_valid_and_reads_back() {
+    let s = state(bundled());
+    let (status, content_type, docx) = bytes(&s, &format!("/plan.docx?items={THREE}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        content_type,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    // It is a zip holding word/document.xml with our headings and blanks.
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx.clone())).expect("a zip file");
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .expect("word/document.xml")
+        .read_to_string(&mut xml)
+        .unwrap();
+    for text in [
+        "SEN support plan",
+        "Movement breaks for attention",
+        "What you can do",
+        "Outcome we want",
+        "Date of birth",
+        "Provision",
+    ] {
+        assert!(xml.contains(text), "document.xml lacks {text:?}");
+    }
+    assert!(
+        xml.contains("<w:tbl>"),
+        "tables for the blanks and provision"
+    );
+    // A DOCX reader opens it.
+    let doc = docx_rs::read_docx(&docx).expect("a readable Word document");
+    let json = doc.json();
+    assert!(json.contains("Small-group nurture sessions"));
+    // The session exports too.
+    let (status, _, session) = bytes(&s, &format!("/plan.docx?items={THREE}&view=session")).await;
+    assert_eq!(status, StatusCode::OK);
+    docx_rs::read_docx(&session).expect("a readable session document");
+}
+
+#[tokio::test]
+async fn the_csv_is_a_provision_map_with_the_right_columns() {
+    let s = state(bundled());
+    let (status, content_type, csv_bytes) = bytes(&s, &format!("/plan.csv?items={THREE}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("text/csv"));
+    let mut reader = csv::Reader::from_reader(csv_bytes.as_slice());
+    let headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(headers, CSV_COLUMNS);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    let nurture = rows
+        .iter()
+        .find(|r| &r[0] == "Small-group nurture sessions")
+        .unwrap();
+    let site = bundled();
+    let p = site
+        .page("strategies/small-group-nurture-sessions")
+        .unwrap()
+        .meta
+        .provision
+        .clone()
+        .unwrap();
+    let weekly = p.sessions_per_week * p.session_minutes / 60.0;
+    assert_eq!(
+        nurture[10].parse::<f64>().unwrap(),
+        (weekly * 100.0).round() / 100.0
+    );
+    let per_pupil = weekly * p.weeks / f64::from(p.group_size);
+    assert!((nurture[11].parse::<f64>().unwrap() - per_pupil).abs() < 0.01);
+    assert!(nurture[12].ends_with("/strategies/small-group-nurture-sessions"));
+    assert!(!nurture[13].is_empty(), "a review measure");
+}
+
+#[tokio::test]
+async fn the_markdown_export_renders() {
+    let s = state(bundled());
+    let (status, _, md) = bytes(&s, &format!("/plan.md?items={THREE}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let md = String::from_utf8(md).unwrap();
+    assert!(md.starts_with("# SEN support plan\n"));
+    let html = waymark::content::markdown::render(&md).html;
+    assert!(html.contains("<h2 id=\"movement-breaks-for-attention\">"));
+    assert!(html.contains("<table>"));
+    assert!(
+        md.contains("| Outcome we want | How we will measure it | Review date | What happened |")
+    );
+}
+
+#[tokio::test]
+async fn pages_are_collected_without_javascript_through_the_cookie() {
+    let s = state(bundled());
+    let post = |body: String, cookie: Option<&str>| {
+        let mut request =
+            Request::post("/plan/add").header("content-type", "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            request = request.header("cookie", c);
+        }
+        app(s.clone()).oneshot(request.body(Body::from(body)).unwrap())
+    };
+    // From a search: two ticked results, then back to the search.
+    let response = post("items=strategies%2Femotion-coaching&items=strategies%2Fno-such&return=%2Fsearch%3Fq%3Dcalm".into(), None).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()["location"],
+        "/search?q=calm&added=1",
+        "back to the search, with a note"
+    );
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.starts_with("waymark_plan=strategies/emotion-coaching;"),
+        "{cookie}"
+    );
+    // From a page: one more, kept with the first.
+    let jar = cookie.split(';').next().unwrap().to_string();
+    let response = post(
+        "items=strategies%2Fcalming-breathing-and-grounding&return=https%3A%2F%2Fevil.example%2F"
+            .into(),
+        Some(&jar),
+    )
+    .await
+    .unwrap();
+    let location = response.headers()["location"].to_str().unwrap();
+    assert!(
+        location.starts_with("/plan?items="),
+        "an outside return address is ignored: {location}"
+    );
+    let jar = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        jar,
+        "waymark_plan=strategies/emotion-coaching.strategies/calming-breathing-and-grounding"
+    );
+    // "Your plan" leads to the plan's own shareable address.
+    let response = app(s.clone())
+        .oneshot(
+            Request::get("/plan")
+                .header("cookie", &jar)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["location"],
+        "/plan?items=strategies%2Femotion-coaching%2Cstrategies%2Fcalming-breathing-and-grounding"
+    );
+    // Removing and reordering on the plan page.
+    let response = app(s.clone())
+        .oneshot(
+            Request::post("/plan/update")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(
+                    "items=strategies%2Fcalming-breathing-and-grounding&view=session",
+                ))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["location"],
+        "/plan?items=strategies%2Fcalming-breathing-and-grounding&view=session"
+    );
+}
+
+#[tokio::test]
+async fn pages_and_search_results_offer_add_to_plan() {
+    let s = state(bundled());
+    let (_, _, page) = get(&s, "/strategies/emotion-coaching").await;
+    assert!(page.contains("<form class=\"add-to-plan\" method=\"post\" action=\"/plan/add\">"));
+    assert!(page.contains("name=\"items\" value=\"strategies/emotion-coaching\""));
+    let (_, _, results) = get(&s, "/search?q=calm").await;
+    assert!(results.contains("<form id=\"plan-form\" method=\"post\" action=\"/plan/add\">"));
+    assert!(results.contains("form=\"plan-form\" name=\"items\" value=\""));
+    assert!(results.contains("Add selected to plan"));
+    let (_, _, back) = get(&s, "/search?q=calm&added=2").await;
+    assert!(back.contains("Added 2 pages to your plan."));
+    let (_, _, page) = get(&s, "/strategies/emotion-coaching?added=1").await;
+    assert!(page.contains("Added 1 page to your plan."));
+}
