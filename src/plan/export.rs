@@ -8,7 +8,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::taxonomy::Facet;
 
-use super::{FACILITATOR_NOTES, MEASURES, Plan, STEPS, clock, number};
+use super::{FACILITATOR_NOTES, MEASURES, PROVISION_COLUMNS, Plan, STEPS, clock, number};
 
 /// Rows left blank in the child's details table; the server never sees these.
 const CHILD_DETAILS: &[&str] = &[
@@ -79,20 +79,15 @@ pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
             }
             let rows = plan.provision();
             if !rows.is_empty() {
-                out.push_str("## Provision\n\n| Strategy | Delivered by | Sessions a week | Minutes | Weeks | Group size | Staff hours a week | Evidence |\n|---|---|---|---|---|---|---|---|\n");
+                out.push_str("## Provision\n\n");
+                out.push_str(&markdown_row(
+                    PROVISION_COLUMNS.iter().map(|c| (*c).to_string()),
+                ));
+                out.push_str(&markdown_row(
+                    PROVISION_COLUMNS.iter().map(|_| "---".to_string()),
+                ));
                 for r in &rows {
-                    let p = r.page.meta.provision.as_ref().expect("rows have provision");
-                    out.push_str(&format!(
-                        "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                        cell(&r.page.meta.title),
-                        r.staff_label,
-                        number(p.sessions_per_week),
-                        number(p.session_minutes),
-                        number(p.weeks),
-                        p.group_size,
-                        number(r.staff_hours_per_week),
-                        plan.evidence_label(r.page)
-                    ));
+                    out.push_str(&markdown_row(r.cells(plan).iter().map(|c| cell(c))));
                 }
                 out.push_str("\nStaff hours a week by role: ");
                 let totals: Vec<String> = plan
@@ -173,6 +168,10 @@ fn shift_headings(markdown: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+fn markdown_row(cells: impl Iterator<Item = String>) -> String {
+    format!("| {} |\n", cells.collect::<Vec<_>>().join(" | "))
 }
 
 fn cell(text: &str) -> String {
@@ -427,35 +426,10 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, String>
             }
             let rows = plan.provision();
             if !rows.is_empty() {
-                let body = rows
-                    .iter()
-                    .map(|r| {
-                        let p = r.page.meta.provision.as_ref().expect("rows have provision");
-                        vec![
-                            r.page.meta.title.clone(),
-                            r.staff_label.clone(),
-                            number(p.sessions_per_week),
-                            number(p.session_minutes),
-                            number(p.weeks),
-                            p.group_size.to_string(),
-                            number(r.staff_hours_per_week),
-                            plan.evidence_label(r.page),
-                        ]
-                    })
-                    .collect();
-                doc = doc.add_paragraph(heading(2, "Provision")).add_table(table(
-                    &[
-                        "Strategy",
-                        "Delivered by",
-                        "Sessions a week",
-                        "Minutes",
-                        "Weeks",
-                        "Group size",
-                        "Staff hours a week",
-                        "Evidence",
-                    ],
-                    body,
-                ));
+                let body = rows.iter().map(|r| r.cells(plan)).collect();
+                doc = doc
+                    .add_paragraph(heading(2, "Provision"))
+                    .add_table(table(PROVISION_COLUMNS, body));
                 for (role, hours) in plan.hours_by_role() {
                     doc = doc.add_paragraph(para(&format!(
                         "{role}: {} staff hours a week",

@@ -63,6 +63,42 @@ pub struct ProvisionRow<'a> {
     pub hours_per_pupil: f64,
 }
 
+/// The columns of a plan's provision table, in every format.
+pub const PROVISION_COLUMNS: &[&str] = &[
+    "Strategy",
+    "Delivered by",
+    "Sessions a week",
+    "Minutes",
+    "Weeks",
+    "Group size",
+    "Staff hours a week",
+    "Staff hours per pupil in all",
+    "Evidence",
+];
+
+impl ProvisionRow<'_> {
+    /// The row's cells, matching [`PROVISION_COLUMNS`].
+    pub fn cells(&self, plan: &Plan) -> Vec<String> {
+        let p = self
+            .page
+            .meta
+            .provision
+            .as_ref()
+            .expect("rows have provision");
+        vec![
+            self.page.meta.title.clone(),
+            self.staff_label.clone(),
+            number(p.sessions_per_week),
+            number(p.session_minutes),
+            number(p.weeks),
+            p.group_size.to_string(),
+            number(self.staff_hours_per_week),
+            number(self.hours_per_pupil),
+            plan.evidence_label(self.page),
+        ]
+    }
+}
+
 /// A key ingredient and the plan's pages filed under it, for a session.
 pub struct IngredientGroup<'a> {
     pub id: String,

@@ -51,6 +51,25 @@ fn pages_for_need<'a>(
     })
 }
 
+/// Each term with the number of pages that carry it and where it leads.
+fn term_views(
+    site: &Site,
+    terms: &[crate::taxonomy::Term],
+    carries: impl Fn(&crate::content::Page, &str) -> bool,
+    url: impl Fn(&str) -> String,
+) -> Vec<TermView> {
+    terms
+        .iter()
+        .map(|term| {
+            TermView::new(
+                term.as_ref(),
+                count_pages(site, |p| carries(p, &term.id)),
+                url(&term.id),
+            )
+        })
+        .collect()
+}
+
 pub async fn home(State(state): State<AppState>) -> HomeTemplate {
     let site = state.site();
     let t = &site.taxonomy;
@@ -76,30 +95,24 @@ pub async fn home(State(state): State<AppState>) -> HomeTemplate {
                 .collect(),
         })
         .collect();
-    let tiers = t
-        .tiers
-        .iter()
-        .map(|tier| {
-            let n = count_pages(&site, |p| p.meta.tier.as_deref() == Some(&tier.id));
-            TermView::new(tier.as_ref(), n, format!("/tiers/{}", tier.id))
-        })
-        .collect();
-    let ingredients = t
-        .ingredients
-        .iter()
-        .map(|i| {
-            let n = count_pages(&site, |p| p.meta.ingredients.contains(&i.id));
-            TermView::new(i.as_ref(), n, format!("/ingredients/{}", i.id))
-        })
-        .collect();
-    let cycle = t
-        .cycle
-        .iter()
-        .map(|c| {
-            let n = count_pages(&site, |p| p.meta.cycle.contains(&c.id));
-            TermView::new(c.as_ref(), n, format!("/search?cycle={}", c.id))
-        })
-        .collect();
+    let tiers = term_views(
+        &site,
+        &t.tiers,
+        |p, id| p.meta.tier.as_deref() == Some(id),
+        |id| format!("/tiers/{id}"),
+    );
+    let ingredients = term_views(
+        &site,
+        &t.ingredients,
+        |p, id| p.meta.ingredients.iter().any(|i| i == id),
+        |id| format!("/ingredients/{id}"),
+    );
+    let cycle = term_views(
+        &site,
+        &t.cycle,
+        |p, id| p.meta.cycle.iter().any(|c| c == id),
+        |id| format!("/search?cycle={id}"),
+    );
     HomeTemplate {
         chrome: Chrome::new(&site, site.config.name.clone()),
         tagline: site.config.tagline.clone(),

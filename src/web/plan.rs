@@ -160,6 +160,7 @@ pub struct PlanTemplate {
     resources: Vec<PlanItem>,
     missing: Vec<String>,
     needs: Vec<String>,
+    columns: &'static [&'static str],
     provision: Vec<Vec<String>>,
     totals: Vec<(String, String)>,
     groups: Vec<GroupView>,
@@ -211,24 +212,7 @@ fn render_plan(site: &Site, items: Vec<String>, view: &str, base: &str) -> PlanT
     let plan = Plan::new(site, items);
     let order: Vec<String> = plan.pages.iter().map(|p| p.slug.clone()).collect();
     let share_url = format!("{base}{}", plan_url(&order, view));
-    let provision = plan
-        .provision()
-        .iter()
-        .map(|r| {
-            let p = r.page.meta.provision.as_ref().expect("rows have provision");
-            vec![
-                r.page.meta.title.clone(),
-                r.staff_label.clone(),
-                number(p.sessions_per_week),
-                number(p.session_minutes),
-                number(p.weeks),
-                p.group_size.to_string(),
-                number(r.staff_hours_per_week),
-                number(r.hours_per_pupil),
-                plan.evidence_label(r.page),
-            ]
-        })
-        .collect();
+    let provision = plan.provision().iter().map(|r| r.cells(&plan)).collect();
     let groups = plan
         .by_ingredient()
         .into_iter()
@@ -266,6 +250,7 @@ fn render_plan(site: &Site, items: Vec<String>, view: &str, base: &str) -> PlanT
             .collect(),
         missing: plan.missing.clone(),
         needs: plan.needs(),
+        columns: crate::plan::PROVISION_COLUMNS,
         provision,
         totals: plan
             .hours_by_role()
