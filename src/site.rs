@@ -41,8 +41,14 @@ pub enum BuildError {
 impl Site {
     /// Loads a content folder and indexes it.
     pub fn load(options: &LoadOptions) -> Result<Site, BuildError> {
+        Site::reload(options, None)
+    }
+
+    /// Loads again after `previous`: pages whose files now have problems keep
+    /// their last good versions (see [`content::load_after`]).
+    pub fn reload(options: &LoadOptions, previous: Option<&Site>) -> Result<Site, BuildError> {
         let started = Instant::now();
-        let loaded = content::load(options)?;
+        let loaded = content::load_after(options, previous.map_or(&[], |s| s.pages.as_slice()))?;
         let search = SearchIndex::build(&loaded.pages, &loaded.taxonomy, &loaded.synonyms)?;
         let by_slug = loaded
             .pages

@@ -44,7 +44,9 @@ pub fn spawn(state: AppState, options: LoadOptions) -> notify::Result<Watcher> {
             // Changes that arrived while we were waiting are covered by this reload.
             while rx.try_recv().is_ok() {}
             let options = options.clone();
-            let built = tokio::task::spawn_blocking(move || Site::load(&options)).await;
+            let previous = state.site();
+            let built =
+                tokio::task::spawn_blocking(move || Site::reload(&options, Some(&previous))).await;
             match built {
                 Ok(Ok(site)) => {
                     log_reload(&site);

@@ -144,19 +144,47 @@ fn a_saved_page_goes_live_and_a_broken_one_never_breaks_the_site() {
     .unwrap();
     wait_for("trampoline", 1);
 
-    // A broken save: the page drops out, the rest stays, /status names it.
+    // A broken save: the last good version stays live, marked, and /status
+    // names the problem.
     std::fs::write(
         content.join("strategies/trampoline.md"),
         "---\ntitle: Trampoline time\n",
     )
     .unwrap();
-    wait_for("trampoline", 0);
-    assert_eq!(total("defenders"), 1);
-    let (_, status) = http_get(&server.addr, "/status");
-    assert!(
-        status.contains("trampoline.md:1:1: front matter is not closed"),
-        "{status}"
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let (_, status) = http_get(&server.addr, "/status");
+        if status.contains("trampoline.md:1:1: front matter is not closed") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the problem never reached /status"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        total("trampoline"),
+        1,
+        "the last good version is still served"
     );
+    let (_, page) = http_get(&server.addr, "/strategies/trampoline");
+    assert!(page.contains("you are reading its last good version"));
+    assert_eq!(total("defenders"), 1);
+
+    // Fixed: the new version goes live and the notice goes.
+    std::fs::write(
+        content.join("strategies/trampoline.md"),
+        "---\ntitle: Trampoline time\nsummary: A short bounce before lessons.\nkind: guidance\nupdated: 2026-09-01\n---\nBounce and rebound.\n",
+    )
+    .unwrap();
+    wait_for("rebound", 1);
+    let (_, page) = http_get(&server.addr, "/strategies/trampoline");
+    assert!(!page.contains("last good version"));
+
+    // Deleted: gone.
+    std::fs::remove_file(content.join("strategies/trampoline.md")).unwrap();
+    wait_for("trampoline", 0);
 
     // A broken taxonomy: the whole last good site stays live.
     std::fs::write(content.join("taxonomy.yaml"), "areas: [\n").unwrap();

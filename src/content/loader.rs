@@ -111,6 +111,13 @@ pub enum LoadError {
 
 /// Loads a content folder.
 pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
+    load_after(options, &[])
+}
+
+/// Loads a content folder after an earlier load: a page whose file now has a
+/// problem keeps its last good version from `previous`, marked stale, so an
+/// editor's mistake never takes a page offline.
+pub fn load_after(options: &LoadOptions, previous: &[Page]) -> Result<Loaded, LoadError> {
     let dir = &options.content_dir;
     let meta = fs::metadata(dir).map_err(|source| LoadError::Unreadable {
         path: dir.clone(),
@@ -145,10 +152,19 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
             today: options.today,
             path: &path,
         };
+        let last_good = || {
+            previous.iter().find(|p| p.source == path).map(|p| Page {
+                stale: true,
+                ..p.clone()
+            })
+        };
         let text = match read_page(&path) {
             Ok(text) => text,
             Err(p) => {
                 problems.push(*p);
+                if let Some(old) = last_good() {
+                    pages.push((path.clone(), old));
+                }
                 continue;
             }
         };
@@ -158,7 +174,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
         }
         let (page, found) = parse_page(&text, &slug, &cx);
         problems.extend(found);
-        if let Some(page) = page {
+        if let Some(page) = page.or_else(last_good) {
             pages.push((path, page));
         }
     }

@@ -12,7 +12,7 @@ pub mod markdown;
 pub mod page;
 pub mod validate;
 
-pub use loader::{LoadError, LoadOptions, Loaded, load};
+pub use loader::{LoadError, LoadOptions, Loaded, load, load_after};
 pub use page::{Evidence, Heading, InternalLink, Link, Meta, Page, Provision};
 
 use crate::problem::Problem;
@@ -64,6 +64,7 @@ pub fn parse_page(text: &str, slug: &str, cx: &Context) -> (Option<Page>, Vec<Pr
         internal_links,
         source: cx.path.to_path_buf(),
         markdown: split.body.to_string(),
+        stale: false,
     };
     (Some(page), problems)
 }

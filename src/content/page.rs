@@ -102,6 +102,9 @@ pub struct Page {
     /// The Markdown body as written, for exports.
     #[serde(skip)]
     pub markdown: String,
+    /// True when the file now has a problem and this is its last good version.
+    #[serde(skip)]
+    pub stale: bool,
 }
 
 impl Page {

@@ -289,6 +289,7 @@ pub struct PageTemplate {
     url: String,
     slug: String,
     added: Option<usize>,
+    stale: bool,
 }
 
 pub struct EvidenceView {
@@ -430,6 +431,7 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
         url: page.url.clone(),
         slug: page.slug.clone(),
         added: None,
+        stale: page.stale,
     }
 }
 
@@ -700,6 +702,8 @@ pub struct StatusTemplate {
     chrome: Chrome,
     pages: usize,
     by_kind: Vec<(String, usize)>,
+    by_tier: Vec<(String, usize)>,
+    stale: Vec<(String, String)>,
     errors: Vec<String>,
     warnings: Vec<String>,
     loaded_at: String,
@@ -720,6 +724,23 @@ pub async fn status(State(state): State<AppState>) -> StatusTemplate {
             .kinds
             .iter()
             .map(|k| (k.label.clone(), count_pages(&site, |p| p.meta.kind == k.id)))
+            .collect(),
+        by_tier: site
+            .taxonomy
+            .tiers
+            .iter()
+            .map(|t| {
+                (
+                    t.label.clone(),
+                    count_pages(&site, |p| p.meta.tier.as_deref() == Some(&t.id)),
+                )
+            })
+            .collect(),
+        stale: site
+            .pages
+            .iter()
+            .filter(|p| p.stale)
+            .map(|p| (p.url.clone(), p.meta.title.clone()))
             .collect(),
         errors: site.errors().map(ToString::to_string).collect(),
         warnings: site.warnings().map(ToString::to_string).collect(),
