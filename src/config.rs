@@ -27,6 +27,10 @@ pub struct SiteConfig {
     /// Label overrides: facet name (`tier`, `need`, ... or `staff`) to id to label.
     #[serde(default)]
     pub labels: Labels,
+    /// The portal's public address (`https://send.example.gov.uk`), for links
+    /// in the sitemap, the feed and exports; without it, the request's host.
+    #[serde(default)]
+    pub base_url: Option<String>,
 }
 
 fn default_colour() -> String {
@@ -42,6 +46,7 @@ impl Default for SiteConfig {
             contact: String::new(),
             colour: default_colour(),
             labels: Labels::new(),
+            base_url: None,
         }
     }
 }
@@ -64,9 +69,42 @@ impl SiteConfig {
                     self.colour
                 ),
             ));
+        } else {
+            let ratio = contrast_with_white(&self.colour);
+            if ratio < 4.5 {
+                faults.push((
+                    "colour",
+                    format!(
+                        "colour \"{}\" has a contrast of {ratio:.1}:1 against white; white text on it and links in it need at least 4.5:1, so choose a darker shade",
+                        self.colour
+                    ),
+                ));
+            }
+        }
+        if let Some(url) = &self.base_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            faults.push((
+                "base_url",
+                format!("base_url \"{url}\" must be a full address such as \"https://send.example.gov.uk\""),
+            ));
         }
         faults
     }
+}
+
+/// The WCAG contrast ratio of a `#rrggbb` colour against white.
+pub fn contrast_with_white(hex: &str) -> f64 {
+    let channel = |i: usize| {
+        let v = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0)) / 255.0;
+        if v <= 0.039_28 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+    1.05 / (luminance + 0.05)
 }
 
 fn is_hex_colour(s: &str) -> bool {
@@ -85,5 +123,25 @@ mod tests {
         };
         assert_eq!(config.validate()[0].0, "colour");
         assert!(SiteConfig::default().validate().is_empty());
+    }
+
+    #[test]
+    fn colour_must_contrast_with_white() {
+        assert!((contrast_with_white("#000000") - 21.0).abs() < 0.01);
+        assert!((contrast_with_white("#ffffff") - 1.0).abs() < 0.01);
+        assert!(contrast_with_white("#00703c") > 4.5, "GOV.UK green passes");
+        let pale = SiteConfig {
+            colour: "#ffdd00".into(),
+            ..SiteConfig::default()
+        };
+        let faults = pale.validate();
+        assert_eq!(faults.len(), 1);
+        assert!(
+            faults[0]
+                .1
+                .starts_with("colour \"#ffdd00\" has a contrast of 1.3:1 against white"),
+            "{}",
+            faults[0].1
+        );
     }
 }

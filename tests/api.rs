@@ -588,3 +588,86 @@ async fn quoted_phrases_must_match_and_minus_excludes() {
     assert!(phrase["total"].as_u64().unwrap() >= 1);
     assert!(phrase["total"].as_u64() <= all["total"].as_u64());
 }
+
+#[tokio::test]
+async fn the_sitemap_lists_every_page_with_its_review_date() {
+    let site = bundled();
+    let pages = site.pages.len();
+    let s = state(site);
+    let (status, content_type, body) = get(&s, "/sitemap.xml").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("application/xml"));
+    let doc = roxmltree::Document::parse(&body).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "urlset");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.sitemaps.org/schemas/sitemap/0.9")
+    );
+    let urls: Vec<_> = root.children().filter(|n| n.has_tag_name("url")).collect();
+    assert_eq!(urls.len(), pages + 1, "every page and the home page");
+    for url in &urls[1..] {
+        let loc = url
+            .children()
+            .find(|n| n.has_tag_name("loc"))
+            .unwrap()
+            .text()
+            .unwrap();
+        assert!(loc.starts_with("http://127.0.0.1:3000/"), "{loc}");
+        let lastmod = url
+            .children()
+            .find(|n| n.has_tag_name("lastmod"))
+            .unwrap()
+            .text()
+            .unwrap();
+        assert!(
+            waymark::content::validate::parse_iso_date(lastmod).is_ok(),
+            "{lastmod}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_atom_feed_is_valid_and_newest_first() {
+    let s = state(bundled());
+    let (status, content_type, body) = get(&s, "/feed.xml").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("application/atom+xml"));
+    let doc = roxmltree::Document::parse(&body).expect("well-formed XML");
+    let feed = doc.root_element();
+    assert_eq!(
+        feed.tag_name().namespace(),
+        Some("http://www.w3.org/2005/Atom")
+    );
+    // RFC 4287: a feed has id, title and updated, and an author or authored entries.
+    for required in ["id", "title", "updated", "author"] {
+        assert!(
+            feed.children().any(|n| n.has_tag_name(required)),
+            "feed lacks {required}"
+        );
+    }
+    let entries: Vec<_> = feed
+        .children()
+        .filter(|n| n.has_tag_name("entry"))
+        .collect();
+    assert_eq!(entries.len(), waymark::web::feeds::FEED_ENTRIES);
+    let mut previous = String::from("9999");
+    for entry in entries {
+        for required in ["id", "title", "updated", "link"] {
+            assert!(
+                entry.children().any(|n| n.has_tag_name(required)),
+                "entry lacks {required}"
+            );
+        }
+        let updated = entry
+            .children()
+            .find(|n| n.has_tag_name("updated"))
+            .unwrap()
+            .text()
+            .unwrap()
+            .to_string();
+        assert!(updated.ends_with("T00:00:00Z"));
+        assert!(updated <= previous, "newest first");
+        previous = updated;
+    }
+}

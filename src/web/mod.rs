@@ -6,6 +6,7 @@
 //! templates, `metrics` counts requests for `/metrics`.
 
 pub mod api;
+pub mod feeds;
 pub mod metrics;
 pub mod missing;
 pub mod pages;
@@ -109,6 +110,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/search", get(api::search))
         .route("/api/pages/{*slug}", get(api::page))
         .route("/api/taxonomy", get(api::taxonomy))
+        .route("/sitemap.xml", get(feeds::sitemap))
+        .route("/feed.xml", get(feeds::atom))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::render))
         .nest_service("/static", static_files)
@@ -136,6 +139,27 @@ fn header_layer(
     value: &'static str,
 ) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// The portal's public address for absolute links: `base_url` from
+/// site.yaml, else the request's own host.
+pub fn public_base(site: &Site, headers: &axum::http::HeaderMap) -> String {
+    if let Some(base) = &site.config.base_url {
+        return base.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("127.0.0.1:3000");
+    let https = headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    format!("{}://{host}", if https { "https" } else { "http" })
 }
 
 async fn healthz() -> &'static str {

@@ -70,22 +70,6 @@ fn set_cookie(items: &[String]) -> HeaderValue {
     .unwrap_or_else(|_| HeaderValue::from_static("waymark_plan=; Path=/; Max-Age=0"))
 }
 
-/// The portal's own address as seen by the browser, for share links.
-fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("127.0.0.1:3000");
-    let https = headers
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
-    format!("{}://{host}", if https { "https" } else { "http" })
-}
-
 /// `items` and `view` from a query string.
 struct PlanQuery {
     items: Option<Vec<String>>,
@@ -295,7 +279,13 @@ pub async fn show(
             Vec::new()
         }
     };
-    render_plan(&site, items, &query.view, &base_url(&headers)).into_response()
+    render_plan(
+        &site,
+        items,
+        &query.view,
+        &super::public_base(&site, &headers),
+    )
+    .into_response()
 }
 
 /// `GET /plan.docx`, `/plan.md`, `/plan.csv`.
@@ -319,7 +309,11 @@ pub async fn download(
     };
     let plan = Plan::new(&site, items);
     let order: Vec<String> = plan.pages.iter().map(|p| p.slug.clone()).collect();
-    let share = format!("{}{}", base_url(&headers), plan_url(&order, &query.view));
+    let share = format!(
+        "{}{}",
+        super::public_base(&site, &headers),
+        plan_url(&order, &query.view)
+    );
     let name = if view == View::Plan {
         "waymark-plan"
     } else {

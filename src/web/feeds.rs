@@ -1,0 +1,114 @@
+//! Feeds for machines: `/sitemap.xml` (every page, its review date as
+//! `lastmod`) and `/feed.xml` (an Atom feed of the most recently reviewed
+//! pages).
+
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+
+use super::{AppState, public_base};
+
+/// Entries in the Atom feed.
+pub const FEED_ENTRIES: usize = 50;
+
+/// Escapes text for XML content and attribute values.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 forbids are dropped.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn xml_response(content_type: &'static str, body: String) -> Response {
+    ([(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// `GET /sitemap.xml`.
+pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let site = state.site();
+    let base = public_base(&site, &headers);
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    out.push_str(&format!("  <url><loc>{}/</loc></url>\n", xml(&base)));
+    for page in &site.pages {
+        out.push_str(&format!(
+            "  <url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
+            xml(&format!("{base}{}", page.url)),
+            page.meta.updated
+        ));
+    }
+    out.push_str("</urlset>\n");
+    xml_response("application/xml; charset=utf-8", out)
+}
+
+/// `GET /feed.xml`: the most recently reviewed pages, newest first.
+pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let site = state.site();
+    let base = public_base(&site, &headers);
+    let mut pages: Vec<_> = site.pages.iter().collect();
+    pages.sort_by(|a, b| {
+        b.meta
+            .updated
+            .cmp(&a.meta.updated)
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    pages.truncate(FEED_ENTRIES);
+    let updated = pages
+        .first()
+        .map_or_else(|| "1970-01-01".to_string(), |p| p.meta.updated.to_string());
+    let author = if site.config.authority.is_empty() {
+        &site.config.name
+    } else {
+        &site.config.authority
+    };
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
+    );
+    out.push_str(&format!(
+        "  <title>{}: recently reviewed pages</title>\n",
+        xml(&site.config.name)
+    ));
+    out.push_str(&format!("  <id>{}/</id>\n", xml(&base)));
+    out.push_str(&format!(
+        "  <link rel=\"self\" href=\"{}/feed.xml\"/>\n",
+        xml(&base)
+    ));
+    out.push_str(&format!(
+        "  <link rel=\"alternate\" href=\"{}/\"/>\n",
+        xml(&base)
+    ));
+    out.push_str(&format!("  <updated>{updated}T00:00:00Z</updated>\n"));
+    out.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        xml(author)
+    ));
+    for page in pages {
+        let url = xml(&format!("{base}{}", page.url));
+        out.push_str("  <entry>\n");
+        out.push_str(&format!("    <title>{}</title>\n", xml(&page.meta.title)));
+        out.push_str(&format!("    <id>{url}</id>\n"));
+        out.push_str(&format!("    <link rel=\"alternate\" href=\"{url}\"/>\n"));
+        out.push_str(&format!(
+            "    <updated>{}T00:00:00Z</updated>\n",
+            page.meta.updated
+        ));
+        out.push_str(&format!(
+            "    <summary>{}</summary>\n",
+            xml(&page.meta.summary)
+        ));
+        out.push_str("  </entry>\n");
+    }
+    out.push_str("</feed>\n");
+    xml_response("application/atom+xml; charset=utf-8", out)
+}
