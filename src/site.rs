@@ -75,7 +75,11 @@ impl Site {
 
     /// Runs a search against this snapshot.
     pub fn search(&self, request: &SearchRequest) -> tantivy::Result<SearchResults> {
-        self.search.search(request, &self.pages, &self.taxonomy)
+        let pages = crate::search::Pages {
+            list: &self.pages,
+            by_slug: &self.by_slug,
+        };
+        self.search.search(request, &pages, &self.taxonomy)
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &Problem> {

@@ -1,7 +1,9 @@
 //! Building the tantivy index for a set of pages, in memory, in one go.
 
 use tantivy::schema::Facet as TantivyFacet;
-use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, doc};
+use std::sync::{Arc, Mutex};
+
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term, doc};
 
 use crate::content::Page;
 use crate::taxonomy::{Facet, Taxonomy};
@@ -10,11 +12,18 @@ use super::schema::{Fields, register_analyzers, schema};
 use super::synonyms::Synonyms;
 use super::vocabulary::Vocabulary;
 
-/// A built index with its reader, ready to search.
+/// An index and the view of it one site snapshot searches.
+///
+/// The index and its writer live as long as the content's taxonomy does; each
+/// snapshot holds its own [`Searcher`], a fixed generation of the index, so a
+/// search running while a page is replaced sees the old page or the new one,
+/// never a mixture.
 #[derive(Clone)]
 pub struct SearchIndex {
     pub index: Index,
-    pub reader: IndexReader,
+    reader: IndexReader,
+    writer: Arc<Mutex<IndexWriter>>,
+    pub searcher: Searcher,
     pub fields: Fields,
     pub synonyms: Synonyms,
     /// Every word of the corpus, for typo tolerance and did-you-mean.
@@ -24,7 +33,7 @@ pub struct SearchIndex {
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SearchIndex")
-            .field("docs", &self.reader.searcher().num_docs())
+            .field("docs", &self.searcher.num_docs())
             .finish()
     }
 }
@@ -60,79 +69,99 @@ fn date_key(page: &Page) -> i64 {
     i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
 }
 
+/// The words a page adds to the vocabulary, and the tags field it is indexed
+/// with: its tags plus the labels of its needs, so "SpLD", "SLCN" or "hearing
+/// impairment" find every page of that need.
+fn tags_of(page: &Page, taxonomy: &Taxonomy) -> String {
+    let mut tags = page.meta.tags.join(". ");
+    for need in &page.meta.needs {
+        tags.push_str(". ");
+        tags.push_str(taxonomy.label(Facet::Need, need));
+    }
+    tags
+}
+
+fn document(page: &Page, fields: &Fields, taxonomy: &Taxonomy) -> TantivyDocument {
+    let m = &page.meta;
+    let mut d: TantivyDocument = doc!(
+        fields.slug => page.slug.as_str(),
+        fields.title => m.title.as_str(),
+        fields.tags => tags_of(page, taxonomy),
+        fields.summary => m.summary.as_str(),
+        fields.body => page.text.as_str(),
+        fields.updated => date_key(page),
+        fields.title_sort => m.title.to_lowercase(),
+    );
+    for facet in Facet::ALL {
+        for path in facet_values(page, facet, taxonomy) {
+            d.add_facet(
+                fields.facet(facet),
+                TantivyFacet::from_text(&path).expect("ids make valid facet paths"),
+            );
+        }
+    }
+    d
+}
+
+fn vocabulary_of<'a>(pages: impl IntoIterator<Item = &'a Page>, taxonomy: &Taxonomy, synonyms: &Synonyms) -> Vocabulary {
+    let mut vocabulary = Vocabulary::default();
+    for page in pages {
+        let m = &page.meta;
+        for text in [m.title.as_str(), m.summary.as_str(), tags_of(page, taxonomy).as_str(), page.text.as_str()] {
+            vocabulary.add_text(text);
+        }
+    }
+    for word in synonyms.all_words() {
+        vocabulary.add_text(word);
+    }
+    vocabulary.finish();
+    vocabulary
+}
+
 impl SearchIndex {
-    /// Indexes `pages` (their order is their `ord`).
-    pub fn build(
-        pages: &[Page],
-        taxonomy: &Taxonomy,
-        synonyms: &Synonyms,
-    ) -> tantivy::Result<SearchIndex> {
+    /// Indexes `pages` in a new in-memory index.
+    pub fn build(pages: &[Page], taxonomy: &Taxonomy, synonyms: &Synonyms) -> tantivy::Result<SearchIndex> {
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
         register_analyzers(&index);
-
-        // A to Z rank of titles, so "sort by title" is a fast-field sort.
-        let mut by_title: Vec<usize> = (0..pages.len()).collect();
-        by_title.sort_by_cached_key(|&i| pages[i].meta.title.to_lowercase());
-        let mut title_rank = vec![0i64; pages.len()];
-        for (rank, &i) in by_title.iter().enumerate() {
-            title_rank[i] = rank as i64;
-        }
-
-        let mut vocabulary = Vocabulary::default();
         let mut writer = index.writer_with_num_threads(1, 50_000_000)?;
-        for (ord, page) in pages.iter().enumerate() {
-            let m = &page.meta;
-            // The labels of the page's needs are searchable as tags, so "SpLD",
-            // "SLCN" or "hearing impairment" find every page of that need.
-            let mut tags = m.tags.join(". ");
-            for need in &m.needs {
-                tags.push_str(". ");
-                tags.push_str(taxonomy.label(Facet::Need, need));
-            }
-            for text in [
-                m.title.as_str(),
-                m.summary.as_str(),
-                tags.as_str(),
-                page.text.as_str(),
-            ] {
-                vocabulary.add_text(text);
-            }
-            let mut d: TantivyDocument = doc!(
-                fields.ord => ord as u64,
-                fields.title => m.title.as_str(),
-                fields.tags => tags,
-                fields.summary => m.summary.as_str(),
-                fields.body => page.text.as_str(),
-                fields.updated => date_key(page),
-                fields.title_rank => title_rank[ord],
-            );
-            for facet in Facet::ALL {
-                for path in facet_values(page, facet, taxonomy) {
-                    d.add_facet(
-                        fields.facet(facet),
-                        TantivyFacet::from_text(&path).expect("ids make valid facet paths"),
-                    );
-                }
-            }
-            writer.add_document(d)?;
+        for page in pages {
+            writer.add_document(document(page, &fields, taxonomy))?;
         }
         writer.commit()?;
-        for word in synonyms.all_words() {
-            vocabulary.add_text(word);
-        }
-        vocabulary.finish();
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+        let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         reader.reload()?;
         Ok(SearchIndex {
+            searcher: reader.searcher(),
             index,
             reader,
+            writer: Arc::new(Mutex::new(writer)),
             fields,
             synonyms: synonyms.clone(),
-            vocabulary,
+            vocabulary: vocabulary_of(pages, taxonomy, synonyms),
+        })
+    }
+
+    /// Replaces only the documents of the given slugs: each is deleted, and
+    /// the ones in `pages` added again. `all` is the new snapshot's pages (for
+    /// the vocabulary). Returns the index as the new snapshot sees it; `self`
+    /// keeps seeing the old generation.
+    pub fn update(&self, slugs: &[String], pages: &[&Page], all: &[Page], taxonomy: &Taxonomy) -> tantivy::Result<SearchIndex> {
+        {
+            let mut writer = self.writer.lock().map_err(|_| tantivy::TantivyError::InternalError("index writer lock poisoned".into()))?;
+            for slug in slugs {
+                writer.delete_term(Term::from_field_text(self.fields.slug, slug));
+            }
+            for page in pages {
+                writer.add_document(document(page, &self.fields, taxonomy))?;
+            }
+            writer.commit()?;
+        }
+        self.reader.reload()?;
+        Ok(SearchIndex {
+            searcher: self.reader.searcher(),
+            vocabulary: vocabulary_of(all, taxonomy, &self.synonyms),
+            ..self.clone()
         })
     }
 }

@@ -8,7 +8,7 @@ use tantivy::collector::{Count, FacetCollector, FacetCounts, MultiCollector, Top
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet as TantivyFacet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::content::Page;
 use crate::taxonomy::{Facet, Taxonomy};
@@ -159,6 +159,13 @@ pub struct SearchHit {
     pub snippet: String,
 }
 
+/// A snapshot's pages and where each slug stands among them.
+#[derive(Debug, Clone, Copy)]
+pub struct Pages<'a> {
+    pub list: &'a [Page],
+    pub by_slug: &'a HashMap<String, usize>,
+}
+
 /// The answer to a [`SearchRequest`].
 #[derive(Debug, Clone, Default)]
 pub struct SearchResults {
@@ -262,13 +269,13 @@ impl SearchIndex {
         collectors
     }
 
-    /// Runs a search. `pages` is the snapshot's page list the index was built
-    /// from. When most of the words together find nothing, the search runs
+    /// Runs a search against this snapshot's generation of the index;
+    /// `pages` finds a hit's page by slug. When most of the words together find nothing, the search runs
     /// again needing any one of them.
     pub fn search(
         &self,
         request: &SearchRequest,
-        pages: &[Page],
+        pages: &Pages,
         taxonomy: &Taxonomy,
     ) -> tantivy::Result<SearchResults> {
         let results = self.search_once(request, pages, taxonomy, false)?;
@@ -281,13 +288,13 @@ impl SearchIndex {
     fn search_once(
         &self,
         request: &SearchRequest,
-        pages: &[Page],
+        pages: &Pages,
         taxonomy: &Taxonomy,
         relaxed: bool,
     ) -> tantivy::Result<SearchResults> {
-        let searcher = self.reader.searcher();
+        let searcher = &self.searcher;
         let q = truncate_query(&request.q);
-        let built = self.text_query(&searcher, q, relaxed);
+        let built = self.text_query(searcher, q, relaxed);
         let text = built.query;
         let per_page = request.per_page.max(1);
         let offset = (request.page.max(1) - 1).saturating_mul(per_page);
@@ -303,7 +310,8 @@ impl SearchIndex {
         let main = self.combined(&*text, &request.filters, None, taxonomy);
         let mut multi = MultiCollector::new();
         let count_handle = multi.add_collector(Count);
-        let top_handle = multi.add_collector(top_collector(sort, per_page, offset));
+        // A to Z sorts on a string column, in a search of its own below.
+        let top_handle = (sort != Sort::Title).then(|| multi.add_collector(top_collector(sort, per_page, offset)));
         let mut shared = Vec::new();
         let mut own = Vec::new();
         for facet in Facet::ALL {
@@ -319,7 +327,19 @@ impl SearchIndex {
         }
         let mut fruits = searcher.search(&*main, &multi)?;
         let total = count_handle.extract(&mut fruits);
-        let top = top_handle.extract(&mut fruits);
+        let top: Vec<(Score, DocAddress)> = match top_handle {
+            Some(handle) => handle.extract(&mut fruits).into_iter().map(|(k, a)| (k.score, a)).collect(),
+            None => searcher
+                .search(
+                    &*main,
+                    &TopDocs::with_limit(per_page)
+                        .and_offset(offset)
+                        .order_by_string_fast_field("title_sort", Order::Asc),
+                )?
+                .into_iter()
+                .map(|(_, a)| (0.0, a))
+                .collect(),
+        };
 
         let mut facets = BTreeMap::new();
         for (facet, handles) in shared {
@@ -344,11 +364,10 @@ impl SearchIndex {
             facets.insert(facet, ordered_counts(facet, &counts, taxonomy));
         }
 
-        let snippets = self.snippet_generator(&searcher, &*text)?;
+        let snippets = self.snippet_generator(searcher, &*text)?;
         let mut hits = Vec::with_capacity(top.len());
-        for (SortKey { score, .. }, address) in top {
-            let ord = self.ord_of(&searcher, address)?;
-            let Some(page) = pages.get(ord) else { continue };
+        for (score, address) in top {
+            let Some((ord, page)) = self.page_of(searcher, address, pages)? else { continue };
             hits.push(SearchHit {
                 ord,
                 score,
@@ -363,12 +382,11 @@ impl SearchIndex {
         })
     }
 
-    fn ord_of(&self, searcher: &Searcher, address: DocAddress) -> tantivy::Result<usize> {
+    /// The page a hit stands for, found by its stored slug.
+    fn page_of<'p>(&self, searcher: &Searcher, address: DocAddress, pages: &'p Pages) -> tantivy::Result<Option<(usize, &'p Page)>> {
         let doc: TantivyDocument = searcher.doc(address)?;
-        Ok(doc
-            .get_first(self.fields.ord)
-            .and_then(|v| v.as_u64())
-            .unwrap_or(u64::MAX) as usize)
+        let slug = doc.get_first(self.fields.slug).and_then(|v| v.as_str()).unwrap_or("");
+        Ok(pages.by_slug.get(slug).and_then(|&i| pages.list.get(i).map(|p| (i, p))))
     }
 
     fn snippet_generator(
@@ -405,22 +423,17 @@ fn top_collector(
                     .ok()
             };
             let key_column = match sort {
-                Sort::Relevance => None,
                 Sort::Updated => column("updated"),
-                Sort::Title => column("title_rank"),
+                Sort::Relevance | Sort::Title => None,
             };
             move |doc: DocId, score: Score| {
-                let key = match (&key_column, sort) {
-                    (None, _) => 0,
-                    (Some(c), Sort::Title) => -c.get_val(doc),
-                    (Some(c), _) => c.get_val(doc),
-                };
+                let key = key_column.as_ref().map_or(0, |c| c.get_val(doc));
                 SortKey { key, score }
             }
         })
 }
 
-/// Primary key (a date or a reversed title rank), then score.
+/// Primary key (a review date, or 0 for relevance), then score.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 struct SortKey {
     key: i64,

@@ -4,7 +4,7 @@
 
 use tantivy::Index;
 use tantivy::schema::{
-    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing,
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions,
 };
 use tantivy::tokenizer::{
@@ -20,8 +20,8 @@ pub const ENGLISH: &str = "waymark_en";
 /// Handles to every field of the schema.
 #[derive(Debug, Clone)]
 pub struct Fields {
-    /// The page's position in the snapshot's page list.
-    pub ord: Field,
+    /// The page's slug: the key for finding and replacing its document.
+    pub slug: Field,
     pub title: Field,
     pub tags: Field,
     pub summary: Field,
@@ -30,8 +30,8 @@ pub struct Fields {
     pub facets: [Field; 8],
     /// The review date as a sortable number, YYYYMMDD.
     pub updated: Field,
-    /// The page's place in A to Z order of titles.
-    pub title_rank: Field,
+    /// The title in lower case, for sorting A to Z.
+    pub title_sort: Field,
 }
 
 impl Fields {
@@ -63,23 +63,23 @@ pub fn schema() -> (Schema, Fields) {
             .set_tokenizer(ENGLISH)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
-    let ord = b.add_u64_field("ord", STORED | FAST);
+    let slug = b.add_text_field("slug", STRING | STORED);
     let title = b.add_text_field("title", text.clone());
     let tags = b.add_text_field("tags", text.clone());
     let summary = b.add_text_field("summary", text.clone());
     let body = b.add_text_field("body", text);
     let facets = Facet::ALL.map(|f| b.add_facet_field(f.name(), FacetOptions::default()));
     let updated = b.add_i64_field("updated", FAST | INDEXED);
-    let title_rank = b.add_i64_field("title_rank", FAST);
+    let title_sort = b.add_text_field("title_sort", STRING | FAST);
     let fields = Fields {
-        ord,
+        slug,
         title,
         tags,
         summary,
         body,
         facets,
         updated,
-        title_rank,
+        title_sort,
     };
     (b.build(), fields)
 }
