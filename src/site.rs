@@ -1,8 +1,10 @@
 //! The site snapshot: one immutable value holding the pages, the taxonomy,
-//! the settings, the search index and the problems found, built in one go so
-//! it can be swapped whole when content changes.
+//! the settings, the search index and the problems found, swapped whole when
+//! content changes. A change to some pages builds the next snapshot from this
+//! one, re-reading and re-indexing only those pages ([`Site::update`]).
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::SiteConfig;
@@ -16,12 +18,14 @@ use crate::taxonomy::Taxonomy;
 pub struct Site {
     pub taxonomy: Taxonomy,
     pub config: SiteConfig,
-    /// Valid pages sorted by slug; a page's index here is its `ord` in the search index.
+    /// Valid pages sorted by slug.
     pub pages: Vec<Page>,
     by_slug: HashMap<String, usize>,
     pub search: SearchIndex,
     /// Problems and warnings found while loading.
     pub problems: Vec<Problem>,
+    /// The problems found in files themselves (not broken links).
+    file_problems: Vec<Problem>,
     pub taxonomy_from_folder: bool,
     /// When this snapshot was built.
     pub loaded_at: jiff::Timestamp,
@@ -50,23 +54,144 @@ impl Site {
         let started = Instant::now();
         let loaded = content::load_after(options, previous.map_or(&[], |s| s.pages.as_slice()))?;
         let search = SearchIndex::build(&loaded.pages, &loaded.taxonomy, &loaded.synonyms)?;
-        let by_slug = loaded
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.slug.clone(), i))
-            .collect();
         Ok(Site {
+            by_slug: index_slugs(&loaded.pages),
             taxonomy: loaded.taxonomy,
             config: loaded.config,
             pages: loaded.pages,
-            by_slug,
             search,
             problems: loaded.problems,
+            file_problems: loaded.file_problems,
             taxonomy_from_folder: loaded.taxonomy_from_folder,
             loaded_at: jiff::Timestamp::now(),
             load_time: started.elapsed(),
         })
+    }
+
+    /// The next snapshot after files changed: only the changed pages are
+    /// re-read and re-indexed. A change to the taxonomy, site settings or
+    /// synonyms, or to a folder, reloads everything. `None` when nothing that
+    /// matters changed (an editor's temporary file, say).
+    pub fn update(
+        &self,
+        options: &LoadOptions,
+        changed: &[PathBuf],
+    ) -> Result<Option<Site>, BuildError> {
+        let started = Instant::now();
+        let dir = &options.content_dir;
+        let root = std::fs::canonicalize(dir).map_err(|source| LoadError::Unreadable {
+            path: dir.clone(),
+            source,
+        })?;
+        let mut sources: Vec<PathBuf> = Vec::new();
+        let mut full = self
+            .file_problems
+            .iter()
+            .any(|p| p.message.starts_with("duplicate slug"));
+        for path in changed {
+            let relative = path
+                .strip_prefix(&root)
+                .or_else(|_| path.strip_prefix(dir))
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|_| path.clone());
+            let is_settings = relative.file_name().is_some_and(|n| {
+                ["taxonomy.yaml", "site.yaml", "synonyms.yaml"]
+                    .contains(&n.to_string_lossy().as_ref())
+            }) || options.site_file.as_deref() == Some(path.as_path());
+            let hidden = relative
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+            let is_page = relative
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+            if is_settings
+                || path.is_dir()
+                || (!is_page && !hidden && !path.exists() && relative.extension().is_none())
+            {
+                full = true;
+            } else if is_page && !hidden {
+                let source = dir.join(&relative);
+                if !sources.contains(&source) {
+                    sources.push(source);
+                }
+            }
+        }
+        if full {
+            return Site::reload(options, Some(self)).map(Some);
+        }
+        if sources.is_empty() {
+            return Ok(None);
+        }
+
+        let mut pages: Vec<Page> = self
+            .pages
+            .iter()
+            .filter(|p| !sources.contains(&p.source))
+            .cloned()
+            .collect();
+        let mut file_problems: Vec<Problem> = self
+            .file_problems
+            .iter()
+            .filter(|p| !sources.contains(&p.path))
+            .cloned()
+            .collect();
+        let mut fresh = Vec::new();
+        for source in &sources {
+            let Ok(meta) = std::fs::symlink_metadata(source) else {
+                continue; // deleted
+            };
+            if meta.file_type().is_symlink()
+                && let Some(problem) = content::loader::symlink_problem(&root, source)
+            {
+                file_problems.push(problem);
+                continue;
+            }
+            let slug = content::loader::slug_of(dir, source);
+            let cx = content::validate::Context {
+                taxonomy: &self.taxonomy,
+                today: options.today,
+                path: source,
+            };
+            let (page, found) = content::loader::load_file(&slug, &cx, &self.pages);
+            file_problems.extend(found);
+            fresh.extend(page);
+        }
+        let fresh_slugs: Vec<String> = fresh.iter().map(|p| p.slug.clone()).collect();
+        pages.extend(fresh);
+        let mut pages = content::loader::dedupe(pages, &mut file_problems);
+        pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+        crate::problem::sort(&mut file_problems);
+        let mut problems = file_problems.clone();
+        problems.extend(content::links::check(&pages, &self.taxonomy));
+        crate::problem::sort(&mut problems);
+
+        // Only these documents change: the old versions of the changed files
+        // and whatever they now hold.
+        let mut slugs: Vec<String> = self
+            .pages
+            .iter()
+            .filter(|p| sources.contains(&p.source))
+            .map(|p| p.slug.clone())
+            .collect();
+        slugs.extend(fresh_slugs.iter().cloned());
+        let by_slug = index_slugs(&pages);
+        let added: Vec<&Page> = fresh_slugs
+            .iter()
+            .filter_map(|s| by_slug.get(s).map(|&i| &pages[i]))
+            .collect();
+        let search = self.search.update(&slugs, &added, &pages, &self.taxonomy)?;
+        Ok(Some(Site {
+            taxonomy: self.taxonomy.clone(),
+            config: self.config.clone(),
+            by_slug,
+            pages,
+            search,
+            problems,
+            file_problems,
+            taxonomy_from_folder: self.taxonomy_from_folder,
+            loaded_at: jiff::Timestamp::now(),
+            load_time: started.elapsed(),
+        }))
     }
 
     pub fn page(&self, slug: &str) -> Option<&Page> {
@@ -89,4 +214,12 @@ impl Site {
     pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
         self.problems.iter().filter(|p| !p.is_error())
     }
+}
+
+fn index_slugs(pages: &[Page]) -> HashMap<String, usize> {
+    pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.slug.clone(), i))
+        .collect()
 }

@@ -1,10 +1,13 @@
-//! Live reload: watches the content folder (and an outside site file) and
-//! swaps in a freshly built snapshot after each burst of changes.
+//! Live reload: watches the content folder (and an outside site file) and,
+//! after each burst of changes, swaps in the next snapshot: only the changed
+//! pages re-read and re-indexed, or everything when the taxonomy, settings,
+//! synonyms or a folder changed.
 //!
 //! A reload that fails (a broken taxonomy or site file) leaves the last good
 //! snapshot live; a broken page is simply left out of the new snapshot and
 //! listed on `/status`.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use notify::RecursiveMode;
@@ -24,12 +27,23 @@ pub struct Watcher {
 
 /// Starts watching. Reloads run on a blocking thread of the runtime, one at a time.
 pub fn spawn(state: AppState, options: LoadOptions) -> notify::Result<Watcher> {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<PathBuf>>();
     let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
-        if let Ok(events) = result
-            && events.iter().any(|e| !e.kind.is_access())
-        {
-            let _ = tx.send(());
+        match result {
+            Ok(events) => {
+                let paths: Vec<PathBuf> = events
+                    .iter()
+                    .filter(|e| !e.kind.is_access())
+                    .flat_map(|e| e.paths.iter().cloned())
+                    .collect();
+                if !paths.is_empty() {
+                    let _ = tx.send(paths);
+                }
+            }
+            // The watcher lost track (too many events, say): reload everything.
+            Err(_) => {
+                let _ = tx.send(Vec::new());
+            }
         }
     })?;
     debouncer.watch(&options.content_dir, RecursiveMode::Recursive)?;

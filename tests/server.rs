@@ -182,9 +182,49 @@ fn a_saved_page_goes_live_and_a_broken_one_never_breaks_the_site() {
     let (_, page) = http_get(&server.addr, "/strategies/trampoline");
     assert!(!page.contains("last good version"));
 
+    // Renamed (an editor's save-as, or a tidy-up): the old address goes,
+    // the new one comes.
+    std::fs::rename(
+        content.join("strategies/trampoline.md"),
+        content.join("strategies/bounce.md"),
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while http_get(&server.addr, "/strategies/bounce").0 != 200 {
+        assert!(Instant::now() < deadline, "the renamed page never appeared");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(http_get(&server.addr, "/strategies/trampoline").0, 404);
+    assert_eq!(total("rebound"), 1);
+
+    // Written to a temporary file and renamed over the page, as many editors save.
+    std::fs::write(
+        content.join("strategies/.bounce.md.tmp"),
+        "---\ntitle: Trampoline time\nsummary: A short bounce before lessons.\nkind: guidance\nupdated: 2026-09-01\n---\nBounce and spring.\n",
+    )
+    .unwrap();
+    std::fs::rename(
+        content.join("strategies/.bounce.md.tmp"),
+        content.join("strategies/bounce.md"),
+    )
+    .unwrap();
+    wait_for("spring", 1);
+    assert_eq!(total("rebound"), 0);
+
     // Deleted: gone.
-    std::fs::remove_file(content.join("strategies/trampoline.md")).unwrap();
+    std::fs::remove_file(content.join("strategies/bounce.md")).unwrap();
     wait_for("trampoline", 0);
+
+    // A folder of pages moved in.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(outside.path().join("extra")).unwrap();
+    std::fs::write(
+        outside.path().join("extra/rebound-therapy.md"),
+        "---\ntitle: Rebound therapy\nsummary: Movement on a trampoline with a trained adult.\nkind: guidance\nupdated: 2026-09-01\n---\nBounce.\n",
+    )
+    .unwrap();
+    std::fs::rename(outside.path().join("extra"), content.join("extra")).unwrap();
+    wait_for("trampoline", 1);
 
     // A broken taxonomy: the whole last good site stays live.
     std::fs::write(content.join("taxonomy.yaml"), "areas: [\n").unwrap();
@@ -192,4 +232,81 @@ fn a_saved_page_goes_live_and_a_broken_one_never_breaks_the_site() {
     assert_eq!(total("defenders"), 1);
     let (status, _) = http_get(&server.addr, "/healthz");
     assert_eq!(status, 200);
+
+    // Fixed (here, by relabelling a tier): everything reloads with it.
+    let fixed = waymark::taxonomy::BUILTIN_YAML
+        .replace("\"Universal: quality first teaching\"", "Everyday teaching");
+    std::fs::write(content.join("taxonomy.yaml"), fixed).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !http_get(&server.addr, "/api/taxonomy")
+        .1
+        .contains("Everyday teaching")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the fixed taxonomy never went live"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(total("defenders"), 1);
+}
+
+#[test]
+fn searches_during_changes_never_fail_or_tear() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().to_path_buf();
+    std::fs::create_dir_all(content.join("strategies")).unwrap();
+    for name in [
+        "movement-breaks.md",
+        "ear-defenders.md",
+        "social-stories.md",
+    ] {
+        std::fs::copy(
+            fixture("valid/strategies").join(name),
+            content.join("strategies").join(name),
+        )
+        .unwrap();
+    }
+    let server = start(&content, &[]);
+    let addr = server.addr.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let searcher = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut answers = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let (status, body) = http_get(&addr, "/api/search?q=&kind=strategy");
+                assert_eq!(status, 200, "{body}");
+                let json: serde_json::Value =
+                    serde_json::from_str(&body).expect("a whole JSON answer");
+                let total = json["total"].as_u64().unwrap();
+                let listed = json["results"].as_array().unwrap().len() as u64;
+                // The page being edited is there or not, never half there.
+                assert!(total == 3 || total == 4, "total {total}");
+                assert_eq!(
+                    total, listed,
+                    "the count and the list come from one snapshot"
+                );
+                assert_eq!(json["facets"]["kind"]["strategy"].as_u64().unwrap(), total);
+                answers += 1;
+            }
+            answers
+        })
+    };
+    let page = content.join("strategies/changing.md");
+    for i in 0..30 {
+        if i % 3 == 2 {
+            let _ = std::fs::remove_file(&page);
+        } else {
+            std::fs::write(
+                &page,
+                format!("---\ntitle: Changing {i}\nsummary: Edited again.\nkind: strategy\nneeds: [adhd]\ntier: universal\nevidence:\n  strength: practice\nupdated: 2026-09-01\n---\nVersion {i}.\n"),
+            )
+            .unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let answers = searcher.join().expect("every answer was whole");
+    assert!(answers > 20, "only {answers} searches ran");
 }

@@ -77,6 +77,8 @@ pub struct Loaded {
     pub pages: Vec<Page>,
     /// Every problem and warning, sorted by file and line.
     pub problems: Vec<Problem>,
+    /// The problems found in files themselves (not broken links between pages).
+    pub file_problems: Vec<Problem>,
     /// Whether the taxonomy came from the content folder (false: built in).
     pub taxonomy_from_folder: bool,
 }
@@ -152,40 +154,60 @@ pub fn load_after(options: &LoadOptions, previous: &[Page]) -> Result<Loaded, Lo
             today: options.today,
             path: &path,
         };
-        let last_good = || {
-            previous.iter().find(|p| p.source == path).map(|p| Page {
-                stale: true,
-                ..p.clone()
-            })
-        };
-        let text = match read_page(&path) {
-            Ok(text) => text,
-            Err(p) => {
-                problems.push(*p);
-                if let Some(old) = last_good() {
-                    pages.push((path.clone(), old));
-                }
-                continue;
-            }
-        };
-        if let Err(message) = check_slug(&slug) {
-            problems.push(Problem::error(&path, Pos::START, message));
-            continue;
-        }
-        let (page, found) = parse_page(&text, &slug, &cx);
+        let (page, found) = load_file(&slug, &cx, previous);
         problems.extend(found);
-        if let Some(page) = page.or_else(last_good) {
-            pages.push((path, page));
+        if let Some(page) = page {
+            pages.push(page);
         }
     }
+    let mut unique = dedupe(pages, &mut problems);
+    unique.sort_by(|a, b| a.slug.cmp(&b.slug));
+    problem::sort(&mut problems);
+    let file_problems = problems.clone();
+    problems.extend(super::links::check(&unique, &taxonomy));
+    problem::sort(&mut problems);
+    Ok(Loaded {
+        taxonomy,
+        config,
+        synonyms,
+        pages: unique,
+        problems,
+        file_problems,
+        taxonomy_from_folder,
+    })
+}
 
-    // Two files that would serve at one address: keep the first, report the rest.
+/// Reads and checks one page file. A file with a problem keeps its last good
+/// version from `previous` (marked stale), so an editor's mistake never takes
+/// a page offline; the problems come back either way.
+pub fn load_file(slug: &str, cx: &Context, previous: &[Page]) -> (Option<Page>, Vec<Problem>) {
+    let path = cx.path;
+    let last_good = || {
+        previous.iter().find(|p| p.source == path).map(|p| Page {
+            stale: true,
+            ..p.clone()
+        })
+    };
+    let text = match read_page(path) {
+        Ok(text) => text,
+        Err(p) => return (last_good(), vec![*p]),
+    };
+    if let Err(message) = check_slug(slug) {
+        return (None, vec![Problem::error(path, Pos::START, message)]);
+    }
+    let (page, found) = parse_page(&text, slug, cx);
+    (page.or_else(last_good), found)
+}
+
+/// Two files that would serve at one address: keeps the first (in the order
+/// given), reports the rest.
+pub fn dedupe(pages: Vec<Page>, problems: &mut Vec<Problem>) -> Vec<Page> {
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     let mut unique = Vec::with_capacity(pages.len());
-    for (path, page) in pages {
+    for page in pages {
         match seen.get(&page.slug) {
             Some(first) => problems.push(Problem::error(
-                &path,
+                &page.source,
                 Pos::START,
                 format!(
                     "duplicate slug \"{}\": {} already uses the address {}; rename one of them",
@@ -195,22 +217,36 @@ pub fn load_after(options: &LoadOptions, previous: &[Page]) -> Result<Loaded, Lo
                 ),
             )),
             None => {
-                seen.insert(page.slug.clone(), path);
+                seen.insert(page.slug.clone(), page.source.clone());
                 unique.push(page);
             }
         }
     }
-    unique.sort_by(|a, b| a.slug.cmp(&b.slug));
-    problems.extend(super::links::check(&unique, &taxonomy));
-    problem::sort(&mut problems);
-    Ok(Loaded {
-        taxonomy,
-        config,
-        synonyms,
-        pages: unique,
-        problems,
-        taxonomy_from_folder,
-    })
+    unique
+}
+
+/// The slug of a page file: its path under the content folder, less `.md`.
+pub fn slug_of(dir: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(dir).unwrap_or(path);
+    relative
+        .with_extension("")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A problem when `path` is a symbolic link that leads outside `root` (the
+/// canonical content folder) or to something that is not a file.
+pub fn symlink_problem(root: &Path, path: &Path) -> Option<Problem> {
+    match fs::canonicalize(path) {
+        Ok(target) if target.starts_with(root) && target.is_file() => None,
+        _ => Some(Problem::error(
+            path,
+            Pos::START,
+            "is a symbolic link to somewhere outside the content folder; Waymark only reads pages inside it",
+        )),
+    }
 }
 
 fn read_settings_file(path: &Path) -> Result<Option<String>, LoadError> {
@@ -364,27 +400,14 @@ fn page_files(
             continue;
         }
         if entry.path_is_symlink() {
-            match fs::canonicalize(path) {
-                Ok(target) if target.starts_with(&root) && target.is_file() => {}
-                _ => {
-                    problems.push(Problem::error(
-                        path,
-                        Pos::START,
-                        "is a symbolic link to somewhere outside the content folder; Waymark only reads pages inside it",
-                    ));
-                    continue;
-                }
+            if let Some(problem) = symlink_problem(&root, path) {
+                problems.push(problem);
+                continue;
             }
         } else if !entry.file_type().is_file() {
             continue;
         }
-        let relative = path.strip_prefix(dir).unwrap_or(path);
-        let slug = relative
-            .with_extension("")
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
+        let slug = slug_of(dir, path);
         files.push((path.to_path_buf(), slug));
     }
     Ok(files)

@@ -1,9 +1,11 @@
 //! Building the tantivy index for a set of pages, in memory, in one go.
 
-use tantivy::schema::Facet as TantivyFacet;
 use std::sync::{Arc, Mutex};
+use tantivy::schema::Facet as TantivyFacet;
 
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term, doc};
+use tantivy::{
+    Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term, doc,
+};
 
 use crate::content::Page;
 use crate::taxonomy::{Facet, Taxonomy};
@@ -103,11 +105,20 @@ fn document(page: &Page, fields: &Fields, taxonomy: &Taxonomy) -> TantivyDocumen
     d
 }
 
-fn vocabulary_of<'a>(pages: impl IntoIterator<Item = &'a Page>, taxonomy: &Taxonomy, synonyms: &Synonyms) -> Vocabulary {
+fn vocabulary_of<'a>(
+    pages: impl IntoIterator<Item = &'a Page>,
+    taxonomy: &Taxonomy,
+    synonyms: &Synonyms,
+) -> Vocabulary {
     let mut vocabulary = Vocabulary::default();
     for page in pages {
         let m = &page.meta;
-        for text in [m.title.as_str(), m.summary.as_str(), tags_of(page, taxonomy).as_str(), page.text.as_str()] {
+        for text in [
+            m.title.as_str(),
+            m.summary.as_str(),
+            tags_of(page, taxonomy).as_str(),
+            page.text.as_str(),
+        ] {
             vocabulary.add_text(text);
         }
     }
@@ -120,7 +131,11 @@ fn vocabulary_of<'a>(pages: impl IntoIterator<Item = &'a Page>, taxonomy: &Taxon
 
 impl SearchIndex {
     /// Indexes `pages` in a new in-memory index.
-    pub fn build(pages: &[Page], taxonomy: &Taxonomy, synonyms: &Synonyms) -> tantivy::Result<SearchIndex> {
+    pub fn build(
+        pages: &[Page],
+        taxonomy: &Taxonomy,
+        synonyms: &Synonyms,
+    ) -> tantivy::Result<SearchIndex> {
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
         register_analyzers(&index);
@@ -129,7 +144,10 @@ impl SearchIndex {
             writer.add_document(document(page, &fields, taxonomy))?;
         }
         writer.commit()?;
-        let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader: IndexReader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         reader.reload()?;
         Ok(SearchIndex {
             searcher: reader.searcher(),
@@ -146,9 +164,17 @@ impl SearchIndex {
     /// the ones in `pages` added again. `all` is the new snapshot's pages (for
     /// the vocabulary). Returns the index as the new snapshot sees it; `self`
     /// keeps seeing the old generation.
-    pub fn update(&self, slugs: &[String], pages: &[&Page], all: &[Page], taxonomy: &Taxonomy) -> tantivy::Result<SearchIndex> {
+    pub fn update(
+        &self,
+        slugs: &[String],
+        pages: &[&Page],
+        all: &[Page],
+        taxonomy: &Taxonomy,
+    ) -> tantivy::Result<SearchIndex> {
         {
-            let mut writer = self.writer.lock().map_err(|_| tantivy::TantivyError::InternalError("index writer lock poisoned".into()))?;
+            let mut writer = self.writer.lock().map_err(|_| {
+                tantivy::TantivyError::InternalError("index writer lock poisoned".into())
+            })?;
             for slug in slugs {
                 writer.delete_term(Term::from_field_text(self.fields.slug, slug));
             }

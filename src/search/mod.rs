@@ -12,7 +12,7 @@ pub mod text;
 pub mod vocabulary;
 
 pub use build::SearchIndex;
-pub use query::{Pages, 
-    Filters, MAX_QUERY_BYTES, PER_PAGE, SearchHit, SearchRequest, SearchResults, Sort,
+pub use query::{
+    Filters, MAX_QUERY_BYTES, PER_PAGE, Pages, SearchHit, SearchRequest, SearchResults, Sort,
 };
 pub use synonyms::Synonyms;

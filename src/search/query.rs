@@ -311,7 +311,8 @@ impl SearchIndex {
         let mut multi = MultiCollector::new();
         let count_handle = multi.add_collector(Count);
         // A to Z sorts on a string column, in a search of its own below.
-        let top_handle = (sort != Sort::Title).then(|| multi.add_collector(top_collector(sort, per_page, offset)));
+        let top_handle = (sort != Sort::Title)
+            .then(|| multi.add_collector(top_collector(sort, per_page, offset)));
         let mut shared = Vec::new();
         let mut own = Vec::new();
         for facet in Facet::ALL {
@@ -328,7 +329,11 @@ impl SearchIndex {
         let mut fruits = searcher.search(&*main, &multi)?;
         let total = count_handle.extract(&mut fruits);
         let top: Vec<(Score, DocAddress)> = match top_handle {
-            Some(handle) => handle.extract(&mut fruits).into_iter().map(|(k, a)| (k.score, a)).collect(),
+            Some(handle) => handle
+                .extract(&mut fruits)
+                .into_iter()
+                .map(|(k, a)| (k.score, a))
+                .collect(),
             None => searcher
                 .search(
                     &*main,
@@ -367,7 +372,9 @@ impl SearchIndex {
         let snippets = self.snippet_generator(searcher, &*text)?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
-            let Some((ord, page)) = self.page_of(searcher, address, pages)? else { continue };
+            let Some((ord, page)) = self.page_of(searcher, address, pages)? else {
+                continue;
+            };
             hits.push(SearchHit {
                 ord,
                 score,
@@ -383,10 +390,21 @@ impl SearchIndex {
     }
 
     /// The page a hit stands for, found by its stored slug.
-    fn page_of<'p>(&self, searcher: &Searcher, address: DocAddress, pages: &'p Pages) -> tantivy::Result<Option<(usize, &'p Page)>> {
+    fn page_of<'p>(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        pages: &'p Pages,
+    ) -> tantivy::Result<Option<(usize, &'p Page)>> {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let slug = doc.get_first(self.fields.slug).and_then(|v| v.as_str()).unwrap_or("");
-        Ok(pages.by_slug.get(slug).and_then(|&i| pages.list.get(i).map(|p| (i, p))))
+        let slug = doc
+            .get_first(self.fields.slug)
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        Ok(pages
+            .by_slug
+            .get(slug)
+            .and_then(|&i| pages.list.get(i).map(|p| (i, p))))
     }
 
     fn snippet_generator(
