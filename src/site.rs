@@ -167,19 +167,17 @@ impl Site {
 
         // Only these documents change: the old versions of the changed files
         // and whatever they now hold.
-        let mut slugs: Vec<String> = self
+        let removed: Vec<&Page> = self
             .pages
             .iter()
             .filter(|p| sources.contains(&p.source))
-            .map(|p| p.slug.clone())
             .collect();
-        slugs.extend(fresh_slugs.iter().cloned());
         let by_slug = index_slugs(&pages);
         let added: Vec<&Page> = fresh_slugs
             .iter()
             .filter_map(|s| by_slug.get(s).map(|&i| &pages[i]))
             .collect();
-        let search = self.search.update(&slugs, &added, &pages, &self.taxonomy)?;
+        let search = self.search.update(&removed, &added, &self.taxonomy)?;
         Ok(Some(Site {
             taxonomy: self.taxonomy.clone(),
             config: self.config.clone(),

@@ -34,6 +34,7 @@ pub fn spawn(state: AppState, options: LoadOptions) -> notify::Result<Watcher> {
                 let paths: Vec<PathBuf> = events
                     .iter()
                     .filter(|e| !e.kind.is_access())
+                    .inspect(|e| tracing::debug!("watch event {:?} {:?}", e.kind, e.paths))
                     .flat_map(|e| e.paths.iter().cloned())
                     .collect();
                 if !paths.is_empty() {
@@ -54,18 +55,29 @@ pub fn spawn(state: AppState, options: LoadOptions) -> notify::Result<Watcher> {
     }
     tracing::info!("watching {} for changes", options.content_dir.display());
     tokio::spawn(async move {
-        while rx.recv().await.is_some() {
-            // Changes that arrived while we were waiting are covered by this reload.
-            while rx.try_recv().is_ok() {}
+        while let Some(mut paths) = rx.recv().await {
+            // Changes that arrived while we were waiting are handled together.
+            let mut everything = paths.is_empty();
+            while let Ok(more) = rx.try_recv() {
+                everything |= more.is_empty();
+                paths.extend(more);
+            }
             let options = options.clone();
             let previous = state.site();
-            let built =
-                tokio::task::spawn_blocking(move || Site::reload(&options, Some(&previous))).await;
+            let built = tokio::task::spawn_blocking(move || {
+                if everything {
+                    Site::reload(&options, Some(&previous)).map(Some)
+                } else {
+                    previous.update(&options, &paths)
+                }
+            })
+            .await;
             match built {
-                Ok(Ok(site)) => {
+                Ok(Ok(Some(site))) => {
                     log_reload(&site);
                     state.swap(site);
                 }
+                Ok(Ok(None)) => {}
                 Ok(Err(e)) => log_failure(&e),
                 Err(e) => tracing::error!("reload task failed: {e}"),
             }

@@ -105,6 +105,17 @@ fn document(page: &Page, fields: &Fields, taxonomy: &Taxonomy) -> TantivyDocumen
     d
 }
 
+/// The texts of a page that go into the vocabulary.
+fn texts_of(page: &Page, taxonomy: &Taxonomy) -> [String; 4] {
+    let m = &page.meta;
+    [
+        m.title.clone(),
+        m.summary.clone(),
+        tags_of(page, taxonomy),
+        page.text.clone(),
+    ]
+}
+
 fn vocabulary_of<'a>(
     pages: impl IntoIterator<Item = &'a Page>,
     taxonomy: &Taxonomy,
@@ -112,14 +123,8 @@ fn vocabulary_of<'a>(
 ) -> Vocabulary {
     let mut vocabulary = Vocabulary::default();
     for page in pages {
-        let m = &page.meta;
-        for text in [
-            m.title.as_str(),
-            m.summary.as_str(),
-            tags_of(page, taxonomy).as_str(),
-            page.text.as_str(),
-        ] {
-            vocabulary.add_text(text);
+        for text in texts_of(page, taxonomy) {
+            vocabulary.add_text(&text);
         }
     }
     for word in synonyms.all_words() {
@@ -160,33 +165,43 @@ impl SearchIndex {
         })
     }
 
-    /// Replaces only the documents of the given slugs: each is deleted, and
-    /// the ones in `pages` added again. `all` is the new snapshot's pages (for
-    /// the vocabulary). Returns the index as the new snapshot sees it; `self`
-    /// keeps seeing the old generation.
+    /// Replaces only some pages: `removed` (old versions) leave the index and
+    /// the vocabulary, `added` go in. Returns the index as the new snapshot
+    /// sees it; `self` keeps seeing the old generation.
     pub fn update(
         &self,
-        slugs: &[String],
-        pages: &[&Page],
-        all: &[Page],
+        removed: &[&Page],
+        added: &[&Page],
         taxonomy: &Taxonomy,
     ) -> tantivy::Result<SearchIndex> {
         {
             let mut writer = self.writer.lock().map_err(|_| {
                 tantivy::TantivyError::InternalError("index writer lock poisoned".into())
             })?;
-            for slug in slugs {
-                writer.delete_term(Term::from_field_text(self.fields.slug, slug));
+            for page in removed.iter().chain(added) {
+                writer.delete_term(Term::from_field_text(self.fields.slug, &page.slug));
             }
-            for page in pages {
+            for page in added {
                 writer.add_document(document(page, &self.fields, taxonomy))?;
             }
             writer.commit()?;
         }
         self.reader.reload()?;
+        let mut vocabulary = self.vocabulary.clone();
+        for page in removed {
+            for text in texts_of(page, taxonomy) {
+                vocabulary.remove_text(&text);
+            }
+        }
+        for page in added {
+            for text in texts_of(page, taxonomy) {
+                vocabulary.add_text(&text);
+            }
+        }
+        vocabulary.finish();
         Ok(SearchIndex {
             searcher: self.reader.searcher(),
-            vocabulary: vocabulary_of(all, taxonomy, &self.synonyms),
+            vocabulary,
             ..self.clone()
         })
     }

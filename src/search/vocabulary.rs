@@ -32,7 +32,19 @@ impl Vocabulary {
         }
     }
 
-    /// Call once after every `add_text`.
+    /// Takes back a text added before (a page replaced or removed).
+    pub fn remove_text(&mut self, text: &str) {
+        for word in words(text) {
+            if let Some(n) = self.counts.get_mut(&word) {
+                *n -= 1;
+                if *n == 0 {
+                    self.counts.remove(&word);
+                }
+            }
+        }
+    }
+
+    /// Call once after adding or removing texts.
     pub fn finish(&mut self) {
         let mut by_len: Vec<Vec<String>> = Vec::new();
         for word in self.counts.keys() {
