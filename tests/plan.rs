@@ -8,34 +8,12 @@ use std::io::Read;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{bundled, get, state};
-use http_body_util::BodyExt;
+use common::{bundled, get, get_bytes, state};
 use tower::ServiceExt;
 use waymark::plan::export::CSV_COLUMNS;
-use waymark::web::{AppState, app};
+use waymark::web::app;
 
 const THREE: &str = "strategies/movement-breaks-for-attention,strategies/small-group-nurture-sessions,strategies/salt-programme-delivery-by-teaching-assistant";
-
-async fn bytes(s: &AppState, uri: &str) -> (StatusCode, String, Vec<u8>) {
-    let response = app(s.clone())
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    (status, content_type, body)
-}
 
 #[tokio::test]
 async fn the_plan_view_has_steps_measures_blanks_and_provision() {
@@ -114,7 +92,7 @@ async fn the_session_groups_by_key_ingredient_with_facilitator_notes_and_timings
 #[tokio::test]
 async fn the_word_document_is_valid_and_reads_back() {
     let s = state(bundled());
-    let (status, content_type, docx) = bytes(&s, &format!("/plan.docx?items={THREE}")).await;
+    let (status, content_type, docx) = get_bytes(&s, &format!("/plan.docx?items={THREE}")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         content_type,
@@ -147,7 +125,8 @@ async fn the_word_document_is_valid_and_reads_back() {
     let json = doc.json();
     assert!(json.contains("Small-group nurture sessions"));
     // The session exports too.
-    let (status, _, session) = bytes(&s, &format!("/plan.docx?items={THREE}&view=session")).await;
+    let (status, _, session) =
+        get_bytes(&s, &format!("/plan.docx?items={THREE}&view=session")).await;
     assert_eq!(status, StatusCode::OK);
     docx_rs::read_docx(&session).expect("a readable session document");
 }
@@ -155,7 +134,8 @@ async fn the_word_document_is_valid_and_reads_back() {
 #[tokio::test]
 async fn the_csv_is_a_provision_map_with_the_right_columns() {
     let s = state(bundled());
-    let (status, content_type, csv_bytes) = bytes(&s, &format!("/plan.csv?items={THREE}")).await;
+    let (status, content_type, csv_bytes) =
+        get_bytes(&s, &format!("/plan.csv?items={THREE}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(content_type.starts_with("text/csv"));
     let mut reader = csv::Reader::from_reader(csv_bytes.as_slice());
@@ -194,7 +174,7 @@ async fn the_csv_is_a_provision_map_with_the_right_columns() {
 #[tokio::test]
 async fn the_markdown_export_renders() {
     let s = state(bundled());
-    let (status, _, md) = bytes(&s, &format!("/plan.md?items={THREE}")).await;
+    let (status, _, md) = get_bytes(&s, &format!("/plan.md?items={THREE}")).await;
     assert_eq!(status, StatusCode::OK);
     let md = String::from_utf8(md).unwrap();
     assert!(md.starts_with("# SEN support plan\n"));

@@ -43,6 +43,12 @@ pub fn state(site: Site) -> AppState {
 
 /// Sends one GET through the router and returns status, content type and body.
 pub async fn get(state: &AppState, uri: &str) -> (StatusCode, String, String) {
+    let (status, content_type, bytes) = get_bytes(state, uri).await;
+    (status, content_type, String::from_utf8(bytes).unwrap())
+}
+
+/// Like [`get`], for a body that is not text (a Word document, say).
+pub async fn get_bytes(state: &AppState, uri: &str) -> (StatusCode, String, Vec<u8>) {
     let response = app(state.clone())
         .oneshot(Request::get(uri).body(Body::empty()).unwrap())
         .await
@@ -54,11 +60,7 @@ pub async fn get(state: &AppState, uri: &str) -> (StatusCode, String, String) {
         .map(|v| v.to_str().unwrap().to_string())
         .unwrap_or_default();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        content_type,
-        String::from_utf8(bytes.to_vec()).unwrap(),
-    )
+    (status, content_type, bytes.to_vec())
 }
 
 pub async fn get_json(state: &AppState, uri: &str) -> (StatusCode, serde_json::Value) {
