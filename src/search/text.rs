@@ -272,7 +272,6 @@ impl Context<'_> {
                 }
             } else {
                 let alternatives: Vec<(Occur, Box<dyn Query>)> = fixes[i]
-                    .clone()
                     .iter()
                     .filter_map(|f| self.phrase(f))
                     .map(|q| {

@@ -7,26 +7,20 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 
 use super::{AppState, public_base};
+use crate::search::query::escape_html;
 
 /// Entries in the Atom feed.
 pub const FEED_ENTRIES: usize = 50;
 
-/// Escapes text for XML content and attribute values.
+/// Escapes text for XML content and attribute values: the HTML escaping
+/// the portal already uses (its entities are valid XML), after dropping the
+/// control characters XML 1.0 forbids.
 fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 forbids are dropped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
+    let allowed: String = text
+        .chars()
+        .filter(|c| (*c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    escape_html(&allowed)
 }
 
 fn xml_response(content_type: &'static str, body: String) -> Response {

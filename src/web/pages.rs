@@ -384,13 +384,13 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
             vec![
                 (
                     "Sessions a week".to_string(),
-                    trim_number(p.sessions_per_week),
+                    crate::plan::number(p.sessions_per_week),
                 ),
                 (
                     "Minutes a session".to_string(),
-                    trim_number(p.session_minutes),
+                    crate::plan::number(p.session_minutes),
                 ),
-                ("Weeks".to_string(), trim_number(p.weeks)),
+                ("Weeks".to_string(), crate::plan::number(p.weeks)),
                 (
                     "Group size".to_string(),
                     if p.group_size == 1 {
@@ -404,7 +404,7 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
                     "Staff time a week".to_string(),
                     format!(
                         "{} hours",
-                        trim_number((p.staff_hours_per_week() * 100.0).round() / 100.0)
+                        crate::plan::number((p.staff_hours_per_week() * 100.0).round() / 100.0)
                     ),
                 ),
             ]
@@ -433,11 +433,6 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
         added: None,
         stale: page.stale,
     }
-}
-
-fn trim_number(n: f64) -> String {
-    let s = format!("{n:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// Up to five other pages that share the most needs, then ingredients, with this one.
