@@ -1,9 +1,12 @@
 //! Site settings from `site.yaml`: the portal's name, the authority's contact
 //! line, its colour and label overrides for the taxonomy.
 
+use std::path::Path;
+
 use serde::Deserialize;
 
 use crate::taxonomy::Labels;
+use crate::theme::Theme;
 
 /// `site.yaml`, as typed settings. Unknown keys are errors so a misspelt
 /// setting is reported rather than ignored.
@@ -31,6 +34,13 @@ pub struct SiteConfig {
     /// in the sitemap, the feed and exports; without it, the request's host.
     #[serde(default)]
     pub base_url: Option<String>,
+    /// The authority's logo, an SVG, PNG, WebP or JPEG file, relative to the
+    /// folder of `site.yaml`; shown in the header beside the name.
+    #[serde(default)]
+    pub logo: Option<String>,
+    /// The generated stylesheet and the logo's bytes, made by [`SiteConfig::build_theme`].
+    #[serde(skip)]
+    pub theme: Theme,
 }
 
 fn default_colour() -> String {
@@ -47,11 +57,21 @@ impl Default for SiteConfig {
             colour: default_colour(),
             labels: Labels::new(),
             base_url: None,
+            logo: None,
+            theme: Theme::build(&default_colour(), None, Path::new("."))
+                .expect("a theme without a logo always builds"),
         }
     }
 }
 
 impl SiteConfig {
+    /// Makes the theme from the colour and reads the logo; `base` is the
+    /// folder of `site.yaml`. The error is a message about the `logo` field.
+    pub fn build_theme(&mut self, base: &Path) -> Result<(), String> {
+        self.theme = Theme::build(&self.colour, self.logo.as_deref(), base)?;
+        Ok(())
+    }
+
     /// Checks values serde cannot: returns (field, message) for each fault.
     pub fn validate(&self) -> Vec<(&'static str, String)> {
         let mut faults = Vec::new();

@@ -14,6 +14,7 @@ pub mod search;
 pub mod site;
 pub mod suggest;
 pub mod taxonomy;
+pub mod theme;
 pub mod watch;
 pub mod web;
 pub mod yaml;

@@ -389,7 +389,19 @@ async fn gloucestershire_labels_take_effect_in_pages_and_the_api() {
     assert!(home.contains("My Plan+"));
     assert!(home.contains("Graduated Pathway provision finder"));
     let (_, _, css) = get(&s, "/site.css").await;
-    assert_eq!(css, ":root { --brand: #00703c; }\n");
+    assert!(css.contains(":root { --brand: #00703c; }"), "{css}");
+    // Its own logo, from beside its site.yaml, under a fingerprinted name.
+    let logo = home
+        .split("<img class=\"logo\" src=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a logo in the header");
+    let (status, content_type, svg) = get(&s, logo).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(content_type, "image/svg+xml");
+    let expected =
+        std::fs::read_to_string(common::root().join("examples/gloucestershire/logo.svg")).unwrap();
+    assert_eq!(svg, expected);
 }
 
 #[tokio::test]
@@ -524,7 +536,9 @@ async fn a_misspelt_query_is_corrected_and_says_so() {
     assert!(json["total"].as_u64().unwrap() > 0);
     let (_, _, html) = get(&s, "/search?q=dyslexa").await;
     assert!(
-        html.contains("Including results for <a href=\"/search?q=dyslexia\">dyslexia</a>"),
+        html.contains(
+            "Including results for <a href=\"/search?q=dyslexia\" data-search-link>dyslexia</a>"
+        ),
         "{html}"
     );
     // A correctly spelt query is not "corrected".

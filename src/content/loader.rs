@@ -323,10 +323,14 @@ fn load_site(
         None => return Ok(None),
     };
     match yaml::from_str::<SiteConfig>(&text) {
-        Ok(config) => {
-            let faults = config.validate();
+        Ok(mut config) => {
+            let mut faults = config.validate();
             if faults.is_empty() {
-                return Ok(Some((config, path)));
+                let base = path.parent().unwrap_or(Path::new("."));
+                match config.build_theme(base) {
+                    Ok(()) => return Ok(Some((config, path))),
+                    Err(message) => faults.push(("logo", message)),
+                }
             }
             for (field, message) in faults {
                 let pos = find_key(&text, field).unwrap_or(Pos::START);

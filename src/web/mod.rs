@@ -6,6 +6,7 @@
 //! templates, `metrics` counts requests for `/metrics`.
 
 pub mod api;
+pub mod assets;
 pub mod feeds;
 pub mod metrics;
 pub mod missing;
@@ -15,7 +16,6 @@ pub mod plan;
 pub mod views;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,7 +26,6 @@ use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -51,7 +50,6 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Queries that found nothing; kept across reloads.
     pub missing: Arc<missing::MissingQueries>,
-    pub static_dir: PathBuf,
 }
 
 impl AppState {
@@ -60,7 +58,6 @@ impl AppState {
             site: Arc::new(ArcSwap::from_pointee(site)),
             metrics: Arc::new(Metrics::default()),
             missing: Arc::new(missing::MissingQueries::default()),
-            static_dir: default_static_dir(),
         }
     }
 
@@ -77,22 +74,8 @@ impl AppState {
     }
 }
 
-/// `static/` beside the working directory when run from the repository,
-/// else the one in the source tree this binary was built from.
-pub fn default_static_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("WAYMARK_STATIC") {
-        return PathBuf::from(dir);
-    }
-    let local = PathBuf::from("static");
-    if local.join("style.css").is_file() {
-        return local;
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static")
-}
-
 /// The router with every route and layer; tests call it with `oneshot`.
 pub fn app(state: AppState) -> Router {
-    let static_files = ServeDir::new(&state.static_dir);
     Router::new()
         .route("/", get(pages::home))
         .route("/needs/{id}", get(pages::need))
@@ -101,6 +84,8 @@ pub fn app(state: AppState) -> Router {
         .route("/search", get(pages::search))
         .route("/status", get(pages::status))
         .route("/site.css", get(pages::theme_css))
+        .route("/theme/{file}", get(pages::theme_file))
+        .route("/static/{file}", get(assets::serve))
         .route("/plan", get(plan::show))
         .route("/plan/add", post(plan::add))
         .route("/plan/update", post(plan::update))
@@ -114,7 +99,6 @@ pub fn app(state: AppState) -> Router {
         .route("/feed.xml", get(feeds::atom))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::render))
-        .nest_service("/static", static_files)
         .fallback(pages::page_or_not_found)
         // A bug in one handler answers 500 instead of dropping the connection.
         .layer(CatchPanicLayer::new())

@@ -15,7 +15,7 @@ use crate::taxonomy::Facet;
 
 use super::params::{parse_search, query_string};
 use super::views::{Card, Chrome, Crumb, Fact, Group, TermView, crumbs, fact, group_by_tier};
-use super::{AppState, api};
+use super::{AppState, api, assets};
 
 // ---------------------------------------------------------------- home
 
@@ -126,7 +126,8 @@ pub async fn home(State(state): State<AppState>) -> HomeTemplate {
 
 // ---------------------------------------------------------------- listings
 
-/// An area, need, tier or ingredient: its guidance, then its pages by tier.
+/// An area, need, tier or ingredient: its guidance, then its pages by tier,
+/// narrowed to the phases ticked in its filter form.
 #[derive(Template, WebTemplate)]
 #[template(path = "listing.html")]
 pub struct ListingTemplate {
@@ -140,20 +141,73 @@ pub struct ListingTemplate {
     total: usize,
     pfa: Vec<TermView>,
     search_url: String,
+    /// This listing's own path, where the phase form sends its choice.
+    path: String,
+    phases: Vec<PhaseOption>,
+    /// Labels of the ticked phases, to say what the list is narrowed to.
+    phase_note: String,
 }
 
-fn listing<'a>(
-    site: &'a Site,
+/// One tick box of a listing's phase filter.
+pub struct PhaseOption {
+    id: String,
+    label: String,
+    checked: bool,
+}
+
+/// What a listing shows: which term, where it sits, and the pages to list.
+struct ListingInput<'a> {
     facet: Facet,
-    id: &str,
-    crumb: (&str, &str),
+    id: &'a str,
+    crumbs: Vec<Crumb>,
     pages: Vec<&'a crate::content::Page>,
     children: Vec<TermView>,
-) -> ListingTemplate {
+}
+
+/// `/search` with a query string, or bare when there is none.
+fn search_href(query: String) -> String {
+    if query.is_empty() {
+        "/search".to_string()
+    } else {
+        format!("/search?{query}")
+    }
+}
+
+/// The phases ticked in a listing's query string; an unknown id is a 400.
+fn listing_phases(site: &Site, raw: Option<&str>) -> Result<Vec<String>, String> {
+    parse_search(raw, &site.taxonomy)
+        .map(|request| request.filters.get(Facet::Phase).to_vec())
+        .map_err(|e| {
+            format!(
+                "The filter {}={} cannot be used: {}.",
+                e.parameter, e.value, e.message
+            )
+        })
+}
+
+/// A page without phases is for every phase, so it stays under any filter.
+fn for_phases(page: &crate::content::Page, phases: &[String]) -> bool {
+    phases.is_empty()
+        || page.meta.phases.is_empty()
+        || page.meta.phases.iter().any(|p| phases.contains(p))
+}
+
+fn listing(site: &Site, input: ListingInput<'_>, phases: &[String]) -> ListingTemplate {
+    let ListingInput {
+        facet,
+        id,
+        crumbs,
+        pages,
+        children,
+    } = input;
     let term = site
         .taxonomy
         .term(facet, id)
         .expect("checked by the caller");
+    let pages: Vec<_> = pages
+        .into_iter()
+        .filter(|p| for_phases(p, phases))
+        .collect();
     // Guidance written for exactly this id leads the page.
     let (guidance, rest): (Vec<_>, Vec<_>) = pages.into_iter().partition(|p| {
         p.is_kind("guidance")
@@ -163,6 +217,7 @@ fn listing<'a>(
                 _ => p.meta.ingredients.iter().any(|n| n == id),
             }
     });
+    let phase_query: String = phases.iter().map(|p| format!("&phase={p}")).collect();
     let pfa = site
         .taxonomy
         .pfa
@@ -173,14 +228,18 @@ fn listing<'a>(
                 TermView::new(
                     o.as_ref(),
                     n,
-                    format!("/search?{}={}&pfa={}", facet.name(), id, o.id),
+                    format!("/search?{}={}&pfa={}{phase_query}", facet.name(), id, o.id),
                 )
             })
         })
         .collect();
+    let phase_labels: Vec<String> = phases
+        .iter()
+        .map(|p| site.taxonomy.label(Facet::Phase, p).to_string())
+        .collect();
     ListingTemplate {
         chrome: Chrome::new(site, term.label),
-        crumbs: crumbs(&[("/", "Home"), crumb]),
+        crumbs,
         heading: term.label.to_string(),
         description: term.description.to_string(),
         guidance: guidance.iter().map(|p| Card::new(p, site)).collect(),
@@ -188,15 +247,42 @@ fn listing<'a>(
         total: rest.len(),
         groups: group_by_tier(rest, site),
         pfa,
-        search_url: format!("/search?{}={}", facet.name(), id),
+        search_url: format!("/search?{}={}{phase_query}", facet.name(), id),
+        path: format!(
+            "/{}/{id}",
+            match facet {
+                Facet::Need => "needs",
+                Facet::Tier => "tiers",
+                _ => "ingredients",
+            }
+        ),
+        phases: site
+            .taxonomy
+            .phases
+            .iter()
+            .map(|t| PhaseOption {
+                id: t.id.clone(),
+                label: t.label.clone(),
+                checked: phases.contains(&t.id),
+            })
+            .collect(),
+        phase_note: phase_labels.join(" or "),
     }
 }
 
-pub async fn need(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+pub async fn need(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let site = state.site();
     if site.taxonomy.check(Facet::Need, &id).is_err() {
         return not_found(&site, &format!("/needs/{id}"));
     }
+    let phases = match listing_phases(&site, raw.as_deref()) {
+        Ok(p) => p,
+        Err(message) => return bad_request(&site, &message),
+    };
     let children = site
         .taxonomy
         .area(&id)
@@ -206,66 +292,85 @@ pub async fn need(State(state): State<AppState>, Path(id): Path<String>) -> Resp
                 .map(|n| {
                     TermView::new(
                         n.as_ref(),
-                        count_pages(&site, |p| p.has_need(&n.id)),
+                        count_pages(&site, |p| p.has_need(&n.id) && for_phases(p, &phases)),
                         format!("/needs/{}", n.id),
                     )
                 })
                 .collect()
         })
         .unwrap_or_default();
-    let mut crumb_trail = vec![("/".to_string(), "Home".to_string())];
+    let mut trail = vec![Crumb {
+        url: "/".to_string(),
+        label: "Home".to_string(),
+    }];
     if let Some(area) = site.taxonomy.area_of(&id).filter(|a| a.id != id) {
-        crumb_trail.push((format!("/needs/{}", area.id), area.label.clone()));
+        trail.push(Crumb {
+            url: format!("/needs/{}", area.id),
+            label: area.label.clone(),
+        });
     }
-    let pages: Vec<_> = pages_for_need(&site, &id).collect();
-    let mut t = listing(&site, Facet::Need, &id, ("/", "Home"), pages, children);
-    t.crumbs = crumb_trail
-        .into_iter()
-        .map(|(url, label)| Crumb { url, label })
-        .collect();
-    t.into_response()
+    let input = ListingInput {
+        facet: Facet::Need,
+        id: &id,
+        crumbs: trail,
+        pages: pages_for_need(&site, &id).collect(),
+        children,
+    };
+    listing(&site, input, &phases).into_response()
 }
 
-pub async fn tier(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+pub async fn tier(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let site = state.site();
     if site.taxonomy.check(Facet::Tier, &id).is_err() {
         return not_found(&site, &format!("/tiers/{id}"));
     }
-    let pages = site
-        .pages
-        .iter()
-        .filter(|p| p.meta.tier.as_deref() == Some(id.as_str()))
-        .collect();
-    listing(
-        &site,
-        Facet::Tier,
-        &id,
-        ("/#tiers", "Levels of support"),
-        pages,
-        Vec::new(),
-    )
-    .into_response()
+    let phases = match listing_phases(&site, raw.as_deref()) {
+        Ok(p) => p,
+        Err(message) => return bad_request(&site, &message),
+    };
+    let input = ListingInput {
+        facet: Facet::Tier,
+        id: &id,
+        crumbs: crumbs(&[("/", "Home"), ("/#tiers", "Levels of support")]),
+        pages: site
+            .pages
+            .iter()
+            .filter(|p| p.meta.tier.as_deref() == Some(id.as_str()))
+            .collect(),
+        children: Vec::new(),
+    };
+    listing(&site, input, &phases).into_response()
 }
 
-pub async fn ingredient(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+pub async fn ingredient(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let site = state.site();
     if site.taxonomy.check(Facet::Ingredient, &id).is_err() {
         return not_found(&site, &format!("/ingredients/{id}"));
     }
-    let pages = site
-        .pages
-        .iter()
-        .filter(|p| p.meta.ingredients.contains(&id))
-        .collect();
-    listing(
-        &site,
-        Facet::Ingredient,
-        &id,
-        ("/#ingredients", "Key ingredients"),
-        pages,
-        Vec::new(),
-    )
-    .into_response()
+    let phases = match listing_phases(&site, raw.as_deref()) {
+        Ok(p) => p,
+        Err(message) => return bad_request(&site, &message),
+    };
+    let input = ListingInput {
+        facet: Facet::Ingredient,
+        id: &id,
+        crumbs: crumbs(&[("/", "Home"), ("/#ingredients", "Key ingredients")]),
+        pages: site
+            .pages
+            .iter()
+            .filter(|p| p.meta.ingredients.contains(&id))
+            .collect(),
+        children: Vec::new(),
+    };
+    listing(&site, input, &phases).into_response()
 }
 
 // ---------------------------------------------------------------- one page
@@ -500,7 +605,7 @@ pub struct SearchTemplate {
     groups: Vec<FacetGroup>,
     applied: Vec<Applied>,
     sorts: Vec<SortOption>,
-    page: usize,
+    page_links: Vec<PageLink>,
     pages: usize,
     prev_url: Option<String>,
     next_url: Option<String>,
@@ -524,6 +629,31 @@ pub struct FacetGroup {
     title: String,
     options: Vec<FacetOption>,
     open: bool,
+    /// How many of its options are ticked.
+    selected: usize,
+}
+
+/// A numbered link in the pagination; `url` is `None` for a gap ("…").
+pub struct PageLink {
+    number: usize,
+    url: Option<String>,
+    current: bool,
+}
+
+/// Page numbers to offer: the first, the last, and two either side of the
+/// current one, with gaps where numbers are skipped.
+fn page_numbers(current: usize, pages: usize) -> Vec<Option<usize>> {
+    let shown = |n: usize| n == 1 || n == pages || n.abs_diff(current) <= 2;
+    let mut out: Vec<Option<usize>> = Vec::new();
+    for n in 1..=pages {
+        // A gap of one number shows the number: "…" would take as much room.
+        if shown(n) || (shown(n - 1) && shown(n + 1) && n > 1) {
+            out.push(Some(n));
+        } else if out.last().is_some_and(Option::is_some) {
+            out.push(None);
+        }
+    }
+    out
 }
 
 pub struct FacetOption {
@@ -584,6 +714,7 @@ fn facet_groups(site: &Site, filters: &Filters, results: &SearchResults) -> Vec<
                 title: facet.title().to_string(),
                 open: !filters.get(facet).is_empty()
                     || matches!(facet, Facet::Need | Facet::Tier | Facet::Phase),
+                selected: options.iter().filter(|o| o.checked).count(),
                 options,
             }
         })
@@ -619,10 +750,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
     state.missing.record(&request.q, results.total);
     let q = request.q.clone();
     let did_you_mean = results.did_you_mean.as_ref().map(|text| Suggestion {
-        url: format!(
-            "/search?{}",
-            query_string(text, &request.filters, request.sort, 1)
-        ),
+        url: search_href(query_string(text, &request.filters, request.sort, 1)),
         text: text.clone(),
     });
     let cards = results
@@ -639,19 +767,16 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         .iter()
         .map(|(facet, id)| Applied {
             label: format!("{}: {}", facet.title(), site.taxonomy.label(facet, id)),
-            remove_url: format!(
-                "/search?{}",
-                query_string(&q, &request.filters.without(facet, id), request.sort, 1)
-            ),
+            remove_url: search_href(query_string(
+                &q,
+                &request.filters.without(facet, id),
+                request.sort,
+                1,
+            )),
         })
         .collect();
     let pages = results.total.div_ceil(request.per_page).max(1);
-    let page_url = |n: usize| {
-        format!(
-            "/search?{}",
-            query_string(&q, &request.filters, request.sort, n)
-        )
-    };
+    let page_url = |n: usize| search_href(query_string(&q, &request.filters, request.sort, n));
     let first = (request.page - 1) * request.per_page + 1;
     let template = SearchTemplate {
         chrome: Chrome::new(
@@ -674,7 +799,21 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
                 selected: *s == request.sort,
             })
             .collect(),
-        page: request.page,
+        page_links: page_numbers(request.page, pages)
+            .into_iter()
+            .map(|n| match n {
+                Some(number) => PageLink {
+                    number,
+                    url: Some(page_url(number)),
+                    current: number == request.page,
+                },
+                None => PageLink {
+                    number: 0,
+                    url: None,
+                    current: false,
+                },
+            })
+            .collect(),
         pages,
         prev_url: (request.page > 1).then(|| page_url(request.page - 1)),
         next_url: (request.page < pages).then(|| page_url(request.page + 1)),
@@ -755,14 +894,40 @@ pub async fn status(State(state): State<AppState>) -> StatusTemplate {
 // ---------------------------------------------------------------- theme and errors
 
 /// `GET /site.css`: the authority's colour, from site.yaml, as a stylesheet
-/// (the CSP forbids inline styles).
+/// (the CSP forbids inline styles). Pages link to its fingerprinted name.
 pub async fn theme_css(State(state): State<AppState>) -> Response {
-    let colour = state.site().config.colour.clone();
-    (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
-        format!(":root {{ --brand: {colour}; }}\n"),
-    )
-        .into_response()
+    let css = state.site().config.theme.css.clone();
+    assets::respond(css, "text/css; charset=utf-8", false)
+}
+
+/// `GET /theme/{file}`: the generated stylesheet or the logo by fingerprinted
+/// name. A name from before a reload gets the current file, revalidated.
+pub async fn theme_file(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let site = state.site();
+    let theme = &site.config.theme;
+    if file.starts_with("site.") && file.ends_with(".css") {
+        return assets::respond(
+            theme.css.clone(),
+            "text/css; charset=utf-8",
+            file == theme.css_name,
+        );
+    }
+    if let Some(logo) = theme.logo.as_ref().filter(|_| file.starts_with("logo.")) {
+        let mut response = assets::respond(
+            axum::body::Bytes::copy_from_slice(&logo.bytes),
+            logo.content_type,
+            file == logo.name,
+        );
+        // An SVG opened on its own is a document: let it run nothing.
+        response.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            axum::http::HeaderValue::from_static(
+                "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+            ),
+        );
+        return response;
+    }
+    not_found(&site, &format!("/theme/{file}"))
 }
 
 #[derive(Template, WebTemplate)]
@@ -793,4 +958,26 @@ pub fn bad_request(site: &Site, message: &str) -> Response {
         message: message.to_string(),
     };
     (StatusCode::BAD_REQUEST, template).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_numbers;
+
+    #[test]
+    fn pagination_keeps_the_ends_and_the_neighbours() {
+        let show = |current, pages| {
+            page_numbers(current, pages)
+                .iter()
+                .map(|n| n.map_or("…".to_string(), |n| n.to_string()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(show(1, 1), "1");
+        assert_eq!(show(1, 5), "1 2 3 4 5");
+        assert_eq!(show(1, 12), "1 2 3 … 12");
+        assert_eq!(show(4, 12), "1 2 3 4 5 6 … 12");
+        assert_eq!(show(6, 12), "1 … 4 5 6 7 8 … 12");
+        assert_eq!(show(12, 12), "1 … 10 11 12");
+    }
 }

@@ -1,6 +1,7 @@
 //! View models: the plain values templates print, built from the snapshot,
 //! so templates hold no logic beyond loops and conditions.
 
+use super::assets::ASSETS;
 use crate::content::Page;
 use crate::site::Site;
 use crate::taxonomy::{Facet, TermRef};
@@ -14,6 +15,12 @@ pub struct Chrome {
     pub contact: String,
     pub title: String,
     pub q: String,
+    /// Fingerprinted addresses of the stylesheets, script, icon and logo.
+    pub style_url: String,
+    pub theme_url: String,
+    pub script_url: String,
+    pub icon_url: String,
+    pub logo_url: Option<String>,
 }
 
 impl Chrome {
@@ -24,6 +31,16 @@ impl Chrome {
             contact: site.config.contact.clone(),
             title: title.into(),
             q: String::new(),
+            style_url: ASSETS.url("style.css"),
+            theme_url: format!("/theme/{}", site.config.theme.css_name),
+            script_url: ASSETS.url("waymark.js"),
+            icon_url: ASSETS.url("icon.svg"),
+            logo_url: site
+                .config
+                .theme
+                .logo
+                .as_ref()
+                .map(|l| format!("/theme/{}", l.name)),
         }
     }
 

@@ -1,0 +1,519 @@
+// Waymark's browser suite, in Debian's Chromium through playwright-core.
+//
+// It starts the real `waymark` binary on the bundled content and checks, on
+// every page type: axe-core with the WCAG 2.2 A and AA rules (zero
+// violations), the Nu HTML checker (zero errors), no request to any other
+// host, no Content-Security-Policy violation, and at most 100 KB transferred
+// on a first, uncached load. Then a keyboard-only journey with visible focus
+// at every step, live search and the back button, the narrow-screen filter
+// button, copy link, print, and the same journey with JavaScript off.
+// Screenshots at 375 and 1280 pixels wide go to tests/browser/screenshots/.
+//
+// Run: cargo build && (cd tests/browser && npm ci && npm test)
+// Settings: WAYMARK_BIN (default ../../target/debug/waymark), CHROMIUM
+// (default /usr/bin/chromium), JAVA (default java).
+
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const require = createRequire(import.meta.url);
+
+const BIN = process.env.WAYMARK_BIN || path.join(root, "target/debug/waymark");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const JAVA = process.env.JAVA || "java";
+const SHOTS = path.join(here, "screenshots");
+const MAX_BYTES = 100 * 1000;
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
+
+const PLAN = "strategies/movement-breaks-for-attention,strategies/small-group-nurture-sessions,resources/one-page-profile";
+// Every page type, by a name used for its screenshots.
+const PAGES = [
+  ["home", "/"],
+  ["area", "/needs/communication-interaction"],
+  ["need", "/needs/autism"],
+  ["need-by-phase", "/needs/specific-learning-difficulties?phase=secondary"],
+  ["tier", "/tiers/targeted"],
+  ["ingredient", "/ingredients/personalisation"],
+  ["page", "/strategies/movement-breaks-for-attention"],
+  ["search", "/search?q=ear+defenders"],
+  ["search-filters", "/search?q=reading&need=cognition-learning&tier=universal&phase=primary"],
+  ["search-page-2", "/search?page=2"],
+  ["no-results", "/search?q=zzqxv+plover&tier=statutory"],
+  ["plan", `/plan?items=${PLAN}`],
+  ["session", `/plan?items=${PLAN}&view=session`],
+  ["present", `/plan?items=${PLAN}&view=present`],
+  ["empty-plan", "/plan"],
+  ["not-found", "/no-such-page"],
+  ["bad-filter", "/search?tier=nonsense"],
+  ["status", "/status"],
+];
+
+const failures = [];
+function fail(where, message) {
+  failures.push(`${where}: ${message}`);
+  console.log(`  FAIL ${where}: ${message}`);
+}
+function check(condition, where, message) {
+  if (!condition) {
+    fail(where, message);
+  }
+  return Boolean(condition);
+}
+
+// ------------------------------------------------------------------ server
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer() {
+  if (!existsSync(BIN)) {
+    throw new Error(`no waymark binary at ${BIN}: run \`cargo build\` first, or set WAYMARK_BIN`);
+  }
+  const port = await freePort();
+  const child = spawn(BIN, ["serve", "--content", path.join(root, "content"), "--addr", `127.0.0.1:${port}`, "--no-watch"], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, RUST_LOG: "warn" },
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) {
+        return { child, base };
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill();
+  throw new Error("waymark did not answer /healthz within 10 s");
+}
+
+// ------------------------------------------------------------------ browser
+
+async function launch(options = {}) {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM`);
+  }
+  const profile = mkdtempSync(path.join(os.tmpdir(), "waymark-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+      "--no-first-run", "--disable-component-update", "--disable-sync"],
+    viewport: { width: 1280, height: 900 },
+    ...options,
+  });
+  // Record CSP violations on every page, before any of its own script runs.
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) => {
+      window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  return { context, profile };
+}
+
+async function close({ context, profile }) {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+
+// A page that records every request and how many bytes crossed the wire.
+async function watchedPage(context, base) {
+  const page = await context.newPage();
+  const record = { requests: [], bytes: 0, errors: [] };
+  page.on("request", (request) => record.requests.push(request.url()));
+  page.on("pageerror", (error) => record.errors.push(String(error)));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !/status of 40[04]/.test(message.text())) {
+      record.errors.push(message.text());
+    }
+  });
+  page.on("requestfinished", async (request) => {
+    try {
+      const sizes = await request.sizes();
+      record.bytes += sizes.responseBodySize + sizes.responseHeadersSize;
+    } catch {
+      // the page went away first
+    }
+  });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  record.reset = () => {
+    record.requests = [];
+    record.bytes = 0;
+    record.errors = [];
+  };
+  record.base = base;
+  return { page, record };
+}
+
+// ------------------------------------------------------------------ checks
+
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+async function runAxe(page) {
+  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) {
+    // Evaluated through the DevTools protocol, which the page's CSP does not govern.
+    await page.evaluate(axeSource);
+  }
+  return page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")}: ${n.failureSummary.split("\n").slice(1, 2).join("")}`),
+    }));
+  }, AXE_TAGS);
+}
+
+async function pageTypes(base, htmlFiles) {
+  console.log("== every page type: axe, weight, requests, CSP, screenshots");
+  const browser = await launch();
+  const { page, record } = await watchedPage(browser.context, base);
+  for (const [name, url] of PAGES) {
+    record.reset();
+    const response = await page.goto(base + url, { waitUntil: "networkidle" });
+    const where = `${name} (${url})`;
+    const expected = name === "not-found" ? 404 : name === "bad-filter" ? 400 : 200;
+    check(response.status() === expected, where, `status ${response.status()}, expected ${expected}`);
+    const foreign = record.requests.filter((u) => !u.startsWith(base + "/"));
+    check(foreign.length === 0, where, `requests to other hosts: ${foreign.join(", ")}`);
+    check(record.bytes <= MAX_BYTES, where, `${record.bytes} bytes transferred on first load; the budget is ${MAX_BYTES}`);
+    const csp = await page.evaluate(() => window.__cspViolations);
+    check(csp.length === 0, where, `Content-Security-Policy violations: ${csp.join("; ")}`);
+    check(record.errors.length === 0, where, `script errors: ${record.errors.join("; ")}`);
+    const violations = await runAxe(page);
+    for (const v of violations) {
+      fail(where, `axe ${v.id} (${v.impact}): ${v.nodes.join(" | ")}`);
+    }
+    console.log(`  ${name}: ${violations.length} axe violations, ${record.bytes} bytes, ${record.requests.length} requests`);
+    await page.screenshot({ path: path.join(SHOTS, `${name}-1280.png`), fullPage: true });
+    // The server's own HTML, as the HTML checker should see it.
+    const file = path.join(htmlFiles, `${name}.html`);
+    writeFileSync(file, await (await fetch(base + url)).text());
+  }
+  // The same pages on a phone, with axe again: reflow can hide problems.
+  await page.setViewportSize({ width: 375, height: 812 });
+  for (const [name, url] of PAGES) {
+    await page.goto(base + url, { waitUntil: "networkidle" });
+    const violations = await runAxe(page);
+    for (const v of violations) {
+      fail(`${name} at 375px`, `axe ${v.id} (${v.impact}): ${v.nodes.join(" | ")}`);
+    }
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 0, `${name} at 375px`, `the page scrolls sideways by ${overflow}px`);
+    await page.screenshot({ path: path.join(SHOTS, `${name}-375.png`), fullPage: true });
+  }
+  // Repeat visits: fingerprinted assets come from the cache, not the wire.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const cdp = await browser.context.newCDPSession(page);
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: false });
+  await page.goto(base + "/", { waitUntil: "networkidle" });
+  record.reset();
+  await page.goto(base + "/tiers/universal", { waitUntil: "networkidle" });
+  const assetHits = record.requests.filter((u) => u.includes("/static/") || u.includes("/theme/"));
+  const fromNetwork = [];
+  for (const u of assetHits) {
+    const r = await fetch(u);
+    const cache = r.headers.get("cache-control") || "";
+    if (!cache.includes("immutable")) {
+      fromNetwork.push(`${u} (${cache})`);
+    }
+  }
+  check(fromNetwork.length === 0, "assets", `assets without a long cache: ${fromNetwork.join(", ")}`);
+  await close(browser);
+}
+
+function htmlChecker(htmlFiles) {
+  console.log("== the Nu HTML checker on every page type");
+  const jar = path.join(path.dirname(require.resolve("vnu-jar/package.json")), "build/dist/vnu.jar");
+  const files = PAGES.map(([name]) => path.join(htmlFiles, `${name}.html`));
+  const run = spawnSync(JAVA, ["-jar", jar, "--errors-only", "--format", "json", ...files], { encoding: "utf8" });
+  if (run.error) {
+    fail("vnu", `cannot run ${JAVA}: ${run.error.message}; install Java (apt-get install default-jre-headless)`);
+    return;
+  }
+  let messages = [];
+  try {
+    messages = JSON.parse(run.stderr || run.stdout || "{}").messages || [];
+  } catch (e) {
+    fail("vnu", `unreadable output (${e.message}): ${(run.stderr || "").slice(0, 500)}`);
+    return;
+  }
+  const errors = messages.filter((m) => m.type === "error" || m.subType === "fatal");
+  for (const m of errors) {
+    fail(`vnu ${path.basename(m.url || "")}:${m.lastLine}`, m.message);
+  }
+  console.log(`  ${files.length} pages, ${errors.length} errors`);
+}
+
+// Whether the focused element shows a focus indicator the eye can find:
+// a solid outline of 2px or more, a box shadow, or the yellow focus background.
+async function focusState(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) {
+      return { visible: false, what: "nothing focused" };
+    }
+    const style = getComputedStyle(el);
+    const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2 && style.outlineColor !== "rgba(0, 0, 0, 0)";
+    const shadow = style.boxShadow !== "none";
+    const yellow = style.backgroundColor === "rgb(255, 221, 0)";
+    const rect = el.getBoundingClientRect();
+    const onScreen = rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.top < window.innerHeight
+      && rect.right > 0 && rect.left < window.innerWidth;
+    const label = `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""} "${(el.textContent || el.value || "").trim().slice(0, 40)}"`;
+    return { visible: (outline || shadow || yellow) && onScreen, what: label, id: el.id, tag: el.tagName };
+  });
+}
+
+// Presses Tab until `test` holds for the focused element, checking that
+// every element on the way shows its focus.
+async function tabTo(page, where, test, limit = 150) {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press("Tab");
+    const state = await focusState(page);
+    if (state.tag && state.tag !== "MAIN" && !state.visible) {
+      fail(where, `focus is not visible on ${state.what}`);
+      return false;
+    }
+    if (await page.evaluate(test)) {
+      return true;
+    }
+  }
+  fail(where, `did not reach the target in ${limit} presses of Tab`);
+  return false;
+}
+
+async function keyboardJourney(base) {
+  console.log("== keyboard journey: skip link, search, filter, result, add to plan");
+  const browser = await launch();
+  const page = await browser.context.newPage();
+  await page.goto(base + "/");
+  await page.keyboard.press("Tab");
+  let state = await focusState(page);
+  check(/skip-link|Skip to main content/.test(state.what), "skip link", `first Tab focused ${state.what}`);
+  check(state.visible, "skip link", "the skip link is focused but not visible");
+  await page.screenshot({ path: path.join(SHOTS, "keyboard-1-skip-link.png") });
+  await page.keyboard.press("Enter");
+  check(await page.evaluate(() => document.activeElement.id === "main"), "skip link", "Enter on the skip link did not move focus to main");
+
+  if (!(await tabTo(page, "search box", () => document.activeElement.id === "home-q"))) {
+    return close(browser);
+  }
+  await page.keyboard.type("reading");
+  await Promise.all([page.waitForURL(/\/search\?q=reading/), page.keyboard.press("Enter")]);
+  await page.waitForLoadState("networkidle");
+
+  const reached = await tabTo(page, "filter", () => document.activeElement.id === "f-tier-universal");
+  if (!reached) {
+    return close(browser);
+  }
+  state = await focusState(page);
+  check(state.visible, "filter", "the filter checkbox has no visible focus");
+  await page.screenshot({ path: path.join(SHOTS, "keyboard-2-filter.png") });
+  await page.keyboard.press("Space");
+  await page.waitForURL(/tier=universal/, { timeout: 5000 }).catch(() => fail("filter", "ticking a filter did not update the address"));
+  await page.waitForFunction(() => !document.querySelector("[data-live-search]").hasAttribute("aria-busy"));
+  check(await page.evaluate(() => document.activeElement.id === "f-tier-universal"), "filter", "focus was lost after the results updated");
+  check(await page.evaluate(() => document.querySelector("#f-tier-universal").checked), "filter", "the filter is not ticked after the update");
+  check(await page.evaluate(() => document.querySelector(".applied-tag") !== null), "filter", "no applied-filter tag after ticking");
+
+  if (!(await tabTo(page, "result", () => document.activeElement.matches(".results .card-title a")))) {
+    return close(browser);
+  }
+  const title = await page.evaluate(() => document.activeElement.textContent.trim());
+  await page.screenshot({ path: path.join(SHOTS, "keyboard-3-result.png") });
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+  check((await page.locator("h1").textContent()).trim() === title, "result", `opened a page whose heading is not "${title}"`);
+
+  if (!(await tabTo(page, "add to plan", () => document.activeElement.matches(".add-to-plan button")))) {
+    return close(browser);
+  }
+  await page.screenshot({ path: path.join(SHOTS, "keyboard-4-add.png") });
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+  check(/Added 1 page to your plan/.test(await page.locator("main").textContent()), "add to plan", "no confirmation after adding");
+  await page.goto(base + "/plan");
+  check((await page.locator("main").textContent()).includes(title), "add to plan", `the plan does not list "${title}"`);
+  check(/\(1\)/.test(await page.locator("[data-plan-count]").textContent()), "add to plan", "the header does not count 1 page in the plan");
+  console.log(`  added "${title}" to the plan by keyboard alone`);
+  await close(browser);
+}
+
+async function liveSearch(base) {
+  console.log("== live search, the back button, filters on a phone, copy link, print");
+  const browser = await launch();
+  const page = await browser.context.newPage();
+  await page.goto(base + "/search?q=noise");
+  const before = await page.locator("[data-result-count]").textContent();
+  await page.locator("#q").fill("");
+  await page.locator("#q").pressSequentially("handwriting", { delay: 30 });
+  await page.waitForURL(/q=handwriting/, { timeout: 5000 }).catch(() => fail("live search", "typing did not update the address"));
+  await page.waitForFunction(() => !document.querySelector("[data-live-search]").hasAttribute("aria-busy"));
+  const firstTitle = await page.locator(".results .card-title a").first().textContent();
+  check(/handwriting/i.test(await page.locator(".results").textContent()), "live search", "the results did not change to the new words");
+  check(await page.evaluate(() => document.activeElement.id === "q"), "live search", "the search box lost focus while typing");
+  check((await page.locator("h1").textContent()).includes("handwriting"), "live search", "the heading did not follow the query");
+  await page.locator("#f-tier-universal").check();
+  await page.waitForURL(/tier=universal/);
+  await page.waitForFunction(() => !document.querySelector("[data-live-search]").hasAttribute("aria-busy"));
+  const filtered = await page.locator("[data-result-count]").textContent();
+  await page.goBack();
+  await page.waitForURL((u) => !u.search.includes("tier=universal"));
+  await page.waitForFunction(() => !document.querySelector("[data-live-search]").hasAttribute("aria-busy"));
+  check(!(await page.locator("#f-tier-universal").isChecked()), "back button", "Back did not untick the filter");
+  check((await page.locator(".results .card-title a").first().textContent()) === firstTitle, "back button", "Back did not restore the results");
+  await page.goBack();
+  await page.waitForURL(/q=noise/).catch(() => fail("back button", "the second Back did not return to the first search"));
+  await page.waitForFunction(() => !document.querySelector("[data-live-search]").hasAttribute("aria-busy"));
+  check((await page.locator("[data-result-count]").textContent()) === before, "back button", `expected "${before}" after going back`);
+  check((await page.locator("#q").inputValue()) === "noise", "back button", "the search box does not show the earlier words");
+  console.log(`  typed, filtered ("${filtered.trim()}") and went back twice`);
+
+  // Sort follows the select without a button.
+  await page.selectOption("#sort", "title");
+  await page.waitForURL(/sort=title/).catch(() => fail("sort", "changing the sort did not update the results"));
+
+  // A phone: the filters fold behind a button that counts what is applied.
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.goto(base + "/search?q=reading&tier=universal&phase=primary");
+  const toggle = page.locator("[data-filter-toggle]");
+  check(await toggle.isVisible(), "phone filters", "no Filter results button on a narrow screen");
+  check((await toggle.textContent()).includes("2 applied"), "phone filters", `the button says "${await toggle.textContent()}"`);
+  check(!(await page.locator("[data-filters]").isVisible()), "phone filters", "the filters are not folded away");
+  await page.screenshot({ path: path.join(SHOTS, "search-phone-folded-375.png"), fullPage: false });
+  await toggle.click();
+  check(await page.locator("[data-filters]").isVisible(), "phone filters", "the button did not open the filters");
+  check((await toggle.getAttribute("aria-expanded")) === "true", "phone filters", "aria-expanded did not follow");
+  await page.screenshot({ path: path.join(SHOTS, "search-phone-open-375.png"), fullPage: false });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.waitForFunction(() => document.querySelector("[data-filter-toggle]").hidden, null, { timeout: 3000 })
+    .catch(() => fail("wide filters", "on a wide screen the Filter results button stays"));
+  check(await page.locator("[data-filters]").isVisible(), "wide filters", "on a wide screen the filters should show without a button");
+
+  // Copy link: the section's address reaches the clipboard and is announced.
+  await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
+  await page.goto(base + "/strategies/movement-breaks-for-attention");
+  const copy = page.locator(".body h2 .copy-link").first();
+  check(await copy.isVisible(), "copy link", "no copy link button beside a heading");
+  await copy.click();
+  await page.waitForFunction(() => document.querySelector("[data-announce]").textContent.includes("Link copied"), null, { timeout: 3000 })
+    .catch(() => fail("copy link", "no announcement after copying"));
+  const copied = await page.evaluate(() => navigator.clipboard.readText()).catch(() => "");
+  check(/\/strategies\/movement-breaks-for-attention#[a-z-]+$/.test(copied), "copy link", `the clipboard holds "${copied}"`);
+
+  // Print: only the content, with link addresses, on A4.
+  await page.emulateMedia({ media: "print" });
+  const hidden = await page.evaluate(() => ["header nav", ".header-search", ".add-to-plan", ".site-footer"]
+    .filter((s) => document.querySelector(s) && getComputedStyle(document.querySelector(s)).display !== "none"));
+  check(hidden.length === 0, "print", `shown in print: ${hidden.join(", ")}`);
+  const after = await page.evaluate(() => {
+    const link = document.querySelector(".summary-list a[href^='/']");
+    return link ? getComputedStyle(link, "::after").content : "";
+  });
+  check(after.includes("/"), "print", `links do not print their address (::after is ${after})`);
+  await page.pdf({ path: path.join(SHOTS, "page-print-a4.pdf"), format: "A4" });
+  await page.emulateMedia({ media: "screen" });
+  await close(browser);
+}
+
+async function withoutJavaScript(base) {
+  console.log("== JavaScript off: search, filter, sort, page, add to plan, listings");
+  const browser = await launch({ javaScriptEnabled: false });
+  const page = await browser.context.newPage();
+  await page.goto(base + "/");
+  await page.fill("#home-q", "ear defenders");
+  await Promise.all([page.waitForNavigation(), page.click(".big-search button")]);
+  check(/q=ear\+defenders/.test(page.url()), "no-js search", `the search went to ${page.url()}`);
+  check(await page.locator(".results .card").count() > 0, "no-js search", "no results");
+  check(await page.locator("[data-filters]").isVisible(), "no-js search", "the filters are hidden without JavaScript");
+  await page.check("#f-tier-universal");
+  await Promise.all([page.waitForNavigation(), page.click("[data-filters] button[type=submit]")]);
+  check(/tier=universal/.test(page.url()), "no-js filter", `applying filters went to ${page.url()}`);
+  check(await page.locator(".applied-tag").count() === 1, "no-js filter", "no applied-filter tag");
+  await page.selectOption("#sort", "title");
+  await Promise.all([page.waitForNavigation(), page.click(".sort button")]);
+  check(/sort=title/.test(page.url()), "no-js sort", `sorting went to ${page.url()}`);
+  const first = (await page.locator(".results .card-title a").first().textContent()).trim();
+  await page.locator(".results .card-select input").first().check();
+  await Promise.all([page.waitForNavigation(), page.click(".select-bar button")]);
+  check(/Added 1 page/.test(await page.locator("main").textContent()), "no-js add", "no confirmation after adding the ticked result");
+  await page.goto(base + "/plan");
+  check((await page.locator("main").textContent()).includes(first), "no-js plan", `the plan does not list "${first}"`);
+  await page.goto(base + "/search");
+  await page.locator(".pagination a[rel=next]").click();
+  await page.waitForURL(/page=2/);
+  check(/showing 21 to/.test(await page.locator("[data-result-count]").textContent()), "no-js pages", "page 2 does not show results 21 onwards");
+  await page.goto(base + "/needs/specific-learning-difficulties");
+  const all = await page.locator(".cards .card").count();
+  await page.check("#phase-early-years");
+  await Promise.all([page.waitForNavigation(), page.click(".phase-filter button")]);
+  const some = await page.locator(".cards .card").count();
+  check(/phase=early-years/.test(page.url()) && some < all, "no-js phase filter", `${all} cards before, ${some} after filtering to early years`);
+  await page.screenshot({ path: path.join(SHOTS, "no-js-search-1280.png") });
+  console.log("  searched, filtered, sorted, paged, added and filtered a listing by phase");
+  await close(browser);
+}
+
+// README pictures: the search page with filters, on a desktop and a phone.
+async function readmeShots(base) {
+  const browser = await launch();
+  const page = await browser.context.newPage();
+  const url = base + "/search?q=can%27t+sit+still&need=sensory-physical&phase=primary";
+  await page.goto(url, { waitUntil: "networkidle" });
+  await page.screenshot({ path: path.join(SHOTS, "readme-search-desktop.png") });
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.goto(url, { waitUntil: "networkidle" });
+  await page.locator("[data-filter-toggle]").click();
+  await page.screenshot({ path: path.join(SHOTS, "readme-search-phone.png") });
+  await close(browser);
+}
+
+async function main() {
+  mkdirSync(SHOTS, { recursive: true });
+  const htmlFiles = mkdtempSync(path.join(os.tmpdir(), "waymark-html-"));
+  const { child, base } = await startServer();
+  try {
+    await pageTypes(base, htmlFiles);
+    htmlChecker(htmlFiles);
+    await keyboardJourney(base);
+    await liveSearch(base);
+    await withoutJavaScript(base);
+    await readmeShots(base);
+  } finally {
+    child.kill("SIGTERM");
+    rmSync(htmlFiles, { recursive: true, force: true });
+  }
+  console.log(`screenshots: ${SHOTS}`);
+  if (failures.length) {
+    console.log(`\n${failures.length} failures:\n${failures.map((f) => "  " + f).join("\n")}`);
+    process.exit(1);
+  }
+  console.log("browser suite: all checks passed");
+}
+
+main().catch((error) => {
+  console.error(`browser suite could not run: ${error.stack || error}`);
+  process.exit(1);
+});
