@@ -97,7 +97,13 @@ impl Site {
             let is_settings = relative.file_name().is_some_and(|n| {
                 ["taxonomy.yaml", "site.yaml", "synonyms.yaml"]
                     .contains(&n.to_string_lossy().as_ref())
-            }) || options.site_file.as_deref() == Some(path.as_path());
+            }) || options.site_file.as_deref() == Some(path.as_path())
+                // The logo is read with site.yaml, so a new logo reloads it.
+                || self
+                    .config
+                    .logo
+                    .as_deref()
+                    .is_some_and(|logo| path.ends_with(logo));
             let hidden = relative
                 .components()
                 .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));

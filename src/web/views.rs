@@ -15,6 +15,8 @@ pub struct Chrome {
     pub contact: String,
     pub title: String,
     pub q: String,
+    /// True on the search page, whose own search box makes the header's redundant.
+    pub search_page: bool,
     /// Fingerprinted addresses of the stylesheets, script, icon and logo.
     pub style_url: String,
     pub theme_url: String,
@@ -31,6 +33,7 @@ impl Chrome {
             contact: site.config.contact.clone(),
             title: title.into(),
             q: String::new(),
+            search_page: false,
             style_url: ASSETS.url("style.css"),
             theme_url: format!("/theme/{}", site.config.theme.css_name),
             script_url: ASSETS.url("waymark.js"),
@@ -46,6 +49,7 @@ impl Chrome {
 
     pub fn with_query(mut self, q: &str) -> Self {
         self.q = q.to_string();
+        self.search_page = true;
         self
     }
 }

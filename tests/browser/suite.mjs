@@ -485,7 +485,6 @@ async function readmeShots(base) {
   await page.screenshot({ path: path.join(SHOTS, "readme-search-desktop.png") });
   await page.setViewportSize({ width: 375, height: 812 });
   await page.goto(url, { waitUntil: "networkidle" });
-  await page.locator("[data-filter-toggle]").click();
   await page.screenshot({ path: path.join(SHOTS, "readme-search-phone.png") });
   await close(browser);
 }
