@@ -26,6 +26,21 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub serve: ServeArgs,
+    /// Log lines as text, or as one JSON object a line for a log collector.
+    #[arg(
+        long,
+        global = true,
+        env = "WAYMARK_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text
+    )]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,6 +95,22 @@ pub struct ServeArgs {
     /// Refuse to start when the content has problems.
     #[arg(long, env = "WAYMARK_STRICT")]
     pub strict: bool,
+    /// Serve under this path behind a reverse proxy, for example /send.
+    #[arg(
+        long,
+        env = "WAYMARK_BASE_PATH",
+        default_value = "",
+        value_name = "PATH"
+    )]
+    pub base_path: String,
+    /// Requests handled at once; more wait their turn.
+    #[arg(
+        long,
+        env = "WAYMARK_MAX_CONCURRENT",
+        default_value_t = web::DEFAULT_MAX_CONCURRENT,
+        value_name = "N"
+    )]
+    pub max_concurrent: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -141,7 +172,7 @@ pub struct SearchArgs {
 /// Runs the command line and returns the process's exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    init_logging();
+    init_logging(cli.log_format);
     match cli.command {
         None => serve(cli.serve),
         Some(Command::Serve(args)) => serve(args),
@@ -150,15 +181,19 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn init_logging() {
+fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_target(false)
-        .try_init();
+        .with_target(false);
+    let _ = match format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init(),
+    };
 }
 
 /// Prints why loading failed and picks the exit code: 1 for problems in the
@@ -198,6 +233,13 @@ fn serve(args: ServeArgs) -> ExitCode {
             tracing::info!("{p}");
         }
     }
+    let base_path = match web::proxy::parse_base_path(&args.base_path) {
+        Ok(p) => p,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let errors = site.errors().count();
     if args.strict && errors > 0 {
         eprintln!("error: {errors} problem(s) in the content; --strict refuses to start");
@@ -230,7 +272,8 @@ fn serve(args: ServeArgs) -> ExitCode {
         let local = listener
             .local_addr()
             .map_or_else(|_| args.addr.clone(), |a| a.to_string());
-        let state = web::AppState::new(site);
+        let mut state = web::AppState::new(site).with_base_path(base_path);
+        state.max_concurrent = args.max_concurrent.max(1);
         let _watcher = if args.no_watch {
             None
         } else {
@@ -242,7 +285,7 @@ fn serve(args: ServeArgs) -> ExitCode {
                 }
             }
         };
-        tracing::info!("listening on http://{local}");
+        tracing::info!("listening on http://{local}{}", state.base_path);
         match web::serve(listener, state, web::shutdown_signal()).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

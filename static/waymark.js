@@ -182,7 +182,8 @@
         out.append(key, value);
       });
       var query = out.toString();
-      return "/search" + (query ? "?" + query : "");
+      // The form's own action carries any base path the portal is served under.
+      return (form.getAttribute("action") || "/search") + (query ? "?" + query : "");
     }
 
     function swapInto(selector, doc) {

@@ -310,3 +310,192 @@ fn searches_during_changes_never_fail_or_tear() {
     let answers = searcher.join().expect("every answer was whole");
     assert!(answers > 20, "only {answers} searches ran");
 }
+
+/// Reads one HTTP answer's status line from a stream.
+fn read_status(stream: &mut TcpStream) -> String {
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    String::from_utf8_lossy(&response)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+fn wait_for_exit(server: &mut Server, within: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "did not stop in {within:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_request_in_flight_at_sigterm_is_finished_before_exit() {
+    let mut server = start(&fixture("valid"), &["--no-watch"]);
+    // A form post whose body arrives in two parts, SIGTERM between them: the
+    // server is part-way through this request when told to stop.
+    let body = "items=strategies%2Fmovement-breaks&return=%2Fplan";
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /plan/add HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        server.addr,
+        body.len(),
+        &body[..10]
+    )
+    .unwrap();
+    stream.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "the server left before its request in flight was answered"
+    );
+    stream.write_all(&body.as_bytes()[10..]).unwrap();
+    let status = read_status(&mut stream);
+    assert!(
+        status.starts_with("HTTP/1.1 303"),
+        "the request in flight was answered: {status}"
+    );
+    let exit = wait_for_exit(&mut server, Duration::from_secs(10));
+    assert!(exit.success(), "exits cleanly: {exit:?}");
+}
+
+#[test]
+fn json_logs_are_one_object_a_line_and_never_hold_a_query() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--no-watch", "--content"])
+        .arg(fixture("valid"))
+        .env("WAYMARK_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut lines = Vec::new();
+    let addr = loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("a log line");
+        lines.push(line.clone());
+        let json: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        if let Some(rest) = json["message"]
+            .as_str()
+            .and_then(|m| m.strip_prefix("listening on http://"))
+        {
+            break rest.to_string();
+        }
+    };
+    let mut server = Server { child, addr };
+    let (status, _) = http_get(&server.addr, "/search?q=secret+name+of+a+child");
+    assert_eq!(status, 200);
+    let (status, _) = http_get(&server.addr, "/plan?items=strategies/movement-breaks");
+    assert_eq!(status, 200);
+    let pid = server.child.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    wait_for_exit(&mut server, Duration::from_secs(10));
+    lines.extend(rx.try_iter());
+    let requests: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|j| j["message"].as_str().is_some_and(|m| m.starts_with("GET ")))
+        .collect();
+    assert_eq!(requests.len(), 2, "{lines:#?}");
+    for line in &lines {
+        assert!(!line.contains("secret"), "a query reached the log: {line}");
+        assert!(
+            !line.contains("movement-breaks"),
+            "plan items reached the log: {line}"
+        );
+        let json: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(
+            json["timestamp"].is_string() && json["level"].is_string(),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn a_content_folder_that_disappears_leaves_the_last_good_site_served() {
+    let outside = tempfile::tempdir().unwrap();
+    let content = outside.path().join("content");
+    copy_dir(&fixture("valid"), &content);
+    let server = start(&content, &[]);
+    let (status, before) = http_get(&server.addr, "/api/search?q=");
+    assert_eq!(status, 200);
+    // The folder goes (a failed mount, a deploy that deletes first)...
+    std::fs::rename(&content, outside.path().join("gone")).unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    // ...and the portal keeps answering with what it had.
+    let (status, after) = http_get(&server.addr, "/api/search?q=");
+    assert_eq!(status, 200);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&before).unwrap()["total"],
+        serde_json::from_str::<serde_json::Value>(&after).unwrap()["total"]
+    );
+    let (status, _) = http_get(&server.addr, "/strategies/movement-breaks");
+    assert_eq!(status, 200);
+    let (status, _) = http_get(&server.addr, "/healthz");
+    assert_eq!(status, 200);
+    // Unreadable files, where permissions bind (not for root): the same.
+    #[cfg(unix)]
+    if !running_as_root() {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::rename(outside.path().join("gone"), &content).unwrap();
+        std::thread::sleep(Duration::from_millis(800));
+        let strategies = content.join("strategies");
+        std::fs::set_permissions(&strategies, std::fs::Permissions::from_mode(0o000)).unwrap();
+        std::thread::sleep(Duration::from_millis(800));
+        let (status, _) = http_get(&server.addr, "/strategies/movement-breaks");
+        std::fs::set_permissions(&strategies, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(
+            status, 200,
+            "an unreadable folder keeps its pages' last good versions"
+        );
+    }
+}
+
+#[cfg(unix)]
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

@@ -30,7 +30,7 @@ fn xml_response(content_type: &'static str, body: String) -> Response {
 /// `GET /sitemap.xml`.
 pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let site = state.site();
-    let base = public_base(&site, &headers);
+    let base = public_base(&site, &headers, &state.base_path);
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -49,7 +49,7 @@ pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Respo
 /// `GET /feed.xml`: the most recently reviewed pages, newest first.
 pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let site = state.site();
-    let base = public_base(&site, &headers);
+    let base = public_base(&site, &headers, &state.base_path);
     let mut pages: Vec<_> = site.pages.iter().collect();
     pages.sort_by(|a, b| {
         b.meta

@@ -13,6 +13,7 @@ pub mod missing;
 pub mod pages;
 pub mod params;
 pub mod plan;
+pub mod proxy;
 pub mod views;
 
 use std::net::SocketAddr;
@@ -24,6 +25,7 @@ use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -50,7 +52,14 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Queries that found nothing; kept across reloads.
     pub missing: Arc<missing::MissingQueries>,
+    /// Where the portal is mounted behind a proxy (`/send`); empty at the root.
+    pub base_path: String,
+    /// Requests handled at once; more wait their turn rather than fail.
+    pub max_concurrent: usize,
 }
+
+/// Requests handled at once unless `--max-concurrent` says otherwise.
+pub const DEFAULT_MAX_CONCURRENT: usize = 256;
 
 impl AppState {
     pub fn new(site: Site) -> Self {
@@ -58,6 +67,8 @@ impl AppState {
             site: Arc::new(ArcSwap::from_pointee(site)),
             metrics: Arc::new(Metrics::default()),
             missing: Arc::new(missing::MissingQueries::default()),
+            base_path: String::new(),
+            max_concurrent: DEFAULT_MAX_CONCURRENT,
         }
     }
 
@@ -67,10 +78,33 @@ impl AppState {
         self.site.load_full()
     }
 
+    /// Mounts the portal under a base path, checked by [`proxy::parse_base_path`].
+    pub fn with_base_path(mut self, base_path: impl Into<String>) -> Self {
+        self.base_path = base_path.into();
+        self
+    }
+
     /// Replaces the snapshot atomically.
     pub fn swap(&self, site: Site) {
         self.site.store(Arc::new(site));
         self.metrics.record_reload();
+    }
+}
+
+/// The whole service: [`app`], nested under the base path when there is one.
+pub fn service(state: AppState) -> Router {
+    if state.base_path.is_empty() {
+        app(state)
+    } else {
+        let base = state.base_path.clone();
+        let home = base.clone();
+        Router::new()
+            // `/send/` is the home page too; one address keeps links and caches tidy.
+            .route(
+                &format!("{base}/"),
+                get(move || async move { axum::response::Redirect::permanent(&home) }),
+            )
+            .nest(&base, app(state))
     }
 }
 
@@ -104,12 +138,20 @@ pub fn app(state: AppState) -> Router {
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            proxy::outgoing,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             metrics::observe,
         ))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
+        ))
+        // One limit shared by every route: beyond it, requests queue.
+        .layer(GlobalConcurrencyLimitLayer::new(
+            state.max_concurrent.max(1),
         ))
         .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -126,8 +168,8 @@ fn header_layer(
 }
 
 /// The portal's public address for absolute links: `base_url` from
-/// site.yaml, else the request's own host.
-pub fn public_base(site: &Site, headers: &axum::http::HeaderMap) -> String {
+/// site.yaml, else the request's own host and the base path.
+pub fn public_base(site: &Site, headers: &axum::http::HeaderMap, base_path: &str) -> String {
     if let Some(base) = &site.config.base_url {
         return base.trim_end_matches('/').to_string();
     }
@@ -140,10 +182,11 @@ pub fn public_base(site: &Site, headers: &axum::http::HeaderMap) -> String {
                     .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
         })
         .unwrap_or("127.0.0.1:3000");
-    let https = headers
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
-    format!("{}://{host}", if https { "https" } else { "http" })
+    let https = proxy::forwarded_https(headers);
+    format!(
+        "{}://{host}{base_path}",
+        if https { "https" } else { "http" }
+    )
 }
 
 async fn healthz() -> &'static str {
@@ -158,7 +201,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     axum::serve(
         listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        service(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await

@@ -283,7 +283,7 @@ pub async fn show(
         &site,
         items,
         &query.view,
-        &super::public_base(&site, &headers),
+        &super::public_base(&site, &headers, &state.base_path),
     )
     .into_response()
 }
@@ -311,7 +311,7 @@ pub async fn download(
     let order: Vec<String> = plan.pages.iter().map(|p| p.slug.clone()).collect();
     let share = format!(
         "{}{}",
-        super::public_base(&site, &headers),
+        super::public_base(&site, &headers, &state.base_path),
         plan_url(&order, &query.view)
     );
     let name = if view == View::Plan {
@@ -376,8 +376,15 @@ pub struct UpdateForm {
 }
 
 fn local_path(path: Option<&str>) -> Option<&str> {
+    // Browsers drop tabs and newlines from a URL before reading it, so
+    // `/<TAB>/evil.example` would lead to another site (found by
+    // tests/traversal.rs); no control character or space is let through.
     path.filter(|p| {
-        p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && p.len() < 2048
+        p.starts_with('/')
+            && !p.starts_with("//")
+            && !p.contains('\\')
+            && !p.chars().any(|c| c.is_control() || c.is_whitespace())
+            && p.len() < 2048
     })
 }
 

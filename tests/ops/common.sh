@@ -1,0 +1,49 @@
+# Shared by the operations tests: start a waymark instance on a free port of
+# 127.0.0.1 and learn its address from its log. Source this file.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BIN="${WAYMARK_BIN:-$ROOT/target/debug/waymark}"
+if [ ! -x "$BIN" ]; then
+  echo "no waymark binary at $BIN: run cargo build first, or set WAYMARK_BIN" >&2
+  exit 1
+fi
+
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# start_waymark LOGFILE ARGS... : starts an instance, sets ADDR and PID.
+start_waymark() {
+  local log="$1"
+  shift
+  "$BIN" serve --addr 127.0.0.1:0 "$@" 2>"$log" &
+  PID=$!
+  PIDS+=("$PID")
+  for _ in $(seq 1 300); do
+    ADDR="$(grep -o 'listening on http://[0-9.:]*' "$log" | head -1 | sed 's|listening on http://||' || true)"
+    if [ -n "$ADDR" ]; then
+      return 0
+    fi
+    if ! kill -0 "$PID" 2>/dev/null; then
+      echo "waymark exited at start:" >&2
+      cat "$log" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+  echo "waymark did not start in 30 s" >&2
+  cat "$log" >&2
+  exit 1
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Scale-out: two Waymark instances behind nginx as a load balancer, on
+# 127.0.0.1, serving the same content under the base path /send. Every answer
+# through nginx must be the same bytes as each instance gives directly, both
+# instances must take traffic, and with one stopped the other carries on.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+command -v nginx >/dev/null || fail "nginx is not installed (apt-get install nginx)"
+
+WORK="$(mktemp -d)"
+trap 'cleanup; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
+
+start_waymark "$WORK/a.log" --content "$ROOT/content" --no-watch --base-path /send
+A="$ADDR"; A_PID="$PID"
+start_waymark "$WORK/b.log" --content "$ROOT/content" --no-watch --base-path /send
+B="$ADDR"
+PORT="$(free_port)"
+LB="127.0.0.1:$PORT"
+
+mkdir -p "$WORK/tmp"
+cat >"$WORK/nginx.conf" <<CONF
+daemon on;
+pid $WORK/nginx.pid;
+error_log $WORK/error.log warn;
+worker_processes 1;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/tmp/body;
+  proxy_temp_path $WORK/tmp/proxy;
+  fastcgi_temp_path $WORK/tmp/fastcgi;
+  uwsgi_temp_path $WORK/tmp/uwsgi;
+  scgi_temp_path $WORK/tmp/scgi;
+  upstream waymark {
+    server $A max_fails=1 fail_timeout=10s;
+    server $B max_fails=1 fail_timeout=10s;
+  }
+  server {
+    listen $LB;
+    location /send {
+      proxy_pass http://waymark;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host portal.example;
+      proxy_next_upstream error timeout http_502 http_503;
+    }
+  }
+}
+CONF
+nginx -c "$WORK/nginx.conf" -p "$WORK" || fail "nginx did not start"
+for _ in $(seq 1 50); do curl -fs "http://$LB/send/healthz" >/dev/null && break; sleep 0.1; done
+
+URLS=(
+  "/send/api/search?q=ear+defenders"
+  "/send/api/search?q=reading&need=cognition-learning&tier=universal&phase=primary"
+  "/send/api/search?q=&kind=resource&sort=title&page=2"
+  "/send/api/pages/strategies/movement-breaks-for-attention"
+  "/send/api/taxonomy"
+  "/send/search?q=can%27t+sit+still&need=sensory-physical"
+  "/send/strategies/movement-breaks-for-attention"
+  "/send/needs/autism?phase=secondary"
+  "/send/plan?items=strategies/movement-breaks-for-attention,resources/one-page-profile"
+  "/send/sitemap.xml"
+)
+checked=0
+for url in "${URLS[@]}"; do
+  curl -fsS -H "Host: portal.example" "http://$A$url" -o "$WORK/a.out" || fail "instance A: $url"
+  curl -fsS -H "Host: portal.example" "http://$B$url" -o "$WORK/b.out" || fail "instance B: $url"
+  cmp -s "$WORK/a.out" "$WORK/b.out" || fail "the two instances differ on $url"
+  for i in 1 2 3 4; do
+    curl -fsS "http://$LB$url" -o "$WORK/lb.out" || fail "through nginx: $url"
+    cmp -s "$WORK/a.out" "$WORK/lb.out" || fail "nginx's answer $i differs from the instances' on $url"
+    checked=$((checked + 1))
+  done
+done
+echo "identical answers: ${#URLS[@]} addresses, $checked answers through nginx"
+
+# Both instances took traffic.
+for addr in "$A" "$B"; do
+  n="$(curl -fsS "http://$addr/send/metrics" | awk '/^waymark_requests_total\{route="[^"]*\/api\/search",status="2xx"\}/ {print $2}')"
+  [ "${n:-0}" -gt 4 ] || fail "instance $addr answered only ${n:-0} searches: nginx did not balance"
+  echo "instance $addr answered $n searches"
+done
+
+# One instance stops (a deploy, a crash): nginx sends everything to the other.
+kill -TERM "$A_PID"
+wait "$A_PID" 2>/dev/null || true
+for i in $(seq 1 20); do
+  code="$(curl -s -o /dev/null -w '%{http_code}' "http://$LB/send/api/search?q=noise+$i")"
+  [ "$code" = 200 ] || fail "with one instance stopped, answer $i was $code"
+done
+echo "with one instance stopped, 20 of 20 answers were 200"
+echo "scale-out: passed"
