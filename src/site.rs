@@ -31,6 +31,9 @@ pub struct Site {
     pub loaded_at: jiff::Timestamp,
     /// How long loading and indexing took.
     pub load_time: Duration,
+    /// Which snapshot this is, counted by the app state that serves it, so
+    /// cached answers are never taken from another snapshot.
+    pub generation: u64,
 }
 
 /// Why a snapshot could not be built.
@@ -65,6 +68,7 @@ impl Site {
             taxonomy_from_folder: loaded.taxonomy_from_folder,
             loaded_at: jiff::Timestamp::now(),
             load_time: started.elapsed(),
+            generation: 0,
         })
     }
 
@@ -195,6 +199,7 @@ impl Site {
             taxonomy_from_folder: self.taxonomy_from_folder,
             loaded_at: jiff::Timestamp::now(),
             load_time: started.elapsed(),
+            generation: 0,
         }))
     }
 

@@ -237,14 +237,16 @@
       }
     }
 
-    function load(url, mode) {
+    // `live` marks a search made while typing: the server does not count
+    // its half-words as "searched and not found".
+    function load(url, mode, live) {
       if (controller) {
         controller.abort();
       }
       controller = window.AbortController ? new AbortController() : null;
       form.setAttribute("aria-busy", "true");
       fetch(url, {
-        headers: { Accept: "text/html" },
+        headers: live ? { Accept: "text/html", "X-Waymark-Live": "typing" } : { Accept: "text/html" },
         credentials: "same-origin",
         signal: controller ? controller.signal : undefined
       })
@@ -281,7 +283,7 @@
       timer = window.setTimeout(function () {
         // The first keystroke of a burst makes a history entry; the rest
         // replace it, so Back returns to the search before the typing.
-        load(formUrl(), typing ? "replace" : "push");
+        load(formUrl(), typing ? "replace" : "push", true);
         typing = true;
       }, 300);
     });

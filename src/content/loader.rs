@@ -401,6 +401,20 @@ fn page_files(
             .extension()
             .is_some_and(|ext| ext.eq_ignore_ascii_case("md"));
         if !is_md {
+            // A linked folder is never walked into. One that leads outside
+            // the content folder is reported, so an editor knows the pages
+            // in it are not read (it was skipped silently before; found by
+            // tests/traversal.rs).
+            if entry.path_is_symlink()
+                && path.is_dir()
+                && fs::canonicalize(path).is_ok_and(|target| !target.starts_with(&root))
+            {
+                problems.push(Problem::error(
+                    path,
+                    Pos::START,
+                    "is a symbolic link to a folder outside the content folder; Waymark only reads pages inside it",
+                ));
+            }
             continue;
         }
         if entry.path_is_symlink() {

@@ -34,6 +34,11 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     // We add rel="noopener" to outside links ourselves, after cleaning.
     b.link_rel(None);
+    // Links and images may lead only to the web, to email or inside the
+    // portal. ammonia's default list also lets through tel:, ftp:, irc:,
+    // sms: and a dozen more, which tests/fuzz.rs found; none has a place in
+    // a provision page, and fewer schemes are fewer ways to surprise a reader.
+    b.url_schemes(["http", "https", "mailto"].into_iter().collect());
     b.add_tags(["input"]);
     b.add_tag_attributes("input", ["type", "checked", "disabled"]);
     b.attribute_filter(|element, attribute, value| {

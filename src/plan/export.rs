@@ -42,7 +42,7 @@ pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
             out.push_str("# SEN support plan\n\n");
             out.push_str(&format!(
                 "Built with {} from {} pages. Share link: <{share_url}>\n\n",
-                plan.site.config.name,
+                md_text(&plan.site.config.name),
                 plan.pages.len()
             ));
             out.push_str("| About the child | |\n|---|---|\n");
@@ -54,25 +54,26 @@ pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
             if !needs.is_empty() {
                 out.push_str("## Needs this plan addresses\n\n");
                 for need in needs {
-                    out.push_str(&format!("- {need}\n"));
+                    out.push_str(&format!("- {}\n", md_text(&need)));
                 }
                 out.push('\n');
             }
             for page in plan.strategies() {
                 out.push_str(&format!(
                     "## {}\n\n{}\n\n",
-                    page.meta.title, page.meta.summary
+                    md_text(&page.meta.title),
+                    md_text(&page.meta.summary)
                 ));
                 if let Some(steps) = page.section(STEPS) {
                     out.push_str(&format!(
                         "### What you can do\n\n{}\n\n",
-                        shift_headings(steps)
+                        shift_headings(&quote_markdown(steps))
                     ));
                 }
                 if let Some(measures) = page.section(MEASURES) {
                     out.push_str(&format!(
                         "### How you will know it is working\n\n{}\n\n",
-                        shift_headings(measures)
+                        shift_headings(&quote_markdown(measures))
                     ));
                 }
                 out.push_str("| Outcome we want | How we will measure it | Review date | What happened |\n|---|---|---|---|\n| | | | |\n\n");
@@ -93,7 +94,7 @@ pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
                 let totals: Vec<String> = plan
                     .hours_by_role()
                     .iter()
-                    .map(|(role, h)| format!("{role} {}", number(*h)))
+                    .map(|(role, h)| format!("{} {}", md_text(role), number(*h)))
                     .collect();
                 out.push_str(&totals.join("; "));
                 out.push_str("\n\n");
@@ -104,7 +105,7 @@ pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
                 for r in resources {
                     out.push_str(&format!(
                         "- [{}]({}{})\n",
-                        r.meta.title,
+                        md_text(&r.meta.title),
                         base_of(share_url),
                         r.url
                     ));
@@ -119,7 +120,7 @@ pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
             ));
             out.push_str(&format!(
                 "Built with {}. Share link: <{share_url}>\n\n",
-                plan.site.config.name
+                md_text(&plan.site.config.name)
             ));
             out.push_str("## Running order\n\n| Time | Minutes | Item |\n|---|---|---|\n");
             for slot in plan.running_order() {
@@ -132,20 +133,21 @@ pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
             }
             out.push('\n');
             for group in plan.by_ingredient() {
-                out.push_str(&format!("## {}\n\n", group.label));
+                out.push_str(&format!("## {}\n\n", md_text(&group.label)));
                 for page in &group.pages {
                     out.push_str(&format!(
                         "### {}\n\n{}\n\n",
-                        page.meta.title, page.meta.summary
+                        md_text(&page.meta.title),
+                        md_text(&page.meta.summary)
                     ));
                     if let Some(steps) = page.section(STEPS) {
-                        out.push_str(&format!("{}\n\n", shift_headings(steps)));
+                        out.push_str(&format!("{}\n\n", shift_headings(&quote_markdown(steps))));
                     }
                 }
                 if let Some(notes) = group.training.and_then(|t| t.section(FACILITATOR_NOTES)) {
                     out.push_str(&format!(
                         "### Facilitator notes\n\n{}\n\n",
-                        shift_headings(notes)
+                        shift_headings(&quote_markdown(notes))
                     ));
                 }
             }
@@ -175,7 +177,107 @@ fn markdown_row(cells: impl Iterator<Item = String>) -> String {
 }
 
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
+    md_text(text).replace('|', "\\|")
+}
+
+// The Markdown export is opened in Markdown viewers, many of which render
+// raw HTML and follow any link. The portal sanitises a page when it renders
+// it; the export quotes the same text, so it must not carry markup or
+// script links that the portal itself would never serve (found by
+// tests/hostile.rs: a title or a "What you can do" section holding
+// `<script>` or `[x](javascript:...)` came through live).
+
+/// Text from content or settings (a title, a label), escaped so that a
+/// Markdown viewer shows it as written: no HTML, no link, no autolink, no
+/// emphasis or code, no heading marks taken away.
+pub fn md_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '<' | '>' | '[' | ']' | '`' | '&' | '*' | '_' | '~' | '#'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Whether a link target is relative or http, https or mailto, read the way
+/// a browser reads a scheme (ASCII whitespace and control characters
+/// dropped, case ignored).
+fn safe_target(url: &str) -> bool {
+    let squeezed: String = url
+        .chars()
+        .filter(|c| !(c.is_ascii_whitespace() || c.is_ascii_control()))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let Some(end) = squeezed.find([':', '/', '?', '#']) else {
+        return true;
+    };
+    let candidate = &squeezed[..end];
+    let is_scheme = squeezed[end..].starts_with(':')
+        && candidate.starts_with(|c: char| c.is_ascii_alphabetic())
+        && candidate
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    !is_scheme || matches!(candidate, "http" | "https" | "mailto")
+}
+
+/// The byte edits that make one reading of `markdown` safe: each raw HTML
+/// span's `<` shown as text, each unsafe link or image opened with an
+/// escaped bracket (or an escaped `<`, for an autolink) so it stays text.
+fn unsafe_spans(markdown: &str, options: Options) -> Vec<(usize, &'static str, usize)> {
+    let mut edits = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        match event {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                for (i, _) in markdown[range.clone()].match_indices('<') {
+                    edits.push((range.start + i, "&lt;", 1));
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if !safe_target(&dest_url) =>
+            {
+                let at = markdown[range.clone()]
+                    .find(['[', '<'])
+                    .map_or(range.start, |i| range.start + i);
+                if markdown[at..].starts_with('<') {
+                    edits.push((at, "&lt;", 1));
+                } else {
+                    edits.push((at, "\\", 0));
+                }
+            }
+            _ => {}
+        }
+    }
+    edits
+}
+
+/// A page's own Markdown, quoted in the export with raw HTML shown as text
+/// and links to anything but http, https, mailto or the portal left as text,
+/// under both plain CommonMark and every extension a viewer may turn on.
+/// Each round of edits can let a new construct appear (an escaped tag's
+/// inner text may read as a link), so it repeats until a reading finds
+/// nothing; text that never settles is quoted whole as a code block.
+pub fn quote_markdown(markdown: &str) -> String {
+    let mut text = markdown.to_string();
+    for _ in 0..16 {
+        let mut edits = unsafe_spans(&text, Options::empty());
+        edits.extend(unsafe_spans(&text, Options::all()));
+        if edits.is_empty() {
+            return text;
+        }
+        edits.sort_unstable();
+        edits.dedup_by_key(|e| e.0);
+        for (at, with, remove) in edits.into_iter().rev() {
+            text.replace_range(at..at + remove, with);
+        }
+    }
+    let longest = text.split(|c| c != '~').map(str::len).max().unwrap_or(0);
+    let fence = "~".repeat(longest.max(2) + 1);
+    format!("{fence}\n{text}\n{fence}")
 }
 
 /// `https://host` from a share URL.
@@ -236,7 +338,7 @@ pub fn csv(plan: &Plan, share_url: &str) -> Result<String, csv::Error> {
                     .join(" ")
             })
             .unwrap_or_default();
-        w.write_record([
+        let record = [
             m.title.clone(),
             labels(Facet::Need, &m.needs),
             m.tier
@@ -253,7 +355,8 @@ pub fn csv(plan: &Plan, share_url: &str) -> Result<String, csv::Error> {
             row.map_or(String::new(), |r| number(r.hours_per_pupil)),
             format!("{base}{}", page.url),
             measure,
-        ])?;
+        ];
+        w.write_record(record.iter().map(|c| inert_cell(c)))?;
     }
     let bytes = w
         .into_inner()
@@ -261,20 +364,42 @@ pub fn csv(plan: &Plan, share_url: &str) -> Result<String, csv::Error> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// A CSV cell that a spreadsheet will not run as a formula: one starting
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`
+/// (the usual defence against formula injection). Found by
+/// tests/hostile.rs: a title `=HYPERLINK(...)` reached the provision map live.
+fn inert_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 // ------------------------------------------------------------------ Word
+
+/// Text as a Word document may hold it: XML 1.0 forbids most control
+/// characters even escaped, and one in a title (YAML's "\a", say) made
+/// word/document.xml malformed, so Word refused the whole plan (found by
+/// tests/hostile.rs). They carry nothing a reader needs, so they are dropped.
+fn xml_text(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .collect()
+}
 
 fn heading(level: usize, text: &str) -> Paragraph {
     Paragraph::new()
-        .add_run(Run::new().add_text(text))
+        .add_run(Run::new().add_text(xml_text(text)))
         .style(&format!("Heading{level}"))
 }
 
 fn para(text: &str) -> Paragraph {
-    Paragraph::new().add_run(Run::new().add_text(text))
+    Paragraph::new().add_run(Run::new().add_text(xml_text(text)))
 }
 
 fn text_cell(text: &str, bold: bool) -> TableCell {
-    let run = Run::new().add_text(text);
+    let run = Run::new().add_text(xml_text(text));
     TableCell::new().add_paragraph(Paragraph::new().add_run(if bold { run.bold() } else { run }))
 }
 
@@ -304,11 +429,11 @@ fn blocks(markdown: &str) -> Vec<Paragraph> {
         }
         let mut p = Paragraph::new();
         if !prefix.is_empty() {
-            p = p.add_run(Run::new().add_text(prefix.clone()));
+            p = p.add_run(Run::new().add_text(xml_text(prefix)));
             prefix.clear();
         }
         for (text, b) in runs.drain(..) {
-            let run = Run::new().add_text(text);
+            let run = Run::new().add_text(xml_text(&text));
             p = p.add_run(if b { run.bold() } else { run });
         }
         out.push(p);
@@ -400,7 +525,8 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, String>
                 doc = doc
                     .add_paragraph(heading(2, &page.meta.title))
                     .add_paragraph(
-                        Paragraph::new().add_run(Run::new().add_text(&page.meta.summary).italic()),
+                        Paragraph::new()
+                            .add_run(Run::new().add_text(xml_text(&page.meta.summary)).italic()),
                     );
                 if let Some(steps) = page.section(STEPS) {
                     doc = doc.add_paragraph(heading(3, "What you can do"));

@@ -14,6 +14,7 @@ use crate::search::SearchResults;
 use crate::taxonomy::Facet;
 
 use super::AppState;
+use super::cache::{Answer, Route};
 use super::params::{ParamError, parse_search};
 
 /// One result of `/api/search`.
@@ -146,17 +147,37 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         Ok(r) => r,
         Err(e) => return param_error(e),
     };
+    let key = raw.as_deref().unwrap_or("");
+    if let Some(hit) = state.answers.get(site.generation, Route::ApiSearch, key) {
+        state.missing.record(&request.q, hit.total);
+        return json_response(hit.body);
+    }
     match site.search(&request) {
         Ok(results) => {
             state.missing.record(&request.q, results.total);
-            Json(search_json(
+            let json = search_json(
                 &request.q,
                 request.page,
                 request.per_page,
                 &results,
                 &site.pages,
-            ))
-            .into_response()
+            );
+            match serde_json::to_vec(&json) {
+                Ok(bytes) => {
+                    let body = axum::body::Bytes::from(bytes);
+                    state.answers.put(
+                        site.generation,
+                        Route::ApiSearch,
+                        key,
+                        Answer {
+                            body: body.clone(),
+                            total: results.total,
+                        },
+                    );
+                    json_response(body)
+                }
+                Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+            }
         }
         Err(e) => {
             tracing::error!("search failed: {e}");
@@ -166,6 +187,14 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
             )
         }
     }
+}
+
+fn json_response(body: axum::body::Bytes) -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
 }
 
 /// `GET /api/pages/{slug}`: every front matter field, `slug`, `url` and `html`.

@@ -60,7 +60,7 @@ impl Metrics {
     }
 }
 
-/// Middleware: refuses over-long request targets, times and counts every
+/// Middleware: refuses over-long request targets and headers, times and counts every
 /// request, and logs method, path (never the query), status and duration.
 pub async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -74,10 +74,21 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
         .uri()
         .path_and_query()
         .map_or(0, |pq| pq.as_str().len());
+    let header_bytes: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
     let response = if target_len > super::MAX_TARGET_BYTES {
         (
             StatusCode::URI_TOO_LONG,
             "Request target too long: the limit is 64 KiB.\n",
+        )
+            .into_response()
+    } else if header_bytes > super::MAX_HEADER_BYTES {
+        (
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "Request headers too large: the limit is 64 KiB in all.\n",
         )
             .into_response()
     } else {

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod cache;
 pub mod feeds;
 pub mod metrics;
 pub mod missing;
@@ -41,6 +42,10 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 /// A request target longer than this is answered 414.
 pub const MAX_TARGET_BYTES: usize = 64 * 1024;
 
+/// Request headers larger than this in all are answered 431. (hyper itself
+/// refuses a request head past about 400 KiB, or past 100 headers.)
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+
 /// How long one request may take before it is answered 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -52,6 +57,10 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Queries that found nothing; kept across reloads.
     pub missing: Arc<missing::MissingQueries>,
+    /// Recent search answers, by snapshot generation.
+    pub answers: Arc<cache::AnswerCache>,
+    /// The generation the next snapshot gets.
+    generations: Arc<std::sync::atomic::AtomicU64>,
     /// Where the portal is mounted behind a proxy (`/send`); empty at the root.
     pub base_path: String,
     /// Requests handled at once; more wait their turn rather than fail.
@@ -62,9 +71,12 @@ pub struct AppState {
 pub const DEFAULT_MAX_CONCURRENT: usize = 256;
 
 impl AppState {
-    pub fn new(site: Site) -> Self {
+    pub fn new(mut site: Site) -> Self {
+        site.generation = 1;
         AppState {
             site: Arc::new(ArcSwap::from_pointee(site)),
+            answers: Arc::new(cache::AnswerCache::default()),
+            generations: Arc::new(std::sync::atomic::AtomicU64::new(2)),
             metrics: Arc::new(Metrics::default()),
             missing: Arc::new(missing::MissingQueries::default()),
             base_path: String::new(),
@@ -85,7 +97,10 @@ impl AppState {
     }
 
     /// Replaces the snapshot atomically.
-    pub fn swap(&self, site: Site) {
+    pub fn swap(&self, mut site: Site) {
+        site.generation = self
+            .generations
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.site.store(Arc::new(site));
         self.metrics.record_reload();
     }

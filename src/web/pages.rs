@@ -13,6 +13,7 @@ use crate::search::{Filters, SearchResults, Sort};
 use crate::site::Site;
 use crate::taxonomy::Facet;
 
+use super::cache::{Answer, Route};
 use super::params::{parse_search, query_string};
 use super::views::{Card, Chrome, Crumb, Fact, Group, TermView, crumbs, fact, group_by_tier};
 use super::{AppState, api, assets};
@@ -722,8 +723,17 @@ fn facet_groups(site: &Site, filters: &Filters, results: &SearchResults) -> Vec<
         .collect()
 }
 
-pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+/// Sent by the page's script while someone is still typing: such searches
+/// are half-words, so they are not counted as "searched and not found".
+pub const LIVE_HEADER: &str = "x-waymark-live";
+
+pub async fn search(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let site = state.site();
+    let typing = headers.contains_key(LIVE_HEADER);
     let request = match parse_search(raw.as_deref(), &site.taxonomy) {
         Ok(r) => r,
         Err(e) => {
@@ -736,6 +746,13 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
             );
         }
     };
+    let key = raw.as_deref().unwrap_or("");
+    if let Some(hit) = state.answers.get(site.generation, Route::SearchPage, key) {
+        if !typing {
+            state.missing.record(&request.q, hit.total);
+        }
+        return html_response(hit.body);
+    }
     let results = match site.search(&request) {
         Ok(r) => r,
         Err(e) => {
@@ -747,7 +764,9 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
                 .into_response();
         }
     };
-    state.missing.record(&request.q, results.total);
+    if !typing {
+        state.missing.record(&request.q, results.total);
+    }
     let q = request.q.clone();
     let did_you_mean = results.did_you_mean.as_ref().map(|text| Suggestion {
         url: search_href(query_string(text, &request.filters, request.sort, 1)),
@@ -825,7 +844,29 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         q,
         did_you_mean,
     };
-    template.into_response()
+    match template.render() {
+        Ok(html) => {
+            let body = axum::body::Bytes::from(html);
+            state.answers.put(
+                site.generation,
+                Route::SearchPage,
+                key,
+                Answer {
+                    body: body.clone(),
+                    total: results.total,
+                },
+            );
+            html_response(body)
+        }
+        Err(e) => {
+            tracing::error!("rendering the search page failed: {e}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+fn html_response(body: axum::body::Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
 
 // ---------------------------------------------------------------- status

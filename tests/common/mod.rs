@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod html_safety;
+
 use std::path::PathBuf;
 
 use axum::body::Body;

@@ -1,0 +1,163 @@
+//! Recent answers to `/api/search` and `/search`, kept in memory so a
+//! popular search is answered without searching again.
+//!
+//! An answer depends only on the query string and the content, so the key is
+//! the snapshot's generation and the query string; a new snapshot empties
+//! the cache. It holds at most [`MAX_ENTRIES`] answers and [`MAX_BYTES`] in
+//! all, lives only in this process's memory, and is never written anywhere.
+
+use std::num::NonZeroUsize;
+use std::sync::Mutex;
+
+use axum::body::Bytes;
+use lru::LruCache;
+
+/// Answers kept at most.
+pub const MAX_ENTRIES: usize = 2048;
+/// Bytes of answers kept at most.
+pub const MAX_BYTES: usize = 64 * 1024 * 1024;
+/// An answer larger than this is not kept: it would crowd out many others.
+pub const MAX_ANSWER_BYTES: usize = 256 * 1024;
+
+/// Which route an answer belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Route {
+    ApiSearch,
+    SearchPage,
+}
+
+/// One answer: its body and how many pages it found (for the "searched
+/// and not found" report, which counts hits as well as misses).
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub body: Bytes,
+    pub total: usize,
+}
+
+struct Inner {
+    generation: u64,
+    bytes: usize,
+    entries: LruCache<(Route, String), Answer>,
+}
+
+pub struct AnswerCache {
+    inner: Mutex<Inner>,
+}
+
+impl Default for AnswerCache {
+    fn default() -> Self {
+        AnswerCache {
+            inner: Mutex::new(Inner {
+                generation: 0,
+                bytes: 0,
+                entries: LruCache::new(NonZeroUsize::new(MAX_ENTRIES).expect("not zero")),
+            }),
+        }
+    }
+}
+
+impl AnswerCache {
+    /// The answer for this query in this generation of the content, if kept.
+    pub fn get(&self, generation: u64, route: Route, query: &str) -> Option<Answer> {
+        let mut inner = self.inner.lock().ok()?;
+        if inner.generation != generation {
+            return None;
+        }
+        inner.entries.get(&(route, query.to_string())).cloned()
+    }
+
+    /// Keeps an answer. One from an older generation than the cache's is
+    /// dropped; one from a newer generation empties the cache first.
+    pub fn put(&self, generation: u64, route: Route, query: &str, answer: Answer) {
+        if answer.body.len() > MAX_ANSWER_BYTES {
+            return;
+        }
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        if generation < inner.generation {
+            return;
+        }
+        if generation > inner.generation {
+            inner.entries.clear();
+            inner.bytes = 0;
+            inner.generation = generation;
+        }
+        let size = answer.body.len() + query.len();
+        if let Some((_, old)) = inner.entries.push((route, query.to_string()), answer) {
+            inner.bytes -= old.body.len().min(inner.bytes);
+        }
+        inner.bytes += size;
+        while inner.bytes > MAX_BYTES {
+            match inner.entries.pop_lru() {
+                Some(((_, q), old)) => inner.bytes -= (old.body.len() + q.len()).min(inner.bytes),
+                None => break,
+            }
+        }
+    }
+
+    /// How many answers are kept.
+    pub fn len(&self) -> usize {
+        self.inner.lock().map_or(0, |i| i.entries.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(n: usize) -> Answer {
+        Answer {
+            body: Bytes::from(vec![b'x'; n]),
+            total: 1,
+        }
+    }
+
+    #[test]
+    fn answers_are_kept_per_generation_and_route() {
+        let cache = AnswerCache::default();
+        cache.put(1, Route::ApiSearch, "q=a", answer(10));
+        assert!(cache.get(1, Route::ApiSearch, "q=a").is_some());
+        assert!(cache.get(1, Route::SearchPage, "q=a").is_none());
+        assert!(cache.get(2, Route::ApiSearch, "q=a").is_none());
+        // A late answer from an older snapshot is not kept...
+        cache.put(2, Route::ApiSearch, "q=b", answer(10));
+        cache.put(1, Route::ApiSearch, "q=c", answer(10));
+        assert!(cache.get(2, Route::ApiSearch, "q=c").is_none());
+        // ...and a newer snapshot's answer empties the older ones.
+        assert!(cache.get(2, Route::ApiSearch, "q=a").is_none());
+        assert_eq!(cache.len(), 1);
+    }
+
+    #[test]
+    fn the_cache_is_bounded_by_count_and_bytes() {
+        let cache = AnswerCache::default();
+        for i in 0..(MAX_ENTRIES + 100) {
+            cache.put(1, Route::ApiSearch, &format!("q={i}"), answer(1));
+        }
+        assert_eq!(cache.len(), MAX_ENTRIES);
+        // The oldest went first.
+        assert!(cache.get(1, Route::ApiSearch, "q=0").is_none());
+        assert!(
+            cache
+                .get(1, Route::ApiSearch, &format!("q={}", MAX_ENTRIES + 99))
+                .is_some()
+        );
+        let big = AnswerCache::default();
+        for i in 0..1000 {
+            big.put(
+                1,
+                Route::SearchPage,
+                &format!("q={i}"),
+                answer(MAX_ANSWER_BYTES),
+            );
+        }
+        assert!(big.len() * MAX_ANSWER_BYTES <= MAX_BYTES);
+        big.put(1, Route::SearchPage, "huge", answer(MAX_ANSWER_BYTES + 1));
+        assert!(big.get(1, Route::SearchPage, "huge").is_none());
+    }
+}
