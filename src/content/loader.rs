@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
+use rayon::prelude::*;
+
 use crate::config::SiteConfig;
 use crate::problem::{self, Pos, Problem};
 use crate::search::Synonyms;
@@ -148,17 +150,22 @@ pub fn load_after(options: &LoadOptions, previous: &[Page]) -> Result<Loaded, Lo
     let mut problems = Vec::new();
     let mut pages = Vec::new();
     let files = page_files(dir, &mut problems)?;
-    for (path, slug) in files {
-        let cx = Context {
-            taxonomy: &taxonomy,
-            today: options.today,
-            path: &path,
-        };
-        let (page, found) = load_file(&slug, &cx, previous);
+    // Each file is read, checked and rendered on its own, so the files are
+    // shared out over every core; the results come back in the files' order.
+    let results: Vec<(Option<Page>, Vec<Problem>)> = files
+        .par_iter()
+        .map(|(path, slug)| {
+            let cx = Context {
+                taxonomy: &taxonomy,
+                today: options.today,
+                path,
+            };
+            load_file(slug, &cx, previous)
+        })
+        .collect();
+    for (page, found) in results {
         problems.extend(found);
-        if let Some(page) = page {
-            pages.push(page);
-        }
+        pages.extend(page);
     }
     let mut unique = dedupe(pages, &mut problems);
     unique.sort_by(|a, b| a.slug.cmp(&b.slug));

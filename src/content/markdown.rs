@@ -64,6 +64,24 @@ pub fn render(markdown: &str) -> Rendered {
         .into_offset_iter()
         .map(|(event, range)| (event, range.start))
         .collect();
+    // Raw HTML, a link or image to an unusual scheme, or heading attributes
+    // need the sanitiser. Without them pulldown-cmark's own output is safe by
+    // construction (it escapes all text and attribute values), and skipping
+    // ammonia's parse and re-serialise is most of the cost of a page.
+    let needs_sanitiser = events.iter().any(|(event, _)| match event {
+        Event::Html(_) | Event::InlineHtml(_) => true,
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+            !plain_url(dest_url)
+        }
+        Event::Start(Tag::Heading { classes, attrs, .. }) => {
+            !classes.is_empty() || !attrs.is_empty()
+        }
+        // Aligned columns come out as style attributes, which the CSP forbids.
+        Event::Start(Tag::Table(alignments)) => alignments
+            .iter()
+            .any(|a| !matches!(a, pulldown_cmark::Alignment::None)),
+        _ => false,
+    });
     let mut headings = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut internal_links = Vec::new();
@@ -75,7 +93,9 @@ pub fn render(markdown: &str) -> Rendered {
         match &events[i].0 {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 let level = heading_level(*level);
-                let given = id.as_ref().map(|s| s.to_string());
+                // An author's own id (`{#id}`) is slugified like any other,
+                // so it can never carry quotes or markup into attributes.
+                let given = id.as_ref().map(|s| slugify(s)).filter(|s| !s.is_empty());
                 let mut heading_text = String::new();
                 let mut j = i + 1;
                 while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
@@ -92,7 +112,8 @@ pub fn render(markdown: &str) -> Rendered {
                 }
                 // A self-link after the heading's text, so readers can copy a link to it.
                 let anchor = format!(
-                    "<a class=\"heading-anchor\" href=\"#{unique}\" aria-label=\"Link to the section {}\">#</a>",
+                    "<a class=\"heading-anchor\" href=\"#{}\" aria-label=\"Link to the section {}\">#</a>",
+                    escape_attr(&unique),
                     escape_attr(&heading_text)
                 );
                 if j < events.len() {
@@ -158,12 +179,32 @@ pub fn render(markdown: &str) -> Rendered {
 
     let mut raw_html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw_html, events.into_iter().map(|(e, _)| e));
-    let clean = SANITISER.clean(&raw_html).to_string();
+    let clean = if needs_sanitiser {
+        SANITISER.clean(&raw_html).to_string()
+    } else {
+        raw_html
+    };
     Rendered {
         html: mark_outside_links(&clean),
         text: squeeze_blank_lines(&text),
         headings,
         internal_links,
+    }
+}
+
+/// True for an address the sanitiser would pass unchanged: relative, or
+/// http, https or mailto, with no control characters a browser would strip
+/// to find a different scheme.
+fn plain_url(url: &str) -> bool {
+    if url.chars().any(|c| c.is_control() || c == '\\') || url.starts_with(' ') {
+        return false;
+    }
+    match url.find([':', '/', '?', '#']) {
+        Some(i) if url.as_bytes()[i] == b':' => {
+            let scheme = url[..i].to_ascii_lowercase();
+            matches!(scheme.as_str(), "http" | "https" | "mailto")
+        }
+        _ => true,
     }
 }
 
@@ -265,6 +306,57 @@ fn squeeze_blank_lines(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_plain_addresses_skip_the_sanitiser() {
+        for ok in [
+            "/strategies/x#y",
+            "#top",
+            "https://example.org/a?b=c",
+            "HTTP://x",
+            "mailto:a@b.c",
+            "page.html",
+            "?q=a",
+        ] {
+            assert!(plain_url(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:x",
+            "java\tscript:x",
+            "data:text/html,x",
+            "vbscript:x",
+            "tel:123",
+            " javascript:x",
+            "\\\\evil.example",
+            "x\u{0}y",
+        ] {
+            assert!(!plain_url(bad), "{bad}");
+        }
+        // Either way the result is the same for a page without raw HTML.
+        let fast =
+            render("## A heading\n\nText with [a link](/x) and [out](https://example.org).\n");
+        assert!(
+            fast.html
+                .contains("<h2 id=\"a-heading\">A heading<a class=\"heading-anchor\""),
+            "{}",
+            fast.html
+        );
+        assert!(
+            fast.html
+                .contains("<a href=\"https://example.org\" rel=\"noopener\">out</a>"),
+            "{}",
+            fast.html
+        );
+        let table = render("| a | b |\n|:--|--:|\n| 1 | 2 |\n");
+        assert!(!table.html.contains("style="), "{}", table.html);
+        let slow = render("## A heading {onclick=x}\n\n<b>bold</b> [bad](javascript:alert(1))\n");
+        assert!(
+            !slow.html.contains("onclick") && !slow.html.contains("javascript"),
+            "{}",
+            slow.html
+        );
+    }
 
     #[test]
     fn headings_get_unique_ids_and_anchors() {

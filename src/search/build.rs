@@ -1,6 +1,8 @@
 //! Building the tantivy index for a set of pages, in memory, in one go.
 
 use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
 use tantivy::schema::Facet as TantivyFacet;
 
 use tantivy::{
@@ -121,12 +123,17 @@ fn vocabulary_of<'a>(
     taxonomy: &Taxonomy,
     synonyms: &Synonyms,
 ) -> Vocabulary {
-    let mut vocabulary = Vocabulary::default();
-    for page in pages {
-        for text in texts_of(page, taxonomy) {
-            vocabulary.add_text(&text);
-        }
-    }
+    // Counted in parallel, a part of the pages per task, then merged.
+    let pages: Vec<&Page> = pages.into_iter().collect();
+    let mut vocabulary = pages
+        .par_iter()
+        .fold(Vocabulary::default, |mut v, page| {
+            for text in texts_of(page, taxonomy) {
+                v.add_text(&text);
+            }
+            v
+        })
+        .reduce(Vocabulary::default, Vocabulary::merge);
     for word in synonyms.all_words() {
         vocabulary.add_text(word);
     }
@@ -144,11 +151,27 @@ impl SearchIndex {
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
         register_analyzers(&index);
-        let mut writer = index.writer_with_num_threads(1, 50_000_000)?;
-        for page in pages {
-            writer.add_document(document(page, &fields, taxonomy))?;
-        }
-        writer.commit()?;
+        // Documents are made on every core; tantivy's indexing threads take
+        // them as they come. The vocabulary is counted at the same time.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let mut writer = index.writer_with_num_threads(threads, 64_000_000 * threads)?;
+        let (added, vocabulary) = rayon::join(
+            || -> tantivy::Result<()> {
+                for chunk in pages.chunks(256) {
+                    let documents: Vec<TantivyDocument> = chunk
+                        .par_iter()
+                        .map(|page| document(page, &fields, taxonomy))
+                        .collect();
+                    for d in documents {
+                        writer.add_document(d)?;
+                    }
+                }
+                writer.commit()?;
+                Ok(())
+            },
+            || vocabulary_of(pages, taxonomy, synonyms),
+        );
+        added?;
         let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -161,7 +184,7 @@ impl SearchIndex {
             writer: Arc::new(Mutex::new(writer)),
             fields,
             synonyms: synonyms.clone(),
-            vocabulary: vocabulary_of(pages, taxonomy, synonyms),
+            vocabulary,
         })
     }
 

@@ -7,6 +7,7 @@ pub mod build;
 pub mod query;
 pub mod schema;
 pub mod spelling;
+pub mod stem;
 pub mod synonyms;
 pub mod text;
 pub mod vocabulary;

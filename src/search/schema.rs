@@ -8,7 +8,7 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer,
 };
 
 use crate::taxonomy::Facet;
@@ -91,9 +91,9 @@ pub fn register_analyzers(index: &Index) {
     let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
-        .filter(super::spelling::BritishSpelling)
+        // Stop words first: no stop word changes with its spelling.
         .filter(stop_words)
-        .filter(Stemmer::new(Language::English))
+        .filter(super::stem::BritishStemmer)
         .build();
     index.tokenizers().register(ENGLISH, analyzer);
 }

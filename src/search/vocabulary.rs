@@ -32,6 +32,17 @@ impl Vocabulary {
         }
     }
 
+    /// Adds another vocabulary's counts to this one (call `finish` after).
+    pub fn merge(mut self, other: Vocabulary) -> Vocabulary {
+        if self.counts.len() < other.counts.len() {
+            return other.merge(self);
+        }
+        for (word, n) in other.counts {
+            *self.counts.entry(word).or_insert(0) += n;
+        }
+        self
+    }
+
     /// Takes back a text added before (a page replaced or removed).
     pub fn remove_text(&mut self, text: &str) {
         for word in words(text) {
