@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::SiteConfig;
@@ -19,7 +20,7 @@ pub struct Site {
     pub taxonomy: Taxonomy,
     pub config: SiteConfig,
     /// Valid pages sorted by slug.
-    pub pages: Vec<Page>,
+    pub pages: Vec<Arc<Page>>,
     by_slug: HashMap<String, usize>,
     pub search: SearchIndex,
     /// Problems and warnings found while loading.
@@ -133,7 +134,7 @@ impl Site {
             return Ok(None);
         }
 
-        let mut pages: Vec<Page> = self
+        let mut pages: Vec<Arc<Page>> = self
             .pages
             .iter()
             .filter(|p| !sources.contains(&p.source))
@@ -181,11 +182,12 @@ impl Site {
             .pages
             .iter()
             .filter(|p| sources.contains(&p.source))
+            .map(|p| &**p)
             .collect();
         let by_slug = index_slugs(&pages);
         let added: Vec<&Page> = fresh_slugs
             .iter()
-            .filter_map(|s| by_slug.get(s).map(|&i| &pages[i]))
+            .filter_map(|s| by_slug.get(s).map(|&i| &*pages[i]))
             .collect();
         let search = self.search.update(&removed, &added, &self.taxonomy)?;
         Ok(Some(Site {
@@ -204,7 +206,7 @@ impl Site {
     }
 
     pub fn page(&self, slug: &str) -> Option<&Page> {
-        self.by_slug.get(slug).map(|&i| &self.pages[i])
+        self.by_slug.get(slug).map(|&i| &*self.pages[i])
     }
 
     /// Runs a search against this snapshot.
@@ -225,7 +227,7 @@ impl Site {
     }
 }
 
-fn index_slugs(pages: &[Page]) -> HashMap<String, usize> {
+fn index_slugs(pages: &[Arc<Page>]) -> HashMap<String, usize> {
     pages
         .iter()
         .enumerate()

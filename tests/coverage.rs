@@ -36,6 +36,7 @@ fn every_need_has_eight_strategies_across_the_tiers() {
             let strategies: Vec<&Page> = site
                 .pages
                 .iter()
+                .map(|p| &**p)
                 .filter(|p| p.is_kind("strategy") && p.has_need(&need.id))
                 .collect();
             let at = |tier: &str| {

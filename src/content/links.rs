@@ -7,6 +7,8 @@ use crate::problem::{Pos, Problem};
 use crate::suggest::did_you_mean;
 use crate::taxonomy::{Facet, Taxonomy};
 
+use std::sync::Arc;
+
 use super::page::Page;
 
 /// Portal routes a page may link to without a page behind them.
@@ -14,8 +16,8 @@ const ROUTES: &[&str] = &["", "/search", "/plan", "/status"];
 
 /// One problem per link that leads nowhere. Pages stay served: a broken
 /// link is the editor's to fix, not a reason to hide the page.
-pub fn check(pages: &[Page], taxonomy: &Taxonomy) -> Vec<Problem> {
-    let by_slug: HashMap<&str, &Page> = pages.iter().map(|p| (p.slug.as_str(), p)).collect();
+pub fn check(pages: &[Arc<Page>], taxonomy: &Taxonomy) -> Vec<Problem> {
+    let by_slug: HashMap<&str, &Page> = pages.iter().map(|p| (p.slug.as_str(), &**p)).collect();
     let mut problems = Vec::new();
     for page in pages {
         for link in &page.internal_links {

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
@@ -75,8 +77,8 @@ pub struct Loaded {
     pub taxonomy: Taxonomy,
     pub config: SiteConfig,
     pub synonyms: Synonyms,
-    /// Valid pages, sorted by slug.
-    pub pages: Vec<Page>,
+    /// Valid pages, sorted by slug, shared with the snapshots built on them.
+    pub pages: Vec<Arc<Page>>,
     /// Every problem and warning, sorted by file and line.
     pub problems: Vec<Problem>,
     /// The problems found in files themselves (not broken links between pages).
@@ -121,7 +123,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
 /// Loads a content folder after an earlier load: a page whose file now has a
 /// problem keeps its last good version from `previous`, marked stale, so an
 /// editor's mistake never takes a page offline.
-pub fn load_after(options: &LoadOptions, previous: &[Page]) -> Result<Loaded, LoadError> {
+pub fn load_after(options: &LoadOptions, previous: &[Arc<Page>]) -> Result<Loaded, LoadError> {
     let dir = &options.content_dir;
     let meta = fs::metadata(dir).map_err(|source| LoadError::Unreadable {
         path: dir.clone(),
@@ -152,7 +154,7 @@ pub fn load_after(options: &LoadOptions, previous: &[Page]) -> Result<Loaded, Lo
     let files = page_files(dir, &mut problems)?;
     // Each file is read, checked and rendered on its own, so the files are
     // shared out over every core; the results come back in the files' order.
-    let results: Vec<(Option<Page>, Vec<Problem>)> = files
+    let results: Vec<(Option<Arc<Page>>, Vec<Problem>)> = files
         .par_iter()
         .map(|(path, slug)| {
             let cx = Context {
@@ -187,12 +189,18 @@ pub fn load_after(options: &LoadOptions, previous: &[Page]) -> Result<Loaded, Lo
 /// Reads and checks one page file. A file with a problem keeps its last good
 /// version from `previous` (marked stale), so an editor's mistake never takes
 /// a page offline; the problems come back either way.
-pub fn load_file(slug: &str, cx: &Context, previous: &[Page]) -> (Option<Page>, Vec<Problem>) {
+pub fn load_file(
+    slug: &str,
+    cx: &Context,
+    previous: &[Arc<Page>],
+) -> (Option<Arc<Page>>, Vec<Problem>) {
     let path = cx.path;
     let last_good = || {
-        previous.iter().find(|p| p.source == path).map(|p| Page {
-            stale: true,
-            ..p.clone()
+        previous.iter().find(|p| p.source == path).map(|p| {
+            Arc::new(Page {
+                stale: true,
+                ..Page::clone(p)
+            })
         })
     };
     let text = match read_page(path) {
@@ -203,12 +211,12 @@ pub fn load_file(slug: &str, cx: &Context, previous: &[Page]) -> (Option<Page>, 
         return (None, vec![Problem::error(path, Pos::START, message)]);
     }
     let (page, found) = parse_page(&text, slug, cx);
-    (page.or_else(last_good), found)
+    (page.map(Arc::new).or_else(last_good), found)
 }
 
 /// Two files that would serve at one address: keeps the first (in the order
 /// given), reports the rest.
-pub fn dedupe(pages: Vec<Page>, problems: &mut Vec<Problem>) -> Vec<Page> {
+pub fn dedupe(pages: Vec<Arc<Page>>, problems: &mut Vec<Problem>) -> Vec<Arc<Page>> {
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     let mut unique = Vec::with_capacity(pages.len());
     for page in pages {

@@ -243,7 +243,8 @@ impl<'a> Plan<'a> {
                     .site
                     .pages
                     .iter()
-                    .find(|p| p.is_kind("training") && p.meta.ingredients.contains(&i.id)),
+                    .find(|p| p.is_kind("training") && p.meta.ingredients.contains(&i.id))
+                    .map(|p| &**p),
             })
             .collect();
         let mut other = IngredientGroup {

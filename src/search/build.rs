@@ -144,7 +144,7 @@ fn vocabulary_of<'a>(
 impl SearchIndex {
     /// Indexes `pages` in a new in-memory index.
     pub fn build(
-        pages: &[Page],
+        pages: &[Arc<Page>],
         taxonomy: &Taxonomy,
         synonyms: &Synonyms,
     ) -> tantivy::Result<SearchIndex> {
@@ -169,7 +169,7 @@ impl SearchIndex {
                 writer.commit()?;
                 Ok(())
             },
-            || vocabulary_of(pages, taxonomy, synonyms),
+            || vocabulary_of(pages.iter().map(|p| &**p), taxonomy, synonyms),
         );
         added?;
         let reader: IndexReader = index

@@ -3,6 +3,7 @@
 //! ticking each value would give, sorting, paging and `<mark>` snippets.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use tantivy::collector::{Count, FacetCollector, FacetCounts, MultiCollector, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
@@ -162,7 +163,7 @@ pub struct SearchHit {
 /// A snapshot's pages and where each slug stands among them.
 #[derive(Debug, Clone, Copy)]
 pub struct Pages<'a> {
-    pub list: &'a [Page],
+    pub list: &'a [Arc<Page>],
     pub by_slug: &'a HashMap<String, usize>,
 }
 
@@ -404,7 +405,7 @@ impl SearchIndex {
         Ok(pages
             .by_slug
             .get(slug)
-            .and_then(|&i| pages.list.get(i).map(|p| (i, p))))
+            .and_then(|&i| pages.list.get(i).map(|p| (i, &**p))))
     }
 
     fn snippet_generator(

@@ -57,7 +57,7 @@ pub fn search_json<'a>(
     page: usize,
     per_page: usize,
     results: &'a SearchResults,
-    pages: &'a [Page],
+    pages: &'a [std::sync::Arc<Page>],
 ) -> ApiSearch<'a> {
     let hits = results
         .hits

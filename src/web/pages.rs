@@ -47,7 +47,7 @@ fn pages_for_need<'a>(
     id: &'a str,
 ) -> impl Iterator<Item = &'a crate::content::Page> + 'a {
     let area = site.taxonomy.area(id);
-    site.pages.iter().filter(move |p| {
+    site.pages.iter().map(|p| &**p).filter(move |p| {
         p.has_need(id) || area.is_some_and(|a| a.needs.iter().any(|n| p.has_need(&n.id)))
     })
 }
@@ -340,6 +340,7 @@ pub async fn tier(
         pages: site
             .pages
             .iter()
+            .map(|p| &**p)
             .filter(|p| p.meta.tier.as_deref() == Some(id.as_str()))
             .collect(),
         children: Vec::new(),
@@ -367,6 +368,7 @@ pub async fn ingredient(
         pages: site
             .pages
             .iter()
+            .map(|p| &**p)
             .filter(|p| p.meta.ingredients.contains(&id))
             .collect(),
         children: Vec::new(),
@@ -546,6 +548,7 @@ fn related<'a>(site: &'a Site, page: &crate::content::Page) -> Vec<&'a crate::co
     let mut scored: Vec<(usize, &crate::content::Page)> = site
         .pages
         .iter()
+        .map(|p| &**p)
         .filter(|p| p.slug != page.slug)
         .map(|p| {
             let needs = p
