@@ -382,7 +382,7 @@ fn json_logs_are_one_object_a_line_and_never_hold_a_query() {
         .args(["serve", "--addr", "127.0.0.1:0", "--no-watch", "--content"])
         .arg(fixture("valid"))
         .env("WAYMARK_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info")
+        .env("RUST_LOG", "info,waymark::http=debug")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()

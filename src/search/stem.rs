@@ -4,9 +4,9 @@
 //! BENCHMARKS.md); a word seen before costs one hash look-up.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use frostem::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 use super::spelling::british;
@@ -15,25 +15,35 @@ use super::spelling::british;
 const MAX_REMEMBERED: usize = 200_000;
 
 thread_local! {
-    static STEMS: RefCell<(Stemmer, HashMap<String, String>)> =
-        RefCell::new((Stemmer::new(Algorithm::English), HashMap::new()));
+    // FxHash: the keys are short words from our own pages, and SipHash's
+    // protection against chosen keys costs more than the stemming it saves.
+    static STEMS: RefCell<(Stemmer, FxHashMap<String, String>)> =
+        RefCell::new((Stemmer::new(Algorithm::English), FxHashMap::default()));
 }
 
 /// A word's British spelling, stemmed: "behaviors" gives "behaviour".
 pub fn normalise(word: &str) -> String {
+    let mut out = word.to_string();
+    normalise_in_place(&mut out);
+    out
+}
+
+/// [`normalise`], writing over `word` and reusing its allocation.
+pub fn normalise_in_place(word: &mut String) {
     STEMS.with(|cell| {
         let mut cell = cell.borrow_mut();
         let (stemmer, memory) = &mut *cell;
-        if let Some(stem) = memory.get(word) {
-            return stem.clone();
+        if let Some(stem) = memory.get(word.as_str()) {
+            word.clear();
+            word.push_str(stem);
+            return;
         }
-        let spelt = british(word);
-        let stem = stemmer.stem(&spelt).into_owned();
+        let stem = stemmer.stem(&british(word)).into_owned();
         if memory.len() >= MAX_REMEMBERED {
             memory.clear();
         }
-        memory.insert(word.to_string(), stem.clone());
-        stem
+        memory.insert(std::mem::take(word), stem.clone());
+        *word = stem;
     })
 }
 
@@ -73,8 +83,7 @@ impl<T: TokenStream> TokenStream for BritishStemmerStream<T> {
         if !self.tail.advance() {
             return false;
         }
-        let token = self.tail.token_mut();
-        token.text = normalise(&token.text);
+        normalise_in_place(&mut self.tail.token_mut().text);
         true
     }
 

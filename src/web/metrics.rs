@@ -65,7 +65,15 @@ impl Metrics {
 pub async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let path = request.uri().path().to_string();
+    // The request log is at debug level (`RUST_LOG=info,waymark::http=debug`):
+    // a reverse proxy usually keeps the access log, and writing a line for
+    // every request costs more than answering a cached search.
+    let log = tracing::enabled!(target: "waymark::http", tracing::Level::DEBUG);
+    let path = if log {
+        request.uri().path().to_string()
+    } else {
+        String::new()
+    };
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -98,17 +106,19 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
     state.metrics.record(route, response.status(), seconds);
     // An address that matched nothing could hold anything a person typed, so
     // it is not logged; known addresses are pages and routes, never personal.
-    let shown = if response.status() == StatusCode::NOT_FOUND {
-        "(unknown address)"
-    } else {
-        truncate_for_log(&path)
-    };
-    tracing::info!(
-        target: "waymark::http",
-        "{method} {shown} {} {:.1}ms",
-        response.status().as_u16(),
-        seconds * 1e3
-    );
+    if log {
+        let shown = if response.status() == StatusCode::NOT_FOUND {
+            "(unknown address)"
+        } else {
+            truncate_for_log(&path)
+        };
+        tracing::debug!(
+            target: "waymark::http",
+            "{method} {shown} {} {:.1}ms",
+            response.status().as_u16(),
+            seconds * 1e3
+        );
+    }
     response
 }
 
