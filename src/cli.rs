@@ -272,8 +272,9 @@ fn serve(args: ServeArgs) -> ExitCode {
         let local = listener
             .local_addr()
             .map_or_else(|_| args.addr.clone(), |a| a.to_string());
-        let mut state = web::AppState::new(site).with_base_path(base_path);
-        state.max_concurrent = args.max_concurrent.max(1);
+        let state = web::AppState::new(site)
+            .with_base_path(base_path)
+            .with_max_concurrent(args.max_concurrent);
         let _watcher = if args.no_watch {
             None
         } else {

@@ -184,8 +184,7 @@ async fn hsts_only_when_the_request_came_over_https() {
 
 #[tokio::test]
 async fn beyond_the_concurrency_limit_requests_wait_rather_than_fail() {
-    let mut s = state(bundled());
-    s.max_concurrent = 2;
+    let s = state(bundled()).with_max_concurrent(2);
     let router = service(s.clone());
     let mut tasks = Vec::new();
     for i in 0..48 {

@@ -143,15 +143,16 @@ fn param_error(e: ParamError) -> Response {
 /// `GET /api/search`.
 pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let site = state.site();
+    // A popular search is answered from memory before anything is parsed.
+    let key = raw.as_deref().unwrap_or("");
+    if let Some(hit) = state.answers.get(site.generation, Route::ApiSearch, key) {
+        state.missing.record(&hit.q, hit.total);
+        return json_response(hit.body);
+    }
     let request = match parse_search(raw.as_deref(), &site.taxonomy) {
         Ok(r) => r,
         Err(e) => return param_error(e),
     };
-    let key = raw.as_deref().unwrap_or("");
-    if let Some(hit) = state.answers.get(site.generation, Route::ApiSearch, key) {
-        state.missing.record(&request.q, hit.total);
-        return json_response(hit.body);
-    }
     match site.search(&request) {
         Ok(results) => {
             state.missing.record(&request.q, results.total);
@@ -172,6 +173,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
                         Answer {
                             body: body.clone(),
                             total: results.total,
+                            q: request.q.clone(),
                         },
                     );
                     json_response(body)

@@ -7,7 +7,7 @@
 //! all, lives only in this process's memory, and is never written anywhere.
 
 use std::num::NonZeroUsize;
-use std::sync::Mutex;
+use std::sync::RwLock;
 
 use axum::body::Bytes;
 use lru::LruCache;
@@ -32,25 +32,47 @@ pub enum Route {
 pub struct Answer {
     pub body: Bytes,
     pub total: usize,
+    /// The query's words as searched, for that report.
+    pub q: String,
 }
 
 struct Inner {
     generation: u64,
     bytes: usize,
-    entries: LruCache<(Route, String), Answer>,
+    /// One list a route, so a look-up borrows the query instead of copying it.
+    entries: [LruCache<String, Answer>; 2],
 }
 
+impl Route {
+    fn index(self) -> usize {
+        match self {
+            Route::ApiSearch => 0,
+            Route::SearchPage => 1,
+        }
+    }
+}
+
+impl Inner {
+    fn len(&self) -> usize {
+        self.entries.iter().map(LruCache::len).sum()
+    }
+}
+
+/// Reads take a shared lock and do not reorder the lists (`peek`), so the
+/// cache evicts the longest-kept answers first and busy threads never wait
+/// on each other to read.
 pub struct AnswerCache {
-    inner: Mutex<Inner>,
+    inner: RwLock<Inner>,
 }
 
 impl Default for AnswerCache {
     fn default() -> Self {
         AnswerCache {
-            inner: Mutex::new(Inner {
+            inner: RwLock::new(Inner {
                 generation: 0,
                 bytes: 0,
-                entries: LruCache::new(NonZeroUsize::new(MAX_ENTRIES).expect("not zero")),
+                entries: [(); 2]
+                    .map(|()| LruCache::new(NonZeroUsize::new(MAX_ENTRIES / 2).expect("not zero"))),
             }),
         }
     }
@@ -59,11 +81,11 @@ impl Default for AnswerCache {
 impl AnswerCache {
     /// The answer for this query in this generation of the content, if kept.
     pub fn get(&self, generation: u64, route: Route, query: &str) -> Option<Answer> {
-        let mut inner = self.inner.lock().ok()?;
+        let inner = self.inner.read().ok()?;
         if inner.generation != generation {
             return None;
         }
-        inner.entries.get(&(route, query.to_string())).cloned()
+        inner.entries[route.index()].peek(query).cloned()
     }
 
     /// Keeps an answer. One from an older generation than the cache's is
@@ -72,25 +94,28 @@ impl AnswerCache {
         if answer.body.len() > MAX_ANSWER_BYTES {
             return;
         }
-        let Ok(mut inner) = self.inner.lock() else {
+        let Ok(mut inner) = self.inner.write() else {
             return;
         };
         if generation < inner.generation {
             return;
         }
         if generation > inner.generation {
-            inner.entries.clear();
+            inner.entries.iter_mut().for_each(LruCache::clear);
             inner.bytes = 0;
             inner.generation = generation;
         }
         let size = answer.body.len() + query.len();
-        if let Some((_, old)) = inner.entries.push((route, query.to_string()), answer) {
-            inner.bytes -= old.body.len().min(inner.bytes);
+        let list = route.index();
+        if let Some((q, old)) = inner.entries[list].push(query.to_string(), answer) {
+            inner.bytes -= (old.body.len() + q.len()).min(inner.bytes);
         }
         inner.bytes += size;
         while inner.bytes > MAX_BYTES {
-            match inner.entries.pop_lru() {
-                Some(((_, q), old)) => inner.bytes -= (old.body.len() + q.len()).min(inner.bytes),
+            // The longer list gives up its oldest answer first.
+            let longest = usize::from(inner.entries[1].len() > inner.entries[0].len());
+            match inner.entries[longest].pop_lru() {
+                Some((q, old)) => inner.bytes -= (old.body.len() + q.len()).min(inner.bytes),
                 None => break,
             }
         }
@@ -98,7 +123,7 @@ impl AnswerCache {
 
     /// How many answers are kept.
     pub fn len(&self) -> usize {
-        self.inner.lock().map_or(0, |i| i.entries.len())
+        self.inner.read().map_or(0, |i| i.len())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -114,6 +139,7 @@ mod tests {
         Answer {
             body: Bytes::from(vec![b'x'; n]),
             total: 1,
+            q: "x".to_string(),
         }
     }
 
@@ -138,6 +164,7 @@ mod tests {
         let cache = AnswerCache::default();
         for i in 0..(MAX_ENTRIES + 100) {
             cache.put(1, Route::ApiSearch, &format!("q={i}"), answer(1));
+            cache.put(1, Route::SearchPage, &format!("q={i}"), answer(1));
         }
         assert_eq!(cache.len(), MAX_ENTRIES);
         // The oldest went first.

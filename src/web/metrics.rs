@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::sync::Mutex;
+use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -21,8 +21,9 @@ const BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 
 
 #[derive(Default)]
 pub struct Metrics {
-    /// (route, status class) to count. Routes are the router's patterns, so this stays small.
-    requests: Mutex<BTreeMap<(String, &'static str), u64>>,
+    /// Route to counts by status class (1xx to 5xx). Routes are the router's
+    /// patterns, so this stays small; a known route is found without allocating.
+    requests: RwLock<BTreeMap<String, [AtomicU64; 5]>>,
     buckets: [AtomicU64; BUCKETS.len()],
     latency_count: AtomicU64,
     latency_micros: AtomicU64,
@@ -30,16 +31,19 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    fn record(&self, route: String, status: StatusCode, seconds: f64) {
-        let class = match status.as_u16() {
-            100..=199 => "1xx",
-            200..=299 => "2xx",
-            300..=399 => "3xx",
-            400..=499 => "4xx",
-            _ => "5xx",
-        };
-        if let Ok(mut map) = self.requests.lock() {
-            *map.entry((route, class)).or_insert(0) += 1;
+    fn record(&self, route: &str, status: StatusCode, seconds: f64) {
+        let class = (usize::from(status.as_u16() / 100)).clamp(1, 5) - 1;
+        // Known routes count under a shared lock; only a route's first
+        // request takes the write lock.
+        let known = self.requests.read().is_ok_and(|map| {
+            map.get(route)
+                .map(|counts| counts[class].fetch_add(1, Ordering::Relaxed))
+                .is_some()
+        });
+        if !known && let Ok(mut map) = self.requests.write() {
+            map.entry(route.to_string())
+                .or_insert_with(|| std::array::from_fn(|_| AtomicU64::new(0)))[class]
+                .fetch_add(1, Ordering::Relaxed);
         }
         for (bound, bucket) in BUCKETS.iter().zip(&self.buckets) {
             if seconds <= *bound {
@@ -74,10 +78,7 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
     } else {
         String::new()
     };
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "page".to_string(), |m| m.as_str().to_string());
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let target_len = request
         .uri()
         .path_and_query()
@@ -103,7 +104,11 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
         next.run(request).await
     };
     let seconds = started.elapsed().as_secs_f64();
-    state.metrics.record(route, response.status(), seconds);
+    state.metrics.record(
+        route.as_ref().map_or("page", MatchedPath::as_str),
+        response.status(),
+        seconds,
+    );
     // An address that matched nothing could hold anything a person typed, so
     // it is not logged; known addresses are pages and routes, never personal.
     if log {
@@ -139,13 +144,21 @@ pub async fn render(State(state): State<AppState>) -> Response {
         "# HELP waymark_requests_total HTTP requests answered, by route and status class.\n",
     );
     out.push_str("# TYPE waymark_requests_total counter\n");
-    if let Ok(map) = m.requests.lock() {
-        for ((route, class), n) in map.iter() {
-            let _ = writeln!(
-                out,
-                "waymark_requests_total{{route=\"{}\",status=\"{class}\"}} {n}",
-                route.replace('\\', "\\\\").replace('"', "\\\"")
-            );
+    if let Ok(map) = m.requests.read() {
+        for (route, counts) in map.iter() {
+            for (i, n) in counts
+                .iter()
+                .map(|n| n.load(Ordering::Relaxed))
+                .enumerate()
+                .filter(|(_, n)| *n > 0)
+            {
+                let _ = writeln!(
+                    out,
+                    "waymark_requests_total{{route=\"{}\",status=\"{}xx\"}} {n}",
+                    route.replace('\\', "\\\\").replace('"', "\\\""),
+                    i + 1
+                );
+            }
         }
     }
     out.push_str("# HELP waymark_request_duration_seconds Time to answer a request.\n");

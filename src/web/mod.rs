@@ -50,21 +50,35 @@ pub const MAX_HEADER_BYTES: usize = 64 * 1024;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Shared state of the app: the current site snapshot, swapped whole when
-/// content changes, and the request metrics.
+/// content changes, and the request metrics. Cloned for every extractor and
+/// middleware, so it is one `Arc`: a clone is one atomic increment.
 #[derive(Clone)]
 pub struct AppState {
-    site: Arc<ArcSwap<Site>>,
-    pub metrics: Arc<Metrics>,
+    shared: Arc<Shared>,
+}
+
+/// What every request shares; reached through [`AppState`]'s `Deref`.
+pub struct Shared {
+    site: ArcSwap<Site>,
+    pub metrics: Metrics,
     /// Queries that found nothing; kept across reloads.
-    pub missing: Arc<missing::MissingQueries>,
+    pub missing: missing::MissingQueries,
     /// Recent search answers, by snapshot generation.
-    pub answers: Arc<cache::AnswerCache>,
+    pub answers: cache::AnswerCache,
     /// The generation the next snapshot gets.
-    generations: Arc<std::sync::atomic::AtomicU64>,
+    generations: std::sync::atomic::AtomicU64,
     /// Where the portal is mounted behind a proxy (`/send`); empty at the root.
     pub base_path: String,
     /// Requests handled at once; more wait their turn rather than fail.
     pub max_concurrent: usize,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.shared
+    }
 }
 
 /// Requests handled at once unless `--max-concurrent` says otherwise.
@@ -74,13 +88,15 @@ impl AppState {
     pub fn new(mut site: Site) -> Self {
         site.generation = 1;
         AppState {
-            site: Arc::new(ArcSwap::from_pointee(site)),
-            answers: Arc::new(cache::AnswerCache::default()),
-            generations: Arc::new(std::sync::atomic::AtomicU64::new(2)),
-            metrics: Arc::new(Metrics::default()),
-            missing: Arc::new(missing::MissingQueries::default()),
-            base_path: String::new(),
-            max_concurrent: DEFAULT_MAX_CONCURRENT,
+            shared: Arc::new(Shared {
+                site: ArcSwap::from_pointee(site),
+                answers: cache::AnswerCache::default(),
+                generations: std::sync::atomic::AtomicU64::new(2),
+                metrics: Metrics::default(),
+                missing: missing::MissingQueries::default(),
+                base_path: String::new(),
+                max_concurrent: DEFAULT_MAX_CONCURRENT,
+            }),
         }
     }
 
@@ -90,9 +106,20 @@ impl AppState {
         self.site.load_full()
     }
 
+    /// Settings are made before the state is shared with a server.
+    fn settings(&mut self) -> &mut Shared {
+        Arc::get_mut(&mut self.shared).expect("settings are made before serving")
+    }
+
     /// Mounts the portal under a base path, checked by [`proxy::parse_base_path`].
     pub fn with_base_path(mut self, base_path: impl Into<String>) -> Self {
-        self.base_path = base_path.into();
+        self.settings().base_path = base_path.into();
+        self
+    }
+
+    /// Sets how many requests are handled at once (at least one).
+    pub fn with_max_concurrent(mut self, n: usize) -> Self {
+        self.settings().max_concurrent = n.max(1);
         self
     }
 

@@ -737,6 +737,14 @@ pub async fn search(
 ) -> Response {
     let site = state.site();
     let typing = headers.contains_key(LIVE_HEADER);
+    // A popular search is answered from memory before anything is parsed.
+    let key = raw.as_deref().unwrap_or("");
+    if let Some(hit) = state.answers.get(site.generation, Route::SearchPage, key) {
+        if !typing {
+            state.missing.record(&hit.q, hit.total);
+        }
+        return html_response(hit.body);
+    }
     let request = match parse_search(raw.as_deref(), &site.taxonomy) {
         Ok(r) => r,
         Err(e) => {
@@ -749,13 +757,6 @@ pub async fn search(
             );
         }
     };
-    let key = raw.as_deref().unwrap_or("");
-    if let Some(hit) = state.answers.get(site.generation, Route::SearchPage, key) {
-        if !typing {
-            state.missing.record(&request.q, hit.total);
-        }
-        return html_response(hit.body);
-    }
     let results = match site.search(&request) {
         Ok(r) => r,
         Err(e) => {
@@ -857,6 +858,7 @@ pub async fn search(
                 Answer {
                     body: body.clone(),
                     total: results.total,
+                    q: request.q.clone(),
                 },
             );
             html_response(body)
