@@ -26,6 +26,9 @@
 #   WAYMARK_BENCH_REV=TEXT        what is measured, for machine.txt (default:
 #                                 the checkout's git commit)
 #
+# Disk: about 1 GB in WORK (the 100k corpus is 570 MB; rendered HTML is
+# removed after Pagefind has indexed it).
+#
 # Results: WORK/results.jsonl (one JSON object a line: figure, corpus, round,
 # value, unit) and WORK/report.md (the tables, from `waymark-bench report`).
 # Missing tools (wrk, nginx, GNU time, curl) are installed with apt-get;

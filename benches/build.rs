@@ -8,6 +8,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use waymark::content::LoadOptions;
 use waymark::site::Site;
 
+// The same allocator as the `waymark` binary (src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn content_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
 }

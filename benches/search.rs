@@ -10,6 +10,10 @@ use waymark::content::LoadOptions;
 use waymark::site::Site;
 use waymark::web::params::parse_search;
 
+// The same allocator as the `waymark` binary (src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Words, a filter, a typo, a phrase, filters alone, another sort order.
 const QUERIES: &[(&str, &str)] = &[
     ("words", "q=ear+defenders"),

@@ -220,7 +220,8 @@ fn emit(figure: &str, corpus: &str, round: u32, value: f64, unit: &str) {
         "value": (value * 1000.0).round() / 1000.0,
         "unit": unit,
     });
-    println!("{line}");
+    // A closed stdout (`| head`) ends the output, not the program.
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
 }
 
 /// Peak and current resident memory of this process, in KiB.
