@@ -151,10 +151,12 @@ impl SearchIndex {
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
         register_analyzers(&index);
-        // Documents are made on every core; tantivy's indexing threads take
-        // them as they come. The vocabulary is counted at the same time.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        let mut writer = index.writer_with_num_threads(threads, 64_000_000 * threads)?;
+        // Documents are made on every core and the vocabulary is counted at
+        // the same time, but one thread indexes: with several, which segment
+        // a page lands in varies from run to run, and so does the order of
+        // equal scores, so two replicas would answer the same search in
+        // different orders (tests/ops/scale-out.sh compares them byte for byte).
+        let mut writer = index.writer_with_num_threads(1, 64_000_000)?;
         let (added, vocabulary) = rayon::join(
             || -> tantivy::Result<()> {
                 for chunk in pages.chunks(256) {
