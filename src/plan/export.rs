@@ -237,6 +237,15 @@ fn unsafe_spans(markdown: &str, options: Options) -> Vec<(usize, &'static str, u
                     edits.push((range.start + i, "&lt;", 1));
                 }
             }
+            // A viewer with heading attributes on reads `# T {onclick=x}` as
+            // an attribute block: escaping its brace leaves it as text.
+            Event::Start(Tag::Heading { classes, attrs, .. })
+                if !classes.is_empty() || !attrs.is_empty() =>
+            {
+                if let Some(i) = markdown[range.clone()].rfind('{') {
+                    edits.push((range.start + i, "\\", 0));
+                }
+            }
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
                 if !safe_target(&dest_url) =>
             {
