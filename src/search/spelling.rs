@@ -1,11 +1,9 @@
-//! British and American spellings joined: a token filter that rewrites
-//! American forms to British before stemming, in the index and in queries
-//! alike, so "behavior", "organize" and "color" find "behaviour", "organise"
-//! and "colour".
+//! British and American spellings joined: American forms are rewritten to
+//! British before stemming (by `stem::BritishStemmer`, in the index and in
+//! queries alike), so "behavior", "organize" and "color" find "behaviour",
+//! "organise" and "colour".
 
 use std::borrow::Cow;
-
-use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 /// American word beginnings and their British forms. A token that starts
 /// with the American form has it replaced, so inflections follow
@@ -94,57 +92,6 @@ pub fn british(word: &str) -> Cow<'_, str> {
         }
     }
     Cow::Borrowed(word)
-}
-
-/// The token filter; put it after lower-casing and before stemming.
-#[derive(Clone)]
-pub struct BritishSpelling;
-
-impl TokenFilter for BritishSpelling {
-    type Tokenizer<T: Tokenizer> = BritishSpellingFilter<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
-        BritishSpellingFilter { tokenizer }
-    }
-}
-
-#[derive(Clone)]
-pub struct BritishSpellingFilter<T> {
-    tokenizer: T,
-}
-
-impl<T: Tokenizer> Tokenizer for BritishSpellingFilter<T> {
-    type TokenStream<'a> = BritishSpellingStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        BritishSpellingStream {
-            tail: self.tokenizer.token_stream(text),
-        }
-    }
-}
-
-pub struct BritishSpellingStream<T> {
-    tail: T,
-}
-
-impl<T: TokenStream> TokenStream for BritishSpellingStream<T> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        if let Cow::Owned(british) = british(&self.tail.token().text) {
-            self.tail.token_mut().text = british;
-        }
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
-    }
 }
 
 #[cfg(test)]

@@ -186,6 +186,15 @@ fn listing_phases(site: &Site, raw: Option<&str>) -> Result<Vec<String>, String>
         })
 }
 
+/// The route a listing lives under: `/needs/`, `/tiers/` or `/ingredients/`.
+fn listing_route(facet: Facet) -> &'static str {
+    match facet {
+        Facet::Need => "needs",
+        Facet::Tier => "tiers",
+        _ => "ingredients",
+    }
+}
+
 /// A page without phases is for every phase, so it stays under any filter.
 fn for_phases(page: &crate::content::Page, phases: &[String]) -> bool {
     phases.is_empty()
@@ -249,14 +258,7 @@ fn listing(site: &Site, input: ListingInput<'_>, phases: &[String]) -> ListingTe
         groups: group_by_tier(rest, site),
         pfa,
         search_url: format!("/search?{}={}{phase_query}", facet.name(), id),
-        path: format!(
-            "/{}/{id}",
-            match facet {
-                Facet::Need => "needs",
-                Facet::Tier => "tiers",
-                _ => "ingredients",
-            }
-        ),
+        path: format!("/{}/{id}", listing_route(facet)),
         phases: site
             .taxonomy
             .phases
@@ -320,32 +322,51 @@ pub async fn need(
     listing(&site, input, &phases).into_response()
 }
 
+/// A tier or an ingredient: every page that `lists` it, by tier, narrowed
+/// by the phase filter.
+fn term_listing(
+    site: &Site,
+    facet: Facet,
+    id: &str,
+    raw: Option<&str>,
+    crumb: (&str, &str),
+    lists: impl Fn(&crate::content::Page) -> bool,
+) -> Response {
+    if site.taxonomy.check(facet, id).is_err() {
+        return not_found(site, &format!("/{}/{id}", listing_route(facet)));
+    }
+    let phases = match listing_phases(site, raw) {
+        Ok(p) => p,
+        Err(message) => return bad_request(site, &message),
+    };
+    let input = ListingInput {
+        facet,
+        id,
+        crumbs: crumbs(&[("/", "Home"), crumb]),
+        pages: site
+            .pages
+            .iter()
+            .map(|p| &**p)
+            .filter(|p| lists(p))
+            .collect(),
+        children: Vec::new(),
+    };
+    listing(site, input, &phases).into_response()
+}
+
 pub async fn tier(
     State(state): State<AppState>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let site = state.site();
-    if site.taxonomy.check(Facet::Tier, &id).is_err() {
-        return not_found(&site, &format!("/tiers/{id}"));
-    }
-    let phases = match listing_phases(&site, raw.as_deref()) {
-        Ok(p) => p,
-        Err(message) => return bad_request(&site, &message),
-    };
-    let input = ListingInput {
-        facet: Facet::Tier,
-        id: &id,
-        crumbs: crumbs(&[("/", "Home"), ("/#tiers", "Levels of support")]),
-        pages: site
-            .pages
-            .iter()
-            .map(|p| &**p)
-            .filter(|p| p.meta.tier.as_deref() == Some(id.as_str()))
-            .collect(),
-        children: Vec::new(),
-    };
-    listing(&site, input, &phases).into_response()
+    term_listing(
+        &state.site(),
+        Facet::Tier,
+        &id,
+        raw.as_deref(),
+        ("/#tiers", "Levels of support"),
+        |p| p.meta.tier.as_deref() == Some(id.as_str()),
+    )
 }
 
 pub async fn ingredient(
@@ -353,27 +374,14 @@ pub async fn ingredient(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let site = state.site();
-    if site.taxonomy.check(Facet::Ingredient, &id).is_err() {
-        return not_found(&site, &format!("/ingredients/{id}"));
-    }
-    let phases = match listing_phases(&site, raw.as_deref()) {
-        Ok(p) => p,
-        Err(message) => return bad_request(&site, &message),
-    };
-    let input = ListingInput {
-        facet: Facet::Ingredient,
-        id: &id,
-        crumbs: crumbs(&[("/", "Home"), ("/#ingredients", "Key ingredients")]),
-        pages: site
-            .pages
-            .iter()
-            .map(|p| &**p)
-            .filter(|p| p.meta.ingredients.contains(&id))
-            .collect(),
-        children: Vec::new(),
-    };
-    listing(&site, input, &phases).into_response()
+    term_listing(
+        &state.site(),
+        Facet::Ingredient,
+        &id,
+        raw.as_deref(),
+        ("/#ingredients", "Key ingredients"),
+        |p| p.meta.ingredients.contains(&id),
+    )
 }
 
 // ---------------------------------------------------------------- one page
