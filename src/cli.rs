@@ -111,6 +111,10 @@ pub struct ServeArgs {
         value_name = "N"
     )]
     pub max_concurrent: usize,
+    /// Threads answering requests, each with its own listener on the same
+    /// port (0: one per core).
+    #[arg(long, env = "WAYMARK_WORKERS", default_value_t = 0, value_name = "N")]
+    pub workers: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -251,7 +255,10 @@ fn serve(args: ServeArgs) -> ExitCode {
         options.content_dir.display(),
         site.load_time.as_secs_f64() * 1000.0
     );
+    // This runtime watches the content and waits for a signal; requests are
+    // answered on the workers' own threads (`web::serve_workers`).
     let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
         .enable_all()
         .build()
     {
@@ -261,17 +268,28 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    runtime.block_on(async move {
-        let listener = match tokio::net::TcpListener::bind(&args.addr).await {
-            Ok(l) => l,
-            Err(e) => {
-                eprintln!("error: cannot listen on {}: {e}", args.addr);
-                return ExitCode::from(2);
+    let workers = match args.workers {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    let bound = std::net::ToSocketAddrs::to_socket_addrs(args.addr.as_str()).and_then(|addrs| {
+        let mut last = std::io::Error::other("the address resolves to nothing");
+        for addr in addrs {
+            match web::bind_workers(addr, workers) {
+                Ok(bound) => return Ok(bound),
+                Err(e) => last = e,
             }
-        };
-        let local = listener
-            .local_addr()
-            .map_or_else(|_| args.addr.clone(), |a| a.to_string());
+        }
+        Err(last)
+    });
+    let (listeners, local) = match bound {
+        Ok(bound) => bound,
+        Err(e) => {
+            eprintln!("error: cannot listen on {}: {e}", args.addr);
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(async move {
         let state = web::AppState::new(site)
             .with_base_path(base_path)
             .with_max_concurrent(args.max_concurrent);
@@ -287,7 +305,7 @@ fn serve(args: ServeArgs) -> ExitCode {
             }
         };
         tracing::info!("listening on http://{local}{}", state.base_path);
-        match web::serve(listener, state, web::shutdown_signal()).await {
+        match web::serve_workers(listeners, state, web::shutdown_signal()).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");

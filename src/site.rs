@@ -57,7 +57,14 @@ impl Site {
     pub fn reload(options: &LoadOptions, previous: Option<&Site>) -> Result<Site, BuildError> {
         let started = Instant::now();
         let loaded = content::load_after(options, previous.map_or(&[], |s| s.pages.as_slice()))?;
+        let read = started.elapsed();
         let search = SearchIndex::build(&loaded.pages, &loaded.taxonomy, &loaded.synonyms)?;
+        tracing::debug!(
+            "read and rendered {} pages in {:.0} ms, indexed them in {:.0} ms",
+            loaded.pages.len(),
+            read.as_secs_f64() * 1e3,
+            (started.elapsed() - read).as_secs_f64() * 1e3
+        );
         Ok(Site {
             by_slug: index_slugs(&loaded.pages),
             taxonomy: loaded.taxonomy,

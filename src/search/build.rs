@@ -107,15 +107,13 @@ fn document(page: &Page, fields: &Fields, taxonomy: &Taxonomy) -> TantivyDocumen
     d
 }
 
-/// The texts of a page that go into the vocabulary.
-fn texts_of(page: &Page, taxonomy: &Taxonomy) -> [String; 4] {
+/// Calls `f` with each text of a page that goes into the vocabulary.
+fn texts_of(page: &Page, taxonomy: &Taxonomy, mut f: impl FnMut(&str)) {
     let m = &page.meta;
-    [
-        m.title.clone(),
-        m.summary.clone(),
-        tags_of(page, taxonomy),
-        page.text.clone(),
-    ]
+    f(&m.title);
+    f(&m.summary);
+    f(&tags_of(page, taxonomy));
+    f(&page.text);
 }
 
 fn vocabulary_of<'a>(
@@ -128,9 +126,7 @@ fn vocabulary_of<'a>(
     let mut vocabulary = pages
         .par_iter()
         .fold(Vocabulary::default, |mut v, page| {
-            for text in texts_of(page, taxonomy) {
-                v.add_text(&text);
-            }
+            texts_of(page, taxonomy, |text| v.add_text(text));
             v
         })
         .reduce(Vocabulary::default, Vocabulary::merge);
@@ -214,14 +210,10 @@ impl SearchIndex {
         self.reader.reload()?;
         let mut vocabulary = self.vocabulary.clone();
         for page in removed {
-            for text in texts_of(page, taxonomy) {
-                vocabulary.remove_text(&text);
-            }
+            texts_of(page, taxonomy, |text| vocabulary.remove_text(text));
         }
         for page in added {
-            for text in texts_of(page, taxonomy) {
-                vocabulary.add_text(&text);
-            }
+            texts_of(page, taxonomy, |text| vocabulary.add_text(text));
         }
         vocabulary.finish();
         Ok(SearchIndex {

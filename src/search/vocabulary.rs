@@ -1,7 +1,7 @@
 //! The words of the corpus, for typo tolerance and "did you mean": a word a
 //! query uses that no page contains is matched to the nearest words that do.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::synonyms::words;
 
@@ -9,7 +9,7 @@ use super::synonyms::words;
 /// times it occurs.
 #[derive(Debug, Clone, Default)]
 pub struct Vocabulary {
-    counts: HashMap<String, u32>,
+    counts: FxHashMap<String, u32>,
     /// Words grouped by length in characters, so a look-up only compares
     /// words whose length could be within the allowed edits.
     by_len: Vec<Vec<String>>,
@@ -27,8 +27,34 @@ pub fn allowed_typos(word: &str) -> usize {
 
 impl Vocabulary {
     pub fn add_text(&mut self, text: &str) {
-        for word in words(text) {
-            *self.counts.entry(word).or_insert(0) += 1;
+        // The same words as `synonyms::words`, but a word already known is
+        // counted without making a lower-case copy of it: this runs over
+        // every word of the corpus when the index is built.
+        let mut lower = String::new();
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if word.is_empty() {
+                continue;
+            }
+            let key = if word
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            {
+                word
+            } else if word.is_ascii() {
+                lower.clear();
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+                lower.as_str()
+            } else {
+                lower = word.to_lowercase();
+                lower.as_str()
+            };
+            match self.counts.get_mut(key) {
+                Some(n) => *n += 1,
+                None => {
+                    self.counts.insert(key.to_string(), 1);
+                }
+            }
         }
     }
 

@@ -170,11 +170,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
                         site.generation,
                         Route::ApiSearch,
                         key,
-                        Answer {
-                            body: body.clone(),
-                            total: results.total,
-                            q: request.q.clone(),
-                        },
+                        Answer::new(body.clone(), results.total, &request.q),
                     );
                     json_response(body)
                 }

@@ -7,7 +7,7 @@
 //! all, lives only in this process's memory, and is never written anywhere.
 
 use std::num::NonZeroUsize;
-use std::sync::RwLock;
+use std::sync::{Arc, OnceLock, RwLock};
 
 use axum::body::Bytes;
 use lru::LruCache;
@@ -27,13 +27,78 @@ pub enum Route {
 }
 
 /// One answer: its body and how many pages it found (for the "searched
-/// and not found" report, which counts hits as well as misses).
+/// and not found" report, which counts hits as well as misses). Cloning one
+/// copies no bytes.
 #[derive(Debug, Clone)]
 pub struct Answer {
     pub body: Bytes,
     pub total: usize,
     /// The query's words as searched, for that report.
-    pub q: String,
+    pub q: Arc<str>,
+    /// The body compressed, made on the first request that accepts each
+    /// encoding ([`Encoding`]) and kept with the answer.
+    compressed: Arc<[OnceLock<Bytes>; 2]>,
+}
+
+/// A compressed form of an answer's body, in the order they are preferred.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Brotli,
+    Gzip,
+}
+
+impl Encoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Brotli => "br",
+            Encoding::Gzip => "gzip",
+        }
+    }
+}
+
+impl Answer {
+    pub fn new(body: Bytes, total: usize, q: &str) -> Answer {
+        Answer {
+            body,
+            total,
+            q: Arc::from(q),
+            compressed: Arc::default(),
+        }
+    }
+
+    /// The body in `encoding`, compressed once and then kept.
+    pub fn compressed(&self, encoding: Encoding) -> Bytes {
+        let slot = match encoding {
+            Encoding::Brotli => &self.compressed[0],
+            Encoding::Gzip => &self.compressed[1],
+        };
+        slot.get_or_init(|| compress(&self.body, encoding)).clone()
+    }
+}
+
+/// Compresses at the levels a web server would use for dynamic answers:
+/// kept answers are asked for again and again, so a little more effort
+/// than on the fly pays back.
+fn compress(body: &[u8], encoding: Encoding) -> Bytes {
+    use std::io::Write as _;
+    let mut out = Vec::with_capacity(body.len() / 3);
+    match encoding {
+        Encoding::Brotli => {
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: 6,
+                lgwin: 20,
+                ..Default::default()
+            };
+            let mut input = body;
+            // Writing to a Vec cannot fail.
+            let _ = brotli::BrotliCompress(&mut input, &mut out, &params);
+        }
+        Encoding::Gzip => {
+            let mut gz = flate2::write::GzEncoder::new(&mut out, flate2::Compression::new(6));
+            let _ = gz.write_all(body).and_then(|()| gz.finish().map(drop));
+        }
+    }
+    Bytes::from(out)
 }
 
 struct Inner {
@@ -136,11 +201,7 @@ mod tests {
     use super::*;
 
     fn answer(n: usize) -> Answer {
-        Answer {
-            body: Bytes::from(vec![b'x'; n]),
-            total: 1,
-            q: "x".to_string(),
-        }
+        Answer::new(Bytes::from(vec![b'x'; n]), 1, "x")
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    fn record(&self, route: &str, status: StatusCode, seconds: f64) {
+    pub(super) fn record(&self, route: &str, status: StatusCode, seconds: f64) {
         let class = (usize::from(status.as_u16() / 100)).clamp(1, 5) - 1;
         // Known routes count under a shared lock; only a route's first
         // request takes the write lock.
@@ -64,6 +64,14 @@ impl Metrics {
     }
 }
 
+/// The size of request headers as sent: each name, value, ": " and CRLF.
+pub fn header_bytes(headers: &axum::http::HeaderMap) -> usize {
+    headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum()
+}
+
 /// Middleware: refuses over-long request targets and headers, times and counts every
 /// request, and logs method, path (never the query), status and duration.
 pub async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -83,11 +91,7 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
         .uri()
         .path_and_query()
         .map_or(0, |pq| pq.as_str().len());
-    let header_bytes: usize = request
-        .headers()
-        .iter()
-        .map(|(name, value)| name.as_str().len() + value.len() + 4)
-        .sum();
+    let header_bytes = header_bytes(request.headers());
     let response = if target_len > super::MAX_TARGET_BYTES {
         (
             StatusCode::URI_TOO_LONG,

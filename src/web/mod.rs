@@ -8,6 +8,7 @@
 pub mod api;
 pub mod assets;
 pub mod cache;
+pub mod fast;
 pub mod feeds;
 pub mod metrics;
 pub mod missing;
@@ -195,18 +196,30 @@ pub fn app(state: AppState) -> Router {
         .layer(GlobalConcurrencyLimitLayer::new(
             state.max_concurrent.max(1),
         ))
-        .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
-        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
-        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(&SECURITY_HEADERS[0]))
+        .layer(header_layer(&SECURITY_HEADERS[1]))
+        .layer(header_layer(&SECURITY_HEADERS[2]))
+        .layer(header_layer(&SECURITY_HEADERS[3]))
+        // Outermost: a search asked again skips every layer above.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            fast::cached_answer,
+        ))
         .with_state(state)
 }
 
+/// The headers every answer carries unless its handler set its own.
+pub const SECURITY_HEADERS: [(header::HeaderName, &str); 4] = [
+    (header::CONTENT_SECURITY_POLICY, CSP),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::REFERRER_POLICY, "same-origin"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+];
+
 fn header_layer(
-    name: header::HeaderName,
-    value: &'static str,
+    (name, value): &(header::HeaderName, &'static str),
 ) -> SetResponseHeaderLayer<HeaderValue> {
-    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    SetResponseHeaderLayer::if_not_present(name.clone(), HeaderValue::from_static(value))
 }
 
 /// The portal's public address for absolute links: `base_url` from
@@ -247,6 +260,88 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await
+}
+
+/// Binds `addr` once per worker with `SO_REUSEPORT`, so the kernel shares
+/// connections out between the workers' listeners. Returns the listeners
+/// (all on one port, even when `addr` asks for port 0) and the address.
+pub fn bind_workers(
+    addr: SocketAddr,
+    workers: usize,
+) -> std::io::Result<(Vec<std::net::TcpListener>, SocketAddr)> {
+    use socket2::{Domain, Socket, Type};
+    let mut listeners = Vec::with_capacity(workers);
+    let mut at = addr;
+    for _ in 0..workers.max(1) {
+        let socket = Socket::new(Domain::for_address(at), Type::STREAM, None)?;
+        socket.set_reuse_address(true)?;
+        #[cfg(unix)]
+        socket.set_reuse_port(true)?;
+        socket.set_nonblocking(true)?;
+        socket.set_tcp_nodelay(true)?;
+        socket.bind(&at.into())?;
+        socket.listen(1024)?;
+        let listener: std::net::TcpListener = socket.into();
+        // Port 0 picks a port on the first bind; the others join it.
+        at = listener.local_addr()?;
+        listeners.push(listener);
+    }
+    Ok((listeners, at))
+}
+
+/// Serves on one thread per listener, each with its own single-threaded
+/// runtime, like nginx's worker processes: a connection stays on the thread
+/// that accepted it, so answering a request wakes no other thread. (On the
+/// shared multi-threaded runtime, handing work between threads cost more
+/// than answering a kept search.) Every worker serves the same router, so
+/// state, cache and the concurrency limit are shared. When `shutdown`
+/// completes, every worker finishes its requests in flight.
+pub async fn serve_workers(
+    listeners: Vec<std::net::TcpListener>,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let router = service(state);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut threads = Vec::new();
+    for (i, listener) in listeners.into_iter().enumerate() {
+        let router = router.clone();
+        let mut stopped = stopped.clone();
+        let thread = std::thread::Builder::new()
+            .name(format!("waymark-http-{i}"))
+            .spawn(move || -> std::io::Result<()> {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                runtime.block_on(async move {
+                    let listener = TcpListener::from_std(listener)?;
+                    axum::serve(
+                        listener,
+                        router.into_make_service_with_connect_info::<SocketAddr>(),
+                    )
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.wait_for(|stop| *stop).await;
+                    })
+                    .await
+                })
+            })?;
+        threads.push(thread);
+    }
+    shutdown.await;
+    let _ = stop.send(true);
+    tokio::task::spawn_blocking(move || {
+        let mut result = Ok(());
+        for thread in threads {
+            match thread.join() {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => result = Err(e),
+                Err(_) => result = Err(std::io::Error::other("a server thread panicked")),
+            }
+        }
+        result
+    })
+    .await
+    .map_err(std::io::Error::other)?
 }
 
 /// Completes on Ctrl-C or SIGTERM.

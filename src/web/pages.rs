@@ -863,11 +863,7 @@ pub async fn search(
                 site.generation,
                 Route::SearchPage,
                 key,
-                Answer {
-                    body: body.clone(),
-                    total: results.total,
-                    q: request.q.clone(),
-                },
+                Answer::new(body.clone(), results.total, &request.q),
             );
             html_response(body)
         }

@@ -51,16 +51,21 @@ pub fn forwarded_https(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
 }
 
-/// Middleware: HSTS over HTTPS (by the proxy's word, or because the site's
-/// `base_url` is https), and the base path added to addresses in answers.
-pub async fn outgoing(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let https = forwarded_https(request.headers())
-        || state
-            .site()
+/// Whether an answer gets HSTS: the proxy says the request came over HTTPS,
+/// or the site's `base_url` is https.
+pub fn hsts_applies(site: &crate::site::Site, headers: &HeaderMap) -> bool {
+    forwarded_https(headers)
+        || site
             .config
             .base_url
             .as_deref()
-            .is_some_and(|u| u.starts_with("https://"));
+            .is_some_and(|u| u.starts_with("https://"))
+}
+
+/// Middleware: HSTS over HTTPS (by the proxy's word, or because the site's
+/// `base_url` is https), and the base path added to addresses in answers.
+pub async fn outgoing(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let https = hsts_applies(&state.site.load(), request.headers());
     let mut response = next.run(request).await;
     if https {
         response.headers_mut().insert(
