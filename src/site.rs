@@ -192,9 +192,11 @@ impl Site {
             .map(|p| &**p)
             .collect();
         let by_slug = index_slugs(&pages);
-        let added: Vec<&Page> = fresh_slugs
+        // An updated page's tie-break comes from its new position; the
+        // others keep theirs, so equal scores keep a fixed order.
+        let added: Vec<(usize, &Page)> = fresh_slugs
             .iter()
-            .filter_map(|s| by_slug.get(s).map(|&i| &*pages[i]))
+            .filter_map(|s| by_slug.get(s).map(|&i| (i, &*pages[i])))
             .collect();
         let search = self.search.update(&removed, &added, &self.taxonomy)?;
         Ok(Some(Site {

@@ -240,9 +240,9 @@ fn load_bytes(dir: &Path, bytes: &[u8]) -> Result<(), TestCaseError> {
     check_problems(&path, line_count(bytes), page.is_some(), &problems)?;
     if let Some(page) = page {
         prop_assert!(
-            fragment_problems(&page.html).is_empty(),
+            fragment_problems(&page.html()).is_empty(),
             "{:?}",
-            fragment_problems(&page.html)
+            fragment_problems(&page.html())
         );
     }
     Ok(())

@@ -1416,15 +1416,14 @@ fn build(content: &Path, corpus: &str, round: u32) -> Result<()> {
         "problems",
     );
     // Where the memory goes: the texts each page keeps, and the index.
+    // (Pages no longer keep their HTML; it is made when a page is shown.)
     let mib = |n: usize| n as f64 / 1_048_576.0;
-    let (mut markdown, mut html, mut text) = (0, 0, 0);
+    let (mut markdown, mut text) = (0, 0);
     for page in &site.pages {
         markdown += page.markdown.len();
-        html += page.html.len();
         text += page.text.len();
     }
     emit("held_markdown_mib", corpus, round, mib(markdown), "MiB");
-    emit("held_html_mib", corpus, round, mib(html), "MiB");
     emit("held_text_mib", corpus, round, mib(text), "MiB");
     if let Ok(usage) = site.search.searcher.space_usage() {
         emit(
@@ -2048,7 +2047,6 @@ const FIGURES: &[(&str, &str)] = &[
         "live reload in process: Site::update for one page",
     ),
     ("held_markdown_mib", "held after a build: pages' Markdown"),
-    ("held_html_mib", "held after a build: pages' HTML"),
     ("held_text_mib", "held after a build: pages' plain text"),
     (
         "held_index_mib",

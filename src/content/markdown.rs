@@ -60,6 +60,17 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Renders Markdown to sanitised HTML, collecting headings, text and links.
 pub fn render(markdown: &str) -> Rendered {
+    render_with(markdown, true)
+}
+
+/// Everything [`render`] finds but the HTML (left empty): what loading and
+/// indexing need. Pages keep their Markdown and make HTML when asked
+/// ([`super::Page::html`]), so a large corpus is not held twice.
+pub fn analyse(markdown: &str) -> Rendered {
+    render_with(markdown, false)
+}
+
+fn render_with(markdown: &str, with_html: bool) -> Rendered {
     let mut events: Vec<(Event, usize)> = Parser::new_ext(markdown, options())
         .into_offset_iter()
         .map(|(event, range)| (event, range.start))
@@ -68,20 +79,21 @@ pub fn render(markdown: &str) -> Rendered {
     // need the sanitiser. Without them pulldown-cmark's own output is safe by
     // construction (it escapes all text and attribute values), and skipping
     // ammonia's parse and re-serialise is most of the cost of a page.
-    let needs_sanitiser = events.iter().any(|(event, _)| match event {
-        Event::Html(_) | Event::InlineHtml(_) => true,
-        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-            !plain_url(dest_url)
-        }
-        Event::Start(Tag::Heading { classes, attrs, .. }) => {
-            !classes.is_empty() || !attrs.is_empty()
-        }
-        // Aligned columns come out as style attributes, which the CSP forbids.
-        Event::Start(Tag::Table(alignments)) => alignments
-            .iter()
-            .any(|a| !matches!(a, pulldown_cmark::Alignment::None)),
-        _ => false,
-    });
+    let needs_sanitiser = with_html
+        && events.iter().any(|(event, _)| match event {
+            Event::Html(_) | Event::InlineHtml(_) => true,
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                !plain_url(dest_url)
+            }
+            Event::Start(Tag::Heading { classes, attrs, .. }) => {
+                !classes.is_empty() || !attrs.is_empty()
+            }
+            // Aligned columns come out as style attributes, which the CSP forbids.
+            Event::Start(Tag::Table(alignments)) => alignments
+                .iter()
+                .any(|a| !matches!(a, pulldown_cmark::Alignment::None)),
+            _ => false,
+        });
     let mut headings = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut internal_links = Vec::new();
@@ -111,12 +123,12 @@ pub fn render(markdown: &str) -> Rendered {
                     *id = Some(CowStr::from(unique.clone()));
                 }
                 // A self-link after the heading's text, so readers can copy a link to it.
-                let anchor = format!(
-                    "<a class=\"heading-anchor\" href=\"#{}\" aria-label=\"Link to the section {}\">#</a>",
-                    escape_attr(&unique),
-                    escape_attr(&heading_text)
-                );
-                if j < events.len() {
+                if with_html && j < events.len() {
+                    let anchor = format!(
+                        "<a class=\"heading-anchor\" href=\"#{}\" aria-label=\"Link to the section {}\">#</a>",
+                        escape_attr(&unique),
+                        escape_attr(&heading_text)
+                    );
                     events.insert(j, (Event::InlineHtml(CowStr::from(anchor)), events[j].1));
                 }
                 headings.push(Heading {
@@ -177,15 +189,20 @@ pub fn render(markdown: &str) -> Rendered {
         }
     }
 
-    let mut raw_html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut raw_html, events.into_iter().map(|(e, _)| e));
-    let clean = if needs_sanitiser {
-        SANITISER.clean(&raw_html).to_string()
+    let html = if with_html {
+        let mut raw_html = String::with_capacity(markdown.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut raw_html, events.into_iter().map(|(e, _)| e));
+        let clean = if needs_sanitiser {
+            SANITISER.clean(&raw_html).to_string()
+        } else {
+            raw_html
+        };
+        mark_outside_links(&clean)
     } else {
-        raw_html
+        String::new()
     };
     Rendered {
-        html: mark_outside_links(&clean),
+        html,
         text: squeeze_blank_lines(&text),
         headings,
         internal_links,

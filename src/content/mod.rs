@@ -43,7 +43,7 @@ pub fn parse_page(text: &str, slug: &str, cx: &Context) -> (Option<Page>, Vec<Pr
         Some(meta) if !problems.iter().any(Problem::is_error) => meta,
         _ => return (None, problems),
     };
-    let rendered = markdown::render(split.body);
+    let rendered = markdown::analyse(split.body);
     let internal_links = rendered
         .internal_links
         .into_iter()
@@ -58,7 +58,6 @@ pub fn parse_page(text: &str, slug: &str, cx: &Context) -> (Option<Page>, Vec<Pr
         slug: slug.to_string(),
         url: format!("/{slug}"),
         meta,
-        html: rendered.html,
         text: rendered.text,
         headings: rendered.headings,
         internal_links,

@@ -80,34 +80,55 @@ pub struct InternalLink {
 }
 
 /// One page of the portal, ready to serve and index.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// It keeps its Markdown, not its HTML: the HTML is made again when a page
+/// is shown ([`Page::html`], well under a millisecond), so a large corpus
+/// is not held in memory twice. Serialised, a page is what
+/// `/api/pages/{slug}` answers: slug, url, every front matter field and html.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     pub slug: String,
     pub url: String,
-    #[serde(flatten)]
     pub meta: Meta,
-    /// Sanitised HTML of the body.
-    pub html: String,
     /// The body as plain text, for the index and snippets.
-    #[serde(skip)]
     pub text: String,
-    #[serde(skip)]
     pub headings: Vec<Heading>,
     /// Links in the body to other pages of the portal.
-    #[serde(skip)]
     pub internal_links: Vec<InternalLink>,
     /// The file the page was read from.
-    #[serde(skip)]
     pub source: std::path::PathBuf,
-    /// The Markdown body as written, for exports.
-    #[serde(skip)]
+    /// The Markdown body as written: the source of its HTML and of exports.
     pub markdown: String,
     /// True when the file now has a problem and this is its last good version.
-    #[serde(skip)]
     pub stale: bool,
 }
 
+impl Serialize for Page {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Shown<'a> {
+            slug: &'a str,
+            url: &'a str,
+            #[serde(flatten)]
+            meta: &'a Meta,
+            html: String,
+        }
+        Shown {
+            slug: &self.slug,
+            url: &self.url,
+            meta: &self.meta,
+            html: self.html(),
+        }
+        .serialize(serializer)
+    }
+}
+
 impl Page {
+    /// The body as sanitised HTML, made from the Markdown.
+    pub fn html(&self) -> String {
+        super::markdown::render(&self.markdown).html
+    }
+
     pub fn is_kind(&self, kind: &str) -> bool {
         self.meta.kind == kind
     }

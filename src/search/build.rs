@@ -85,7 +85,12 @@ fn tags_of(page: &Page, taxonomy: &Taxonomy) -> String {
     tags
 }
 
-fn document(page: &Page, fields: &Fields, taxonomy: &Taxonomy) -> TantivyDocument {
+/// The tie-break value of the page at position `ord` in slug order.
+pub fn tie(ord: usize) -> u64 {
+    u64::MAX - ord as u64
+}
+
+fn document(page: &Page, ord: usize, fields: &Fields, taxonomy: &Taxonomy) -> TantivyDocument {
     let m = &page.meta;
     let mut d: TantivyDocument = doc!(
         fields.slug => page.slug.as_str(),
@@ -95,6 +100,7 @@ fn document(page: &Page, fields: &Fields, taxonomy: &Taxonomy) -> TantivyDocumen
         fields.body => page.text.as_str(),
         fields.updated => date_key(page),
         fields.title_sort => m.title.to_lowercase(),
+        fields.tie => tie(ord),
     );
     for facet in Facet::ALL {
         for path in facet_values(page, facet, taxonomy) {
@@ -137,6 +143,14 @@ fn vocabulary_of<'a>(
     vocabulary
 }
 
+/// Pages whose documents are made at once before they go to the writer.
+const CHUNK: usize = 256;
+/// tantivy's indexing threads at most; beyond four, merging the segments
+/// they make costs more than it saves.
+const MAX_INDEXING_THREADS: usize = 4;
+/// Memory each indexing thread fills before it writes a segment.
+const INDEXING_BYTES_PER_THREAD: usize = 48_000_000;
+
 impl SearchIndex {
     /// Indexes `pages` in a new in-memory index.
     pub fn build(
@@ -147,18 +161,23 @@ impl SearchIndex {
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
         register_analyzers(&index);
-        // Documents are made on every core and the vocabulary is counted at
-        // the same time, but one thread indexes: with several, which segment
-        // a page lands in varies from run to run, and so does the order of
-        // equal scores, so two replicas would answer the same search in
-        // different orders (tests/ops/scale-out.sh compares them byte for byte).
-        let mut writer = index.writer_with_num_threads(1, 64_000_000)?;
+        // Documents are made and indexed on every core, and the vocabulary
+        // is counted at the same time. Which segment a page lands in varies
+        // from run to run, so searches break ties with the `tie` field
+        // rather than by position (tests/ops/scale-out.sh compares two
+        // replicas' answers byte for byte).
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .clamp(1, MAX_INDEXING_THREADS);
+        let mut writer =
+            index.writer_with_num_threads(threads, INDEXING_BYTES_PER_THREAD * threads)?;
         let (added, vocabulary) = rayon::join(
             || -> tantivy::Result<()> {
-                for chunk in pages.chunks(256) {
+                for (n, chunk) in pages.chunks(CHUNK).enumerate() {
                     let documents: Vec<TantivyDocument> = chunk
                         .par_iter()
-                        .map(|page| document(page, &fields, taxonomy))
+                        .enumerate()
+                        .map(|(i, page)| document(page, n * CHUNK + i, &fields, taxonomy))
                         .collect();
                     for d in documents {
                         writer.add_document(d)?;
@@ -187,23 +206,24 @@ impl SearchIndex {
     }
 
     /// Replaces only some pages: `removed` (old versions) leave the index and
-    /// the vocabulary, `added` go in. Returns the index as the new snapshot
+    /// the vocabulary, `added` (with each one's position in the new snapshot's
+    /// slug order) go in. Returns the index as the new snapshot
     /// sees it; `self` keeps seeing the old generation.
     pub fn update(
         &self,
         removed: &[&Page],
-        added: &[&Page],
+        added: &[(usize, &Page)],
         taxonomy: &Taxonomy,
     ) -> tantivy::Result<SearchIndex> {
         {
             let mut writer = self.writer.lock().map_err(|_| {
                 tantivy::TantivyError::InternalError("index writer lock poisoned".into())
             })?;
-            for page in removed.iter().chain(added) {
+            for page in removed.iter().chain(added.iter().map(|(_, p)| p)) {
                 writer.delete_term(Term::from_field_text(self.fields.slug, &page.slug));
             }
-            for page in added {
-                writer.add_document(document(page, &self.fields, taxonomy))?;
+            for (ord, page) in added {
+                writer.add_document(document(page, *ord, &self.fields, taxonomy))?;
             }
             writer.commit()?;
         }
@@ -212,7 +232,7 @@ impl SearchIndex {
         for page in removed {
             texts_of(page, taxonomy, |text| vocabulary.remove_text(text));
         }
-        for page in added {
+        for (_, page) in added {
             texts_of(page, taxonomy, |text| vocabulary.add_text(text));
         }
         vocabulary.finish();

@@ -32,6 +32,11 @@ pub struct Fields {
     pub updated: Field,
     /// The title in lower case, for sorting A to Z.
     pub title_sort: Field,
+    /// Breaks ties between equal sort keys: larger for a page earlier in
+    /// slug order. Documents are indexed on several threads, so which
+    /// segment (and so which position) a page gets varies from build to
+    /// build; this keeps equal scores in the same order on every replica.
+    pub tie: Field,
 }
 
 impl Fields {
@@ -71,6 +76,7 @@ pub fn schema() -> (Schema, Fields) {
     let facets = Facet::ALL.map(|f| b.add_facet_field(f.name(), FacetOptions::default()));
     let updated = b.add_i64_field("updated", FAST | INDEXED);
     let title_sort = b.add_text_field("title_sort", STRING | FAST);
+    let tie = b.add_u64_field("tie", FAST);
     let fields = Fields {
         slug,
         title,
@@ -80,6 +86,7 @@ pub fn schema() -> (Schema, Fields) {
         facets,
         updated,
         title_sort,
+        tie,
     };
     (b.build(), fields)
 }

@@ -533,7 +533,7 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
         title: m.title.clone(),
         summary: m.summary.clone(),
         kind: t.label(Facet::Kind, &m.kind).to_string(),
-        html: page.html.clone(),
+        html: page.html(),
         facts,
         evidence,
         provision,
