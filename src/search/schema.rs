@@ -7,9 +7,7 @@ use tantivy::schema::{
     FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer,
-};
+use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 
 use crate::taxonomy::Facet;
 
@@ -93,14 +91,10 @@ pub fn schema() -> (Schema, Fields) {
 
 /// Registers Waymark's analysers on an index.
 pub fn register_analyzers(index: &Index) {
-    let stop_words =
-        StopWordFilter::new(Language::English).expect("tantivy ships English stop words");
     let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        // Stop words first: no stop word changes with its spelling.
-        .filter(stop_words)
-        .filter(super::stem::BritishStemmer)
+        // Lower case, stop words, British spelling and stems in one step.
+        .filter(super::stem::EnglishTerms)
         .build();
     index.tokenizers().register(ENGLISH, analyzer);
 }

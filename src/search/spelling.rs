@@ -1,5 +1,5 @@
 //! British and American spellings joined: American forms are rewritten to
-//! British before stemming (by `stem::BritishStemmer`, in the index and in
+//! British before stemming (by `stem::EnglishTerms`, in the index and in
 //! queries alike), so "behavior", "organize" and "color" find "behaviour",
 //! "organise" and "colour".
 
