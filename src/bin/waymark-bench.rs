@@ -1425,6 +1425,13 @@ fn build(content: &Path, corpus: &str, round: u32) -> Result<()> {
     }
     emit("held_markdown_mib", corpus, round, mib(markdown), "MiB");
     emit("held_text_mib", corpus, round, mib(text), "MiB");
+    emit(
+        "index_segments",
+        corpus,
+        round,
+        site.search.searcher.segment_readers().len() as f64,
+        "segments",
+    );
     if let Ok(usage) = site.search.searcher.space_usage() {
         emit(
             "held_index_mib",
@@ -2052,6 +2059,7 @@ const FIGURES: &[(&str, &str)] = &[
         "held_index_mib",
         "held after a build: search index (tantivy)",
     ),
+    ("index_segments", "index segments after a build"),
     ("pagefind_ms", "Pagefind indexing the rendered HTML (wall)"),
     ("pagefind_peak_rss_mib", "Pagefind peak memory (max RSS)"),
     ("html_mib", "rendered HTML given to Pagefind"),

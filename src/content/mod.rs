@@ -44,12 +44,19 @@ pub fn parse_page(text: &str, slug: &str, cx: &Context) -> (Option<Page>, Vec<Pr
         _ => return (None, problems),
     };
     let rendered = markdown::analyse(split.body);
+    // Links come in document order, so lines are counted once, onwards from
+    // the last link (counting from the top for each was a twentieth of the build).
+    let (mut counted_to, mut line) = (0, split.body_line);
     let internal_links = rendered
         .internal_links
         .into_iter()
         .map(|(target, offset)| {
+            if offset < counted_to {
+                (counted_to, line) = (0, split.body_line);
+            }
+            line += split.body[counted_to..offset].matches('\n').count();
+            counted_to = offset;
             let before = &split.body[..offset];
-            let line = split.body_line + before.matches('\n').count();
             let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
             InternalLink { target, line, col }
         })
