@@ -262,30 +262,31 @@ pub async fn serve(
     .await
 }
 
-/// Binds `addr` once per worker with `SO_REUSEPORT`, so the kernel shares
-/// connections out between the workers' listeners. Returns the listeners
-/// (all on one port, even when `addr` asks for port 0) and the address.
+/// Binds `addr` once and gives each worker its own handle on the one
+/// listening socket. Every worker waits on it and whichever is free first
+/// accepts the next connection, as nginx's workers do, so a busy worker
+/// takes fewer. (One socket per worker with `SO_REUSEPORT` shares
+/// connections out by a hash of their addresses instead, and with a few
+/// dozen keep-alive connections one worker often got far more than the
+/// other.) Returns the handles and the address bound (for port 0).
 pub fn bind_workers(
     addr: SocketAddr,
     workers: usize,
 ) -> std::io::Result<(Vec<std::net::TcpListener>, SocketAddr)> {
     use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    socket.set_reuse_address(true)?;
+    socket.set_nonblocking(true)?;
+    socket.set_tcp_nodelay(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(1024)?;
+    let listener: std::net::TcpListener = socket.into();
+    let at = listener.local_addr()?;
     let mut listeners = Vec::with_capacity(workers);
-    let mut at = addr;
-    for _ in 0..workers.max(1) {
-        let socket = Socket::new(Domain::for_address(at), Type::STREAM, None)?;
-        socket.set_reuse_address(true)?;
-        #[cfg(unix)]
-        socket.set_reuse_port(true)?;
-        socket.set_nonblocking(true)?;
-        socket.set_tcp_nodelay(true)?;
-        socket.bind(&at.into())?;
-        socket.listen(1024)?;
-        let listener: std::net::TcpListener = socket.into();
-        // Port 0 picks a port on the first bind; the others join it.
-        at = listener.local_addr()?;
-        listeners.push(listener);
+    for _ in 1..workers.max(1) {
+        listeners.push(listener.try_clone()?);
     }
+    listeners.push(listener);
     Ok((listeners, at))
 }
 
