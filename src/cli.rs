@@ -111,8 +111,8 @@ pub struct ServeArgs {
         value_name = "N"
     )]
     pub max_concurrent: usize,
-    /// Threads answering requests, each with its own listener on the same
-    /// port (0: one per core).
+    /// Threads answering requests, each with its own event loop on the one
+    /// listening socket (0: one per core).
     #[arg(long, env = "WAYMARK_WORKERS", default_value_t = 0, value_name = "N")]
     pub workers: usize,
 }
