@@ -4,8 +4,11 @@
 //! facet counts and snippets (`query`).
 
 pub mod build;
+pub mod facets;
+mod golden;
 pub mod query;
 pub mod schema;
+pub mod snippet;
 pub mod spelling;
 pub mod stem;
 pub mod synonyms;

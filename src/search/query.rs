@@ -5,22 +5,24 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use tantivy::collector::{Count, FacetCollector, FacetCounts, MultiCollector, TopDocs};
+use tantivy::collector::TopDocs;
+use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet as TantivyFacet, IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::content::Page;
 use crate::taxonomy::{Facet, Taxonomy};
 
 use super::build::SearchIndex;
+use super::facets::{self, FacetPass, Key};
+use super::snippet::Snippets;
 
 /// Results per page.
 pub const PER_PAGE: usize = 20;
 /// A longer query is cut to this many bytes (at a character boundary).
 pub const MAX_QUERY_BYTES: usize = 16 * 1024;
-/// Characters of body text in a snippet.
+/// Length of a snippet's window of body text, in bytes (as tantivy measured it).
 const SNIPPET_CHARS: usize = 200;
 
 /// The order of results.
@@ -228,48 +230,6 @@ impl SearchIndex {
         ))
     }
 
-    /// The text query AND every facet's filter, except `skip`'s.
-    fn combined(
-        &self,
-        text: &dyn Query,
-        filters: &Filters,
-        skip: Option<Facet>,
-        taxonomy: &Taxonomy,
-    ) -> Box<dyn Query> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
-        for facet in Facet::ALL {
-            let ids = filters.get(facet);
-            if Some(facet) != skip && !ids.is_empty() {
-                clauses.push((Occur::Must, self.facet_filter(facet, ids, taxonomy)));
-            }
-        }
-        if clauses.len() == 1 {
-            return text.box_clone();
-        }
-        Box::new(BooleanQuery::new(clauses))
-    }
-
-    /// Collectors for a facet's counts. tantivy counts the children of each
-    /// registered facet but refuses a facet under another registered one, so
-    /// needs take two: one for the areas (children of the root) and one for
-    /// the needs (children of each area).
-    fn facet_collectors(facet: Facet, taxonomy: &Taxonomy) -> Vec<FacetCollector> {
-        let mut top = FacetCollector::for_field(facet.name());
-        top.add_facet(TantivyFacet::root());
-        let mut collectors = vec![top];
-        if facet == Facet::Need && !taxonomy.areas.is_empty() {
-            let mut children = FacetCollector::for_field(facet.name());
-            for area in &taxonomy.areas {
-                children.add_facet(
-                    TantivyFacet::from_text(&format!("/{}", area.id))
-                        .expect("area ids make valid paths"),
-                );
-            }
-            collectors.push(children);
-        }
-        collectors
-    }
-
     /// Runs a search against this snapshot's generation of the index;
     /// `pages` finds a hit's page by slug. When most of the words together find nothing, the search runs
     /// again needing any one of them.
@@ -305,72 +265,55 @@ impl SearchIndex {
             s => s,
         };
 
-        // One search for the results and the counts of every facet with no
-        // selection; one more per facet with a selection (its own choice left
-        // out, so its counts show what ticking another value would add).
-        let main = self.combined(&*text, &request.filters, None, taxonomy);
-        let mut multi = MultiCollector::new();
-        let count_handle = multi.add_collector(Count);
-        // A to Z sorts on a string column, in a search of its own below.
-        let top_handle = (sort != Sort::Title)
-            .then(|| multi.add_collector(top_collector(sort, per_page, offset)));
-        let mut shared = Vec::new();
-        let mut own = Vec::new();
-        for facet in Facet::ALL {
-            if request.filters.get(facet).is_empty() {
-                let handles: Vec<_> = Self::facet_collectors(facet, taxonomy)
-                    .into_iter()
-                    .map(|c| multi.add_collector(c))
-                    .collect();
-                shared.push((facet, handles));
-            } else {
-                own.push(facet);
+        // One search for the results and every facet's counts: the words
+        // and all but at most one facet's filter, the filters checked again
+        // page by page in the collector (see `facets`).
+        let mut filters = Vec::new();
+        let mut selected: [Option<Vec<String>>; 8] = Default::default();
+        for (i, facet) in Facet::ALL.into_iter().enumerate() {
+            let ids = request.filters.get(facet);
+            if !ids.is_empty() {
+                filters.push(self.facet_filter(facet, ids, taxonomy));
+                selected[i] = Some(facet_paths(facet, ids, taxonomy));
             }
         }
-        let mut fruits = searcher.search(&*main, &multi)?;
-        let total = count_handle.extract(&mut fruits);
-        let top: Vec<(Score, DocAddress)> = match top_handle {
-            Some(handle) => handle
-                .extract(&mut fruits)
+        let query = facets::query(text.box_clone(), filters);
+        let areas: Vec<String> = taxonomy.areas.iter().map(|a| a.id.clone()).collect();
+        let (total, top, counts) = if sort == Sort::Title {
+            let collector = FacetPass::new(
+                selected,
+                areas,
+                // Equal titles in slug order, as equal scores are.
+                TopDocs::with_limit(per_page).and_offset(offset).order_by((
+                    (SortByString::for_field("title_sort"), Order::Asc),
+                    (SortByStaticFastValue::<u64>::for_field("tie"), Order::Desc),
+                )),
+            );
+            let fruit = searcher.search(&*query, &collector)?;
+            let top: Vec<(Score, DocAddress)> =
+                fruit.inner.into_iter().map(|(_, a)| (0.0, a)).collect();
+            (fruit.total, top, fruit.counts)
+        } else {
+            let collector = FacetPass::new(selected, areas, top_collector(sort, per_page, offset));
+            let fruit = searcher.search(&*query, &collector)?;
+            // Filters alone score nothing (tantivy drops "every page" from a
+            // conjunction), though the query run here may be "every page"
+            // by itself.
+            let scoreless = q.trim().is_empty() && !request.filters.is_empty();
+            let top: Vec<(Score, DocAddress)> = fruit
+                .inner
                 .into_iter()
-                .map(|(k, a)| (k.score, a))
-                .collect(),
-            None => searcher
-                .search(
-                    &*main,
-                    &TopDocs::with_limit(per_page)
-                        .and_offset(offset)
-                        .order_by_string_fast_field("title_sort", Order::Asc),
-                )?
-                .into_iter()
-                .map(|(_, a)| (0.0, a))
-                .collect(),
+                .map(|(k, a)| (if scoreless { 0.0 } else { k.score }, a))
+                .collect();
+            (fruit.total, top, fruit.counts)
         };
+        let facets = Facet::ALL
+            .into_iter()
+            .enumerate()
+            .map(|(i, facet)| (facet, ordered_counts(i, facet, &counts, taxonomy)))
+            .collect();
 
-        let mut facets = BTreeMap::new();
-        for (facet, handles) in shared {
-            let counts: Vec<FacetCounts> = handles
-                .into_iter()
-                .map(|h| h.extract(&mut fruits))
-                .collect();
-            facets.insert(facet, ordered_counts(facet, &counts, taxonomy));
-        }
-        for facet in own {
-            let query = self.combined(&*text, &request.filters, Some(facet), taxonomy);
-            let mut own_multi = MultiCollector::new();
-            let handles: Vec<_> = Self::facet_collectors(facet, taxonomy)
-                .into_iter()
-                .map(|c| own_multi.add_collector(c))
-                .collect();
-            let mut own_fruits = searcher.search(&*query, &own_multi)?;
-            let counts: Vec<FacetCounts> = handles
-                .into_iter()
-                .map(|h| h.extract(&mut own_fruits))
-                .collect();
-            facets.insert(facet, ordered_counts(facet, &counts, taxonomy));
-        }
-
-        let snippets = self.snippet_generator(searcher, &*text)?;
+        let snippets = self.snippets(searcher, &*text)?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let Some((ord, page)) = self.page_of(searcher, address, pages)? else {
@@ -408,19 +351,10 @@ impl SearchIndex {
             .and_then(|&i| pages.list.get(i).map(|p| (i, &**p))))
     }
 
-    fn snippet_generator(
-        &self,
-        searcher: &Searcher,
-        text: &dyn Query,
-    ) -> tantivy::Result<Option<SnippetGenerator>> {
-        let mut terms = 0;
-        text.query_terms(&mut |_, _| terms += 1);
-        if terms == 0 {
-            return Ok(None);
-        }
-        let mut generator = SnippetGenerator::create(searcher, text, self.fields.body)?;
-        generator.set_max_num_chars(SNIPPET_CHARS);
-        Ok(Some(generator))
+    /// The snippet maker for a query's words, or `None` when the query has
+    /// no words (everything, or filters alone).
+    fn snippets(&self, searcher: &Searcher, text: &dyn Query) -> tantivy::Result<Option<Snippets>> {
+        Snippets::create(searcher, text, self.fields.body, SNIPPET_CHARS)
     }
 }
 
@@ -445,65 +379,109 @@ fn top_collector(
                 Sort::Updated => column("updated"),
                 Sort::Relevance | Sort::Title => None,
             };
+            let tie_column = tie_column(segment);
             move |doc: DocId, score: Score| {
                 let key = key_column.as_ref().map_or(0, |c| c.get_val(doc));
-                SortKey { key, score }
+                let tie = tie_column.as_ref().map_or(0, |c| c.get_val(doc));
+                SortKey { key, score, tie }
             }
         })
 }
 
-/// Primary key (a review date, or 0 for relevance), then score.
+/// A segment's tie-break column (see `Fields::tie`).
+fn tie_column(segment: &SegmentReader) -> Option<Arc<dyn tantivy::columnar::ColumnValues<u64>>> {
+    segment
+        .fast_fields()
+        .u64("tie")
+        .map(|c| c.first_or_default_col(0))
+        .ok()
+}
+
+/// Primary key (a review date, or 0 for relevance), then score, then the
+/// page's tie-break value, so equal scores keep one order (slug order)
+/// whichever segment each page landed in.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 struct SortKey {
     key: i64,
     score: Score,
+    tie: u64,
 }
 
-fn ordered_counts(facet: Facet, counts: &[FacetCounts], taxonomy: &Taxonomy) -> Vec<(String, u64)> {
-    let mut by_id: HashMap<String, u64> = HashMap::new();
-    let mut collect = |counts: &FacetCounts, prefix: &str| {
-        for (f, count) in counts.get(prefix) {
-            if let Some(id) = f.to_path().last() {
-                by_id.insert((*id).to_string(), count);
-            }
+/// Path ids as the facet filter spells them: a need under its area.
+fn facet_paths(facet: Facet, ids: &[String], taxonomy: &Taxonomy) -> Vec<String> {
+    ids.iter()
+        .filter_map(|id| match facet {
+            Facet::Need => taxonomy.need_path(id),
+            _ => Some(format!("/{id}")),
+        })
+        .collect()
+}
+
+/// One facet's counts in taxonomy order, zero counts left out. Values are
+/// matched to the taxonomy by id: the values under the root first, then the
+/// needs of each area (a need's count wins over an area of the same id).
+fn ordered_counts(
+    index: usize,
+    facet: Facet,
+    counts: &HashMap<Key, u64>,
+    taxonomy: &Taxonomy,
+) -> Vec<(String, u64)> {
+    let mut mine: Vec<(&Option<String>, &str, u64)> = counts
+        .iter()
+        .filter(|((f, _, _), n)| *f == index && **n > 0)
+        .map(|((_, area, id), n)| (area, id.as_str(), *n))
+        .collect();
+    mine.sort_unstable_by(|a, b| a.1.cmp(b.1));
+    let mut by_id: HashMap<&str, u64> = HashMap::new();
+    for (area, id, n) in &mine {
+        if area.is_none() {
+            by_id.insert(id, *n);
         }
-    };
-    if let Some(top) = counts.first() {
-        collect(top, "/");
     }
-    if let (Facet::Need, Some(children)) = (facet, counts.get(1)) {
+    if facet == Facet::Need {
         for area in &taxonomy.areas {
-            collect(children, &format!("/{}", area.id));
+            for (_, id, n) in mine
+                .iter()
+                .filter(|(a, _, _)| a.as_deref() == Some(area.id.as_str()))
+            {
+                by_id.insert(id, *n);
+            }
         }
     }
     taxonomy
         .terms(facet)
         .into_iter()
-        .filter_map(|t| {
-            by_id
-                .get(t.id)
-                .filter(|c| **c > 0)
-                .map(|c| (t.id.to_string(), *c))
-        })
+        .filter_map(|t| by_id.get(t.id).map(|c| (t.id.to_string(), *c)))
         .collect()
 }
 
-fn snippet(generator: Option<&SnippetGenerator>, page: &Page) -> String {
-    if let Some(generator) = generator {
-        let mut s = generator.snippet(&page.text);
-        if !s.highlighted().is_empty() {
-            s.set_snippet_prefix_postfix("<mark>", "</mark>");
-            return s.to_html();
-        }
+fn snippet(snippets: Option<&Snippets>, page: &Page) -> String {
+    if let Some(html) = snippets.and_then(|s| s.html(&page.text)) {
+        return html;
     }
     escape_html(&first_chars(&page.text, SNIPPET_CHARS))
 }
 
+/// The first `n` characters of a text with its whitespace collapsed, and
+/// "…" when there was more. Stops reading once it has them: page texts run
+/// to several kilobytes.
 fn first_chars(text: &str, n: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match flat.char_indices().nth(n) {
-        Some((i, _)) => format!("{}…", flat[..i].trim_end()),
-        None => flat,
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars > n {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(word);
+        chars += word.chars().count();
+    }
+    match out.char_indices().nth(n) {
+        Some((i, _)) => format!("{}…", out[..i].trim_end()),
+        None => out,
     }
 }
 

@@ -109,9 +109,13 @@ impl Vocabulary {
             return Vec::new();
         }
         let n = word.chars().count();
+        let letters = Letters::of(word);
         let mut best: Vec<(usize, u32, &str)> = Vec::new();
         for len in n.saturating_sub(allowed)..=n + allowed {
             for candidate in self.by_len.get(len).into_iter().flatten() {
+                if letters.too_far(candidate, allowed) {
+                    continue;
+                }
                 let d = strsim::damerau_levenshtein(word, candidate);
                 if d <= allowed {
                     best.push((d, self.counts[candidate], candidate));
@@ -127,6 +131,49 @@ impl Vocabulary {
             .take(limit)
             .map(|(_, _, w)| w)
             .collect()
+    }
+}
+
+/// A word's ASCII letters as counts, for a cheap lower bound on its edit
+/// distance to another word: every edit adds, removes or swaps at most one
+/// letter of the multiset (a transposition none), so two words whose
+/// letters differ by more than `allowed` on either side are further apart
+/// than that. Most of the vocabulary fails this in a few steps, and only the
+/// rest is measured exactly (the answers are the same, the scan is cheaper).
+struct Letters {
+    counts: [u16; 128],
+    len: usize,
+}
+
+impl Letters {
+    fn of(word: &str) -> Letters {
+        let mut counts = [0u16; 128];
+        let mut len = 0;
+        for b in word.bytes().filter(u8::is_ascii) {
+            counts[usize::from(b)] += 1;
+            len += 1;
+        }
+        Letters { counts, len }
+    }
+
+    /// Whether `other` is surely more than `allowed` edits away. Letters
+    /// outside ASCII are left out on both sides, which only lowers the bound.
+    fn too_far(&self, other: &str, allowed: usize) -> bool {
+        let mut counts = self.counts;
+        let (mut extra, mut matched) = (0, 0);
+        for b in other.bytes().filter(u8::is_ascii) {
+            let c = &mut counts[usize::from(b)];
+            if *c > 0 {
+                *c -= 1;
+                matched += 1;
+            } else {
+                extra += 1;
+                if extra > allowed {
+                    return true;
+                }
+            }
+        }
+        self.len - matched > allowed
     }
 }
 
@@ -152,5 +199,39 @@ mod tests {
             "known words are not corrected"
         );
         assert!(v.corrections("zebra", 3).is_empty());
+    }
+
+    #[test]
+    fn the_letter_bound_never_exceeds_the_distance() {
+        let words = [
+            "autism",
+            "autsim",
+            "autisim",
+            "atuism",
+            "dyslexia",
+            "dsylexia",
+            "dyslexa",
+            "café",
+            "cafe",
+            "caffè",
+            "noise",
+            "noisy",
+            "ear",
+            "aer",
+            "defenders",
+            "defendors",
+            "zebra",
+        ];
+        for a in words {
+            let letters = Letters::of(a);
+            for b in words {
+                let d = strsim::damerau_levenshtein(a, b);
+                for allowed in 0..4 {
+                    if letters.too_far(b, allowed) {
+                        assert!(d > allowed, "{a} {b}: {d} within {allowed}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,0 +1,398 @@
+//! `<mark>` snippets without analysing whole pages.
+//!
+//! The answer is the one tantivy's `SnippetGenerator` gives (the same window
+//! of at most `max_bytes` bytes, the same words marked, the same escaping),
+//! found more cheaply. tantivy runs every word of a page through the whole
+//! analyser (lower case, stop words, British spelling, stemming) and looks up
+//! each stem in a map of the query's terms; that was half the cost of a
+//! search. Here one pass over the bytes finds the words and their offsets,
+//! which is all the windows depend on, and only a word whose first letter
+//! could begin one of the query's stems is analysed.
+//!
+//! That shortcut rests on the analyser keeping a word's first letter: the
+//! English stemmer only rewrites endings, and British spelling only changes
+//! a first letter from "e" to "o" ("esophagus", "edema", "estrogen"), which
+//! [`Snippets::could_match`] allows for. A test below checks it on every
+//! word of the bundled pages.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use rustc_hash::FxHashMap;
+use tantivy::query::Query;
+use tantivy::schema::Field;
+use tantivy::{Score, Searcher, Term};
+
+use super::stem::{STOP_WORDS, normalise_in_place};
+
+/// Tokens this long or longer are dropped by the analyser
+/// (`RemoveLongFilter::limit(40)` in `schema::register_analyzers`).
+const LONG_TOKEN: usize = 40;
+
+/// The query's terms in one field, scored as tantivy scores them: rarer
+/// terms count for more.
+pub struct Snippets {
+    terms: BTreeMap<String, Score>,
+    /// First letters (ASCII, lower case) a matching word may start with.
+    firsts: [bool; 128],
+    /// Some term starts with a letter outside ASCII: check every word.
+    any_first: bool,
+    max_bytes: usize,
+    /// Words (as written) already analysed in this search's pages, and
+    /// their scores: the twenty pages of a result share most words.
+    seen: RefCell<FxHashMap<Box<str>, Option<Score>>>,
+}
+
+/// A window of text and its score.
+struct Window {
+    score: Score,
+    start: usize,
+    stop: usize,
+    marks: Vec<Range<usize>>,
+}
+
+impl Window {
+    fn new(start: usize) -> Window {
+        Window {
+            score: 0.0,
+            start,
+            stop: start,
+            marks: Vec::new(),
+        }
+    }
+}
+
+impl Snippets {
+    /// The terms of `query` in `field` that some document contains, or
+    /// `None` when there are none to mark.
+    pub fn create(
+        searcher: &Searcher,
+        query: &dyn Query,
+        field: Field,
+        max_bytes: usize,
+    ) -> tantivy::Result<Option<Snippets>> {
+        let mut found: BTreeSet<&Term> = BTreeSet::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == field {
+                found.insert(term);
+            }
+        });
+        let mut terms = BTreeMap::new();
+        for term in found {
+            let value = term.value();
+            let Some(text) = value.as_str() else {
+                continue;
+            };
+            let doc_freq = searcher.doc_freq(term)?;
+            if doc_freq > 0 {
+                terms.insert(text.to_string(), 1.0 / (1.0 + doc_freq as Score));
+            }
+        }
+        if terms.is_empty() {
+            return Ok(None);
+        }
+        let mut firsts = [false; 128];
+        let mut any_first = false;
+        for term in terms.keys() {
+            match term.chars().next() {
+                Some(c) if c.is_ascii() => {
+                    firsts[c.to_ascii_lowercase() as usize] = true;
+                    // British spelling turns "esophag..." into "oesophag...".
+                    if c == 'o' {
+                        firsts[usize::from(b'e')] = true;
+                    }
+                }
+                _ => any_first = true,
+            }
+        }
+        Ok(Some(Snippets {
+            terms,
+            firsts,
+            any_first,
+            max_bytes,
+            seen: RefCell::default(),
+        }))
+    }
+
+    /// Whether a word (as written) could analyse to one of the terms.
+    fn could_match(&self, word: &str) -> bool {
+        if self.any_first {
+            return true;
+        }
+        match word.chars().next() {
+            Some(c) if c.is_ascii() => self.firsts[c.to_ascii_lowercase() as usize],
+            // A letter outside ASCII may lower-case to anything: check it.
+            _ => true,
+        }
+    }
+
+    /// The score of a word that analyses to one of the terms.
+    fn score(&self, word: &str, buffer: &mut String) -> Option<Score> {
+        // The analyser's lower-casing: ASCII in place, else letter by letter
+        // (without the final sigma rule, as tantivy's `LowerCaser`).
+        buffer.clear();
+        if word.is_ascii() {
+            buffer.push_str(word);
+            buffer.make_ascii_lowercase();
+        } else {
+            buffer.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        normalise_in_place(buffer);
+        // tantivy looks the analysed word up lower-cased once more.
+        if buffer.is_ascii() && !buffer.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.terms.get(buffer.as_str()).copied()
+        } else {
+            self.terms.get(&buffer.to_lowercase()).copied()
+        }
+    }
+
+    /// The best window of `text` as HTML, with `<mark>` around matched
+    /// words, or `None` when no word matches.
+    pub fn html(&self, text: &str) -> Option<String> {
+        let best = self.best_window(text)?;
+        let fragment = &text[best.start..best.stop];
+        let mut html = String::with_capacity(fragment.len() + best.marks.len() * 13);
+        let mut from = 0;
+        for mark in &best.marks {
+            let (start, end) = (mark.start - best.start, mark.end - best.start);
+            escape_minimal(&fragment[from..start], &mut html);
+            html.push_str("<mark>");
+            escape_minimal(&fragment[start..end], &mut html);
+            html.push_str("</mark>");
+            from = end;
+        }
+        escape_minimal(&fragment[from..], &mut html);
+        Some(html)
+    }
+
+    /// tantivy's windows: from the first word, a window grows word by word
+    /// until the next word would end more than `max_bytes` past its start;
+    /// that word starts the next window. The highest score wins, the
+    /// earliest among equals.
+    fn best_window(&self, text: &str) -> Option<Window> {
+        let mut best: Option<Window> = None;
+        let mut current = Window::new(0);
+        let mut buffer = String::new();
+        let mut seen = self.seen.borrow_mut();
+        for (start, end) in Words::new(text) {
+            let word = &text[start..end];
+            if word.len() >= LONG_TOKEN || is_stop_word(word) {
+                continue;
+            }
+            if end - current.start > self.max_bytes {
+                let next = Window::new(start);
+                let done = std::mem::replace(&mut current, next);
+                keep_better(&mut best, done);
+            }
+            current.stop = end;
+            if !self.could_match(word) {
+                continue;
+            }
+            let score = match seen.get(word) {
+                Some(known) => *known,
+                None => {
+                    let score = self.score(word, &mut buffer);
+                    seen.insert(word.into(), score);
+                    score
+                }
+            };
+            if let Some(score) = score {
+                current.score += score;
+                current.marks.push(start..end);
+            }
+        }
+        keep_better(&mut best, current);
+        best
+    }
+}
+
+/// Keeps `window` if it scores and beats `best` (strictly: the earlier
+/// window wins a tie).
+fn keep_better(best: &mut Option<Window>, window: Window) {
+    if window.score > 0.0 && best.as_ref().is_none_or(|b| window.score > b.score) {
+        *best = Some(window);
+    }
+}
+
+/// Up to eight ASCII bytes, lower-cased, as one number (with the length in
+/// the top byte) so a stop word check is a few integer comparisons.
+const fn pack(word: &[u8]) -> u64 {
+    let mut packed = (word.len() as u64) << 56;
+    let mut i = 0;
+    while i < word.len() {
+        packed |= (word[i].to_ascii_lowercase() as u64) << (8 * i);
+        i += 1;
+    }
+    packed
+}
+
+/// The analyser's stop words (all ASCII, at most five letters) packed and
+/// sorted.
+static STOP_PACKED: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
+    let mut packed: Vec<u64> = STOP_WORDS.iter().map(|w| pack(w.as_bytes())).collect();
+    packed.sort_unstable();
+    packed
+});
+
+/// The first letters of the stop words, as bits (`a` is bit 0).
+const STOP_FIRSTS: u32 = {
+    let mut bits = 0u32;
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        bits |= 1 << (STOP_WORDS[i].as_bytes()[0] - b'a');
+        i += 1;
+    }
+    bits
+};
+
+/// Whether a word (as written) is one of the analyser's stop words. Most
+/// words are ruled out by their length or first letter alone.
+fn is_stop_word(word: &str) -> bool {
+    let first = word.as_bytes()[0].to_ascii_lowercase();
+    word.len() <= 5
+        && first.is_ascii_lowercase()
+        && STOP_FIRSTS & (1 << (first - b'a')) != 0
+        && word.is_ascii()
+        && STOP_PACKED.binary_search(&pack(word.as_bytes())).is_ok()
+}
+
+/// The byte ranges of the words of a text, as tantivy's `SimpleTokenizer`
+/// splits it: runs of alphanumeric characters.
+struct Words<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Words<'a> {
+    fn new(text: &'a str) -> Self {
+        Words { text, at: 0 }
+    }
+
+    /// Whether the character at byte `i` is alphanumeric, and its length.
+    fn class(&self, i: usize) -> (bool, usize) {
+        let b = self.text.as_bytes()[i];
+        if b.is_ascii() {
+            return (b.is_ascii_alphanumeric(), 1);
+        }
+        let c = self.text[i..]
+            .chars()
+            .next()
+            .expect("i is a character boundary");
+        (c.is_alphanumeric(), c.len_utf8())
+    }
+}
+
+impl Iterator for Words<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let len = self.text.len();
+        while self.at < len {
+            let (alnum, n) = self.class(self.at);
+            if alnum {
+                break;
+            }
+            self.at += n;
+        }
+        if self.at >= len {
+            return None;
+        }
+        let start = self.at;
+        while self.at < len {
+            let (alnum, n) = self.class(self.at);
+            if !alnum {
+                break;
+            }
+            self.at += n;
+        }
+        Some((start, self.at))
+    }
+}
+
+/// Escapes as tantivy's snippets do (`htmlescape::encode_minimal`).
+fn escape_minimal(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("&quot;"),
+            '&' => out.push_str("&amp;"),
+            '\'' => out.push_str("&#x27;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_like_the_simple_tokenizer() {
+        let text = "Ear-defenders, café's «naïve» 42x  end";
+        let words: Vec<&str> = Words::new(text).map(|(s, e)| &text[s..e]).collect();
+        assert_eq!(
+            words,
+            ["Ear", "defenders", "café", "s", "naïve", "42x", "end"]
+        );
+    }
+
+    #[test]
+    fn stop_words_ignore_case() {
+        assert!(is_stop_word("The"));
+        assert!(is_stop_word("THEIR"));
+        assert!(!is_stop_word("there's"));
+        assert!(!is_stop_word("theirs"));
+    }
+
+    /// The shortcut's premise: analysing a word keeps its first letter,
+    /// except British spelling's "e" to "o".
+    #[test]
+    fn analysis_keeps_first_letters() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut checked = 0;
+        let mut stack = vec![dir];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("content is readable") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                for (s, e) in Words::new(&text) {
+                    let word = text[s..e].to_lowercase();
+                    let first = word.chars().next().expect("words are not empty");
+                    let mut stem = word.clone();
+                    normalise_in_place(&mut stem);
+                    let stem_first = stem.chars().next();
+                    assert!(
+                        stem_first == Some(first) || (first == 'e' && stem_first == Some('o')),
+                        "{word} analyses to {stem}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000, "only {checked} words checked");
+        for word in [
+            "esophagus",
+            "edema",
+            "estrogen",
+            "dying",
+            "skies",
+            "yelling",
+        ] {
+            let mut stem = word.to_string();
+            normalise_in_place(&mut stem);
+            let (a, b) = (word.chars().next(), stem.chars().next());
+            assert!(
+                a == b || (a == Some('e') && b == Some('o')),
+                "{word}: {stem}"
+            );
+        }
+    }
+}
