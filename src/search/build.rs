@@ -6,7 +6,8 @@ use rayon::prelude::*;
 use tantivy::schema::Facet as TantivyFacet;
 
 use tantivy::{
-    Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term, doc,
+    Index, IndexReader, IndexSettings, IndexSortByField, IndexWriter, Order, ReloadPolicy,
+    Searcher, TantivyDocument, Term, doc,
 };
 
 use crate::content::Page;
@@ -159,7 +160,23 @@ impl SearchIndex {
         synonyms: &Synonyms,
     ) -> tantivy::Result<SearchIndex> {
         let (schema, fields) = schema();
-        let index = Index::create_in_ram(schema);
+        // Documents sorted by `tie` in every segment and in the merge: the
+        // one segment left has its pages in slug order, however the threads
+        // shared them out. Scores must not depend on that: tantivy adds a
+        // page's clause scores in an order that depends on the pages around
+        // it, and floating-point sums in another order differ in the last
+        // bit, which reordered equal-looking results from build to build.
+        let settings = IndexSettings {
+            sort_by_field: Some(IndexSortByField {
+                field: "tie".to_string(),
+                order: Order::Desc,
+            }),
+            ..IndexSettings::default()
+        };
+        let index = Index::builder()
+            .schema(schema)
+            .settings(settings)
+            .create_in_ram()?;
         register_analyzers(&index);
         // Documents are made and indexed on every core, and the vocabulary
         // is counted at the same time. Which segment a page lands in varies
@@ -184,6 +201,13 @@ impl SearchIndex {
                     }
                 }
                 writer.commit()?;
+                // One segment: each search pays for every segment it visits,
+                // and the indexing threads leave one each (more at 100k).
+                let segments = index.searchable_segment_ids()?;
+                if segments.len() > 1 {
+                    writer.merge(&segments).wait()?;
+                    writer.garbage_collect_files().wait()?;
+                }
                 Ok(())
             },
             || vocabulary_of(pages.iter().map(|p| &**p), taxonomy, synonyms),
