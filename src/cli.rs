@@ -293,6 +293,15 @@ fn serve(args: ServeArgs) -> ExitCode {
         let state = web::AppState::new(site)
             .with_base_path(base_path)
             .with_max_concurrent(args.max_concurrent);
+        // Serving starts before the watcher: setting up the watcher walks
+        // the whole content folder, and the pages are ready to serve now.
+        // "listening on" is logged once both run, so whoever waits for it
+        // (tests, scripts) can rely on a save being noticed from then on.
+        let server = tokio::spawn(web::serve_workers(
+            listeners,
+            state.clone(),
+            web::shutdown_signal(),
+        ));
         let _watcher = if args.no_watch {
             None
         } else {
@@ -305,10 +314,14 @@ fn serve(args: ServeArgs) -> ExitCode {
             }
         };
         tracing::info!("listening on http://{local}{}", state.base_path);
-        match web::serve_workers(listeners, state, web::shutdown_signal()).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
+        match server.await {
+            Ok(Ok(())) => ExitCode::SUCCESS,
+            Ok(Err(e)) => {
                 eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+            Err(e) => {
+                eprintln!("error: the server stopped: {e}");
                 ExitCode::from(1)
             }
         }
