@@ -3,6 +3,7 @@
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::schema::Facet as TantivyFacet;
 
 use tantivy::{
@@ -186,8 +187,12 @@ impl SearchIndex {
         let threads = std::thread::available_parallelism()
             .map_or(1, usize::from)
             .clamp(1, MAX_INDEXING_THREADS);
-        let mut writer =
+        let mut writer: IndexWriter =
             index.writer_with_num_threads(threads, INDEXING_BYTES_PER_THREAD * threads)?;
+        // No merging in the background while the pages go in: the segments
+        // are merged into one below, once, and a background merge taking
+        // some of them first would make that fail.
+        writer.set_merge_policy(Box::new(NoMergePolicy));
         let (added, vocabulary) = rayon::join(
             || -> tantivy::Result<()> {
                 for (n, chunk) in pages.chunks(CHUNK).enumerate() {
@@ -208,6 +213,8 @@ impl SearchIndex {
                     writer.merge(&segments).wait()?;
                     writer.garbage_collect_files().wait()?;
                 }
+                // Live updates add a small segment each; those may merge.
+                writer.set_merge_policy(Box::new(LogMergePolicy::default()));
                 Ok(())
             },
             || vocabulary_of(pages.iter().map(|p| &**p), taxonomy, synonyms),
