@@ -153,7 +153,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         Ok(r) => r,
         Err(e) => return param_error(e),
     };
-    match site.search(&request) {
+    match super::search_off_loop(&site, &request).await {
         Ok(results) => {
             state.missing.record(&request.q, results.total);
             let json = search_json(

@@ -304,6 +304,7 @@ pub async fn serve_workers(
 ) -> std::io::Result<()> {
     let router = service(state);
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    let blocking = std::thread::available_parallelism().map_or(1, usize::from);
     let mut threads = Vec::new();
     for (i, listener) in listeners.into_iter().enumerate() {
         let router = router.clone();
@@ -313,6 +314,9 @@ pub async fn serve_workers(
             .spawn(move || -> std::io::Result<()> {
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
+                    // Searches run here (`search_off_loop`); more would only
+                    // share the same cores.
+                    .max_blocking_threads(blocking)
                     .build()?;
                 runtime.block_on(async move {
                     let listener = TcpListener::from_std(listener)?;
@@ -343,6 +347,24 @@ pub async fn serve_workers(
     })
     .await
     .map_err(std::io::Error::other)?
+}
+
+/// Runs a search on the runtime's blocking threads rather than on the
+/// worker's event loop: each worker is one thread, and while a search runs
+/// (a few milliseconds on a large corpus) it keeps answering the requests
+/// it can answer at once, kept searches and pages.
+pub async fn search_off_loop(
+    site: &Arc<Site>,
+    request: &crate::search::SearchRequest,
+) -> tantivy::Result<crate::search::SearchResults> {
+    let (site, request) = (Arc::clone(site), request.clone());
+    tokio::task::spawn_blocking(move || site.search(&request))
+        .await
+        .unwrap_or_else(|e| {
+            Err(tantivy::TantivyError::InternalError(format!(
+                "the search stopped: {e}"
+            )))
+        })
 }
 
 /// Completes on Ctrl-C or SIGTERM.

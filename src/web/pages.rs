@@ -765,7 +765,7 @@ pub async fn search(
             );
         }
     };
-    let results = match site.search(&request) {
+    let results = match super::search_off_loop(&site, &request).await {
         Ok(r) => r,
         Err(e) => {
             tracing::error!("search failed: {e}");
