@@ -149,6 +149,10 @@ for c in "${CORPORA[@]}"; do
     emit build_wall_ms "$c" "$r" "$(awk -v s="$wall" 'BEGIN {printf "%.1f", s*1000}')" ms
     emit build_maxrss_mib "$c" "$r" "$(awk -v k="$maxrss" 'BEGIN {printf "%.3f", k/1024}')" MiB
   done
+  # Where the memory goes: live heap bytes counted by the allocator, in a
+  # run of its own (counting slows the build, so its time is not kept).
+  timeout 600 "$BENCH" build --heap --content "${CONTENT[$c]}" --corpus "$c" --round 1 |
+    grep '"heap_' >> "$RESULTS"
 done
 
 # ------------------------------------------------------ search in process

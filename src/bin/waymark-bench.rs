@@ -20,6 +20,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, ExitCode, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow, bail};
@@ -35,7 +36,63 @@ use waymark::web::params::parse_search;
 // The same allocator as the `waymark` binary (src/main.rs), so build and
 // search timings and peak memory are what the portal itself gets.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: Counting = Counting;
+
+/// mimalloc, as in the portal's binary, counting live heap bytes when
+/// `build --heap` asks (off, the cost is one relaxed load a call): the peak
+/// of what the program holds, beside the peak RSS the kernel reports, tells
+/// data from allocator slack.
+struct Counting;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+impl Counting {
+    fn grew(by: usize) {
+        let live = LIVE.fetch_add(by, Ordering::Relaxed) + by;
+        PEAK.fetch_max(live, Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every call is passed to mimalloc unchanged; only counters change.
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            Counting::grew(layout.size());
+        }
+        // SAFETY: the caller's guarantees for `alloc` hold for mimalloc's.
+        unsafe { mimalloc::MiMalloc.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        if COUNTING.load(Ordering::Relaxed) {
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        }
+        // SAFETY: as for `alloc`.
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            Counting::grew(layout.size());
+        }
+        // SAFETY: as for `alloc`.
+        unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            if new_size >= layout.size() {
+                Counting::grew(new_size - layout.size());
+            } else {
+                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        // SAFETY: as for `alloc`.
+        unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
+    }
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -80,6 +137,9 @@ enum Command {
         corpus: String,
         #[arg(long, default_value_t = 1)]
         round: u32,
+        /// Also count live heap bytes (peak and after), at some cost in time.
+        #[arg(long)]
+        heap: bool,
     },
     /// Time the portal's search for every query of a file, several passes.
     Search {
@@ -166,7 +226,8 @@ fn main() -> ExitCode {
             content,
             corpus,
             round,
-        } => build(&content, &corpus, round),
+            heap,
+        } => build(&content, &corpus, round, heap),
         Command::Search {
             content,
             queries,
@@ -1389,9 +1450,19 @@ fn load(content: &Path) -> Result<(Site, Duration)> {
     Ok((site, started.elapsed()))
 }
 
-fn build(content: &Path, corpus: &str, round: u32) -> Result<()> {
+fn build(content: &Path, corpus: &str, round: u32, heap: bool) -> Result<()> {
+    // Freed memory counts only what was allocated while counting, so the
+    // counters start at zero and the build is nearly all that runs.
+    COUNTING.store(heap, Ordering::Relaxed);
     let (site, elapsed) = load(content)?;
+    COUNTING.store(false, Ordering::Relaxed);
     let (peak, now) = memory_kib();
+    if heap {
+        let mib = |n: usize| n as f64 / 1_048_576.0;
+        let (live, top) = (LIVE.load(Ordering::Relaxed), PEAK.load(Ordering::Relaxed));
+        emit("heap_peak_mib", corpus, round, mib(top), "MiB");
+        emit("heap_after_mib", corpus, round, mib(live), "MiB");
+    }
     emit("build_ms", corpus, round, millis(elapsed), "ms");
     emit(
         "build_peak_rss_mib",
@@ -2060,6 +2131,11 @@ const FIGURES: &[(&str, &str)] = &[
         "held after a build: search index (tantivy)",
     ),
     ("index_segments", "index segments after a build"),
+    (
+        "heap_peak_mib",
+        "live heap bytes at the peak of a build (counted)",
+    ),
+    ("heap_after_mib", "live heap bytes after a build (counted)"),
     ("pagefind_ms", "Pagefind indexing the rendered HTML (wall)"),
     ("pagefind_peak_rss_mib", "Pagefind peak memory (max RSS)"),
     ("html_mib", "rendered HTML given to Pagefind"),
