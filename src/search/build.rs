@@ -152,6 +152,10 @@ const CHUNK: usize = 256;
 const MAX_INDEXING_THREADS: usize = 4;
 /// Memory each indexing thread fills before it writes a segment.
 const INDEXING_BYTES_PER_THREAD: usize = 48_000_000;
+/// The least tantivy accepts for a thread (its own minimum is 15 MB).
+const MIN_INDEXING_BYTES: usize = 16_000_000;
+/// Fewer pages than this are indexed on one thread.
+const SMALL_CORPUS: usize = 2_000;
 
 impl SearchIndex {
     /// Indexes `pages` in a new in-memory index.
@@ -184,11 +188,25 @@ impl SearchIndex {
         // from run to run, so searches break ties with the `tie` field
         // rather than by position (tests/ops/scale-out.sh compares two
         // replicas' answers byte for byte).
-        let threads = std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .clamp(1, MAX_INDEXING_THREADS);
+        //
+        // A small corpus takes one thread and a small memory budget: with a
+        // few hundred pages, setting up each thread's arena, then writing
+        // and merging two segments, costs more than the indexing.
+        let text_bytes: usize = pages
+            .iter()
+            .map(|p| p.text.len() + p.meta.summary.len() + p.meta.title.len())
+            .sum();
+        let threads = if pages.len() < SMALL_CORPUS {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map_or(1, usize::from)
+                .clamp(1, MAX_INDEXING_THREADS)
+        };
+        let per_thread =
+            (text_bytes * 8 / threads).clamp(MIN_INDEXING_BYTES, INDEXING_BYTES_PER_THREAD);
         let mut writer: IndexWriter =
-            index.writer_with_num_threads(threads, INDEXING_BYTES_PER_THREAD * threads)?;
+            index.writer_with_num_threads(threads, per_thread * threads)?;
         // No merging in the background while the pages go in: the segments
         // are merged into one below, once, and a background merge taking
         // some of them first would make that fail.
