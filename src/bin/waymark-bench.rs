@@ -1457,8 +1457,8 @@ fn build(content: &Path, corpus: &str, round: u32, heap: bool) -> Result<()> {
     let (site, elapsed) = load(content)?;
     COUNTING.store(false, Ordering::Relaxed);
     let (peak, now) = memory_kib();
+    let mib = |n: usize| n as f64 / 1_048_576.0;
     if heap {
-        let mib = |n: usize| n as f64 / 1_048_576.0;
         let (live, top) = (LIVE.load(Ordering::Relaxed), PEAK.load(Ordering::Relaxed));
         emit("heap_peak_mib", corpus, round, mib(top), "MiB");
         emit("heap_after_mib", corpus, round, mib(live), "MiB");
@@ -1488,7 +1488,6 @@ fn build(content: &Path, corpus: &str, round: u32, heap: bool) -> Result<()> {
     );
     // Where the memory goes: the texts each page keeps, and the index.
     // (Pages no longer keep their HTML; it is made when a page is shown.)
-    let mib = |n: usize| n as f64 / 1_048_576.0;
     let (mut markdown, mut text) = (0, 0);
     for page in &site.pages {
         markdown += page.markdown.len();

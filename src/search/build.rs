@@ -88,7 +88,7 @@ fn tags_of(page: &Page, taxonomy: &Taxonomy) -> String {
 }
 
 /// The tie-break value of the page at position `ord` in slug order.
-pub fn tie(ord: usize) -> u64 {
+fn tie(ord: usize) -> u64 {
     u64::MAX - ord as u64
 }
 

@@ -3,8 +3,6 @@
 
 use rustc_hash::FxHashMap;
 
-use super::synonyms::words;
-
 /// Every word in the pages' titles, summaries, tags and bodies, with how many
 /// times it occurs.
 #[derive(Debug, Clone, Default)]
@@ -27,35 +25,12 @@ pub fn allowed_typos(word: &str) -> usize {
 
 impl Vocabulary {
     pub fn add_text(&mut self, text: &str) {
-        // The same words as `synonyms::words`, but a word already known is
-        // counted without making a lower-case copy of it: this runs over
-        // every word of the corpus when the index is built.
-        let mut lower = String::new();
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
-            if word.is_empty() {
-                continue;
+        each_word(text, |word| match self.counts.get_mut(word) {
+            Some(n) => *n += 1,
+            None => {
+                self.counts.insert(word.to_string(), 1);
             }
-            let key = if word
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            {
-                word
-            } else if word.is_ascii() {
-                lower.clear();
-                lower.push_str(word);
-                lower.make_ascii_lowercase();
-                lower.as_str()
-            } else {
-                lower = word.to_lowercase();
-                lower.as_str()
-            };
-            match self.counts.get_mut(key) {
-                Some(n) => *n += 1,
-                None => {
-                    self.counts.insert(key.to_string(), 1);
-                }
-            }
-        }
+        });
     }
 
     /// Adds another vocabulary's counts to this one (call `finish` after).
@@ -71,14 +46,14 @@ impl Vocabulary {
 
     /// Takes back a text added before (a page replaced or removed).
     pub fn remove_text(&mut self, text: &str) {
-        for word in words(text) {
-            if let Some(n) = self.counts.get_mut(&word) {
+        each_word(text, |word| {
+            if let Some(n) = self.counts.get_mut(word) {
                 *n -= 1;
                 if *n == 0 {
-                    self.counts.remove(&word);
+                    self.counts.remove(word);
                 }
             }
-        }
+        });
     }
 
     /// Call once after adding or removing texts.
@@ -134,6 +109,31 @@ impl Vocabulary {
     }
 }
 
+/// Calls `f` with each word of `text` in lower case: the words of
+/// `synonyms::words`, but without a new `String` for each. This runs over
+/// every word of the corpus when the index is built.
+fn each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut lower = String::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        if word
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
+            f(word);
+        } else if word.is_ascii() {
+            lower.clear();
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+            f(&lower);
+        } else {
+            f(&word.to_lowercase());
+        }
+    }
+}
+
 /// A word's ASCII letters as counts, for a cheap lower bound on its edit
 /// distance to another word: every edit adds, removes or swaps at most one
 /// letter of the multiset (a transposition none), so two words whose
@@ -180,6 +180,14 @@ impl Letters {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_word_gives_the_words_synonyms_reads() {
+        let text = "Ear-defenders, EAR defenders; ÉCOLE 2nd\u{3a3}\u{391} ök x9 ΣΑΣ";
+        let mut seen = Vec::new();
+        each_word(text, |w| seen.push(w.to_string()));
+        assert_eq!(seen, super::super::synonyms::words(text));
+    }
 
     #[test]
     fn corrects_within_the_allowed_typos_only() {

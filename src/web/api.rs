@@ -189,7 +189,10 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
 
 fn json_response(body: axum::body::Bytes) -> Response {
     (
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        [(
+            axum::http::header::CONTENT_TYPE,
+            Route::ApiSearch.content_type(),
+        )],
         body,
     )
         .into_response()

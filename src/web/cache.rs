@@ -109,6 +109,24 @@ struct Inner {
 }
 
 impl Route {
+    pub const ALL: [Route; 2] = [Route::ApiSearch, Route::SearchPage];
+
+    /// The route's address, as the router and the metrics name it.
+    pub fn path(self) -> &'static str {
+        match self {
+            Route::ApiSearch => "/api/search",
+            Route::SearchPage => "/search",
+        }
+    }
+
+    /// The Content-Type of its answers.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Route::ApiSearch => "application/json",
+            Route::SearchPage => "text/html; charset=utf-8",
+        }
+    }
+
     fn index(self) -> usize {
         match self {
             Route::ApiSearch => 0,

@@ -38,11 +38,8 @@ fn answer_from_cache(state: &AppState, request: &Request) -> Option<Response> {
     if request.method() != Method::GET || !state.base_path.is_empty() {
         return None;
     }
-    let (route, content_type, name) = match request.uri().path() {
-        "/api/search" => (Route::ApiSearch, "application/json", "/api/search"),
-        "/search" => (Route::SearchPage, "text/html; charset=utf-8", "/search"),
-        _ => return None,
-    };
+    let path = request.uri().path();
+    let route = Route::ALL.into_iter().find(|r| r.path() == path)?;
     // The request log lives in the slow path's `metrics::observe`.
     if tracing::enabled!(target: "waymark::http", tracing::Level::DEBUG) {
         return None;
@@ -67,7 +64,10 @@ fn answer_from_cache(state: &AppState, request: &Request) -> Option<Response> {
     };
     let mut response = Response::new(Body::from(body));
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(route.content_type()),
+    );
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if let Some(e) = encoding {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e.name()));
@@ -81,9 +81,11 @@ fn answer_from_cache(state: &AppState, request: &Request) -> Option<Response> {
             HeaderValue::from_static(super::proxy::HSTS),
         );
     }
-    state
-        .metrics
-        .record(name, StatusCode::OK, started.elapsed().as_secs_f64());
+    state.metrics.record(
+        route.path(),
+        StatusCode::OK,
+        started.elapsed().as_secs_f64(),
+    );
     Some(response)
 }
 

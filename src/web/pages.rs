@@ -875,7 +875,11 @@ pub async fn search(
 }
 
 fn html_response(body: axum::body::Bytes) -> Response {
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+    (
+        [(header::CONTENT_TYPE, Route::SearchPage.content_type())],
+        body,
+    )
+        .into_response()
 }
 
 // ---------------------------------------------------------------- status
