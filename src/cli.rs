@@ -290,8 +290,14 @@ fn serve(args: ServeArgs) -> ExitCode {
         }
     };
     runtime.block_on(async move {
+        if site.config.base_url.is_none() {
+            tracing::warn!(
+                "site.yaml gives no base_url: the feed, the sitemap and shared plan links will use http://{local}; set base_url to the portal's public address"
+            );
+        }
         let state = web::AppState::new(site)
             .with_base_path(base_path)
+            .with_origin(format!("http://{local}"))
             .with_max_concurrent(args.max_concurrent);
         // Serving starts before the watcher: setting up the watcher walks
         // the whole content folder, and the pages are ready to serve now.
@@ -434,7 +440,7 @@ fn search(args: &SearchArgs) -> ExitCode {
     if args.json {
         let body = web::api::search_json(
             &request.q,
-            request.page,
+            results.page,
             request.per_page,
             &results,
             &site.pages,
@@ -448,7 +454,7 @@ fn search(args: &SearchArgs) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    let shown_from = (request.page - 1) * request.per_page;
+    let shown_from = (results.page - 1) * request.per_page;
     println!(
         "{} result(s){}",
         results.total,

@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod plan;
 pub mod problem;
+pub mod routes;
 pub mod search;
 pub mod site;
 pub mod suggest;

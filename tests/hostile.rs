@@ -44,6 +44,10 @@ const BODY_CASES: &[(&str, &str)] = &[
     ),
     ("body-onload", "a body element with onload"),
     ("div-onmouseover", "a div with onmouseover"),
+    (
+        "namespaced-tag",
+        "a tag named with a colon, HTML to some viewers and text to others",
+    ),
     ("a-onclick", "a safe link with an onclick handler"),
     ("details-ontoggle", "details that fire ontoggle when open"),
     ("input-onfocus", "a text input that focuses itself"),
@@ -502,6 +506,32 @@ fn markdown_export(f: &mut Failures, what: &str, headers: &HeaderMap, md: &str) 
         header(headers, "content-disposition").starts_with("attachment"),
         || format!("{what}: not an attachment"),
     );
+    // Viewers disagree on what is a tag, so no `<` is left for any of them
+    // to read as one: each is escaped or inside code.
+    let code: Vec<std::ops::Range<usize>> =
+        pulldown_cmark::Parser::new_ext(md, pulldown_cmark::Options::all())
+            .into_offset_iter()
+            .filter(|(e, _)| {
+                matches!(
+                    e,
+                    pulldown_cmark::Event::Code(_)
+                        | pulldown_cmark::Event::Start(pulldown_cmark::Tag::CodeBlock(_))
+                )
+            })
+            .map(|(_, r)| r)
+            .collect();
+    for (i, _) in md.match_indices('<') {
+        let backslashes = md[..i].bytes().rev().take_while(|&b| b == b'\\').count();
+        let escaped = backslashes % 2 == 1;
+        f.check(escaped || code.iter().any(|r| r.contains(&i)), || {
+            let end = (i + 40).min(md.len());
+            let end = (i..=end)
+                .rev()
+                .find(|&e| md.is_char_boundary(e))
+                .unwrap_or(i);
+            format!("{what}: a raw < outside code: {:?}", &md[i..end])
+        });
+    }
     let mut viewed = String::new();
     pulldown_cmark::html::push_html(
         &mut viewed,

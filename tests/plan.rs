@@ -59,7 +59,7 @@ async fn unknown_slugs_are_named_duplicates_folded_and_more_than_100_refused() {
     let many: Vec<String> = (0..101).map(|i| format!("strategies/p{i}")).collect();
     let (status, _, html) = get(&s, &format!("/plan?items={}", many.join(","))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(html.contains("A plan can hold at most 100 pages; this one lists 101."));
+    assert!(html.contains("A plan can hold at most 100 pages; this one lists more."));
     let (status, _, _) = get(&s, "/plan.csv?items=".to_string().as_str()).await;
     assert_eq!(status, StatusCode::OK);
 }

@@ -124,9 +124,12 @@ async fn under_a_base_path_redirects_and_absolute_links_carry_it() {
             .unwrap(),
     )
     .await;
+    // Absolute links take the address the portal listens on (or base_url),
+    // never the request's Host, which anyone can forge.
+    assert!(!sitemap.body.contains("portal.example"));
     assert!(
         sitemap.body.contains(
-            "<loc>http://portal.example/send/strategies/movement-breaks-for-attention</loc>"
+            "<loc>http://127.0.0.1:3000/send/strategies/movement-breaks-for-attention</loc>"
         ),
         "{}",
         &sitemap.body[..400.min(sitemap.body.len())]

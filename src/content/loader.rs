@@ -24,22 +24,6 @@ use super::validate::Context;
 /// A page file larger than this is refused.
 pub const MAX_PAGE_BYTES: u64 = 1024 * 1024;
 
-/// First path segments that belong to the portal's own routes.
-pub const RESERVED_SLUGS: &[&str] = &[
-    "api",
-    "static",
-    "search",
-    "needs",
-    "tiers",
-    "ingredients",
-    "plan",
-    "healthz",
-    "status",
-    "metrics",
-    "sitemap",
-    "feed",
-];
-
 /// Where to load from.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
@@ -486,7 +470,7 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
         }
     }
     let first = slug.split('/').next().unwrap_or(slug);
-    if RESERVED_SLUGS.contains(&first) {
+    if crate::routes::is_reserved(first) {
         return Err(format!(
             "the address /{slug} would clash with the portal's own /{first} pages; move the file into another folder"
         ));

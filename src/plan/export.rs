@@ -41,9 +41,10 @@ pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
         View::Plan => {
             out.push_str("# SEN support plan\n\n");
             out.push_str(&format!(
-                "Built with {} from {} pages. Share link: <{share_url}>\n\n",
+                "Built with {} from {} pages. Share link: {}\n\n",
                 md_text(&plan.site.config.name),
-                plan.pages.len()
+                plan.pages.len(),
+                md_link(share_url)
             ));
             out.push_str("| About the child | |\n|---|---|\n");
             for row in CHILD_DETAILS {
@@ -119,8 +120,9 @@ pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
                 plan.session_minutes()
             ));
             out.push_str(&format!(
-                "Built with {}. Share link: <{share_url}>\n\n",
-                md_text(&plan.site.config.name)
+                "Built with {}. Share link: {}\n\n",
+                md_text(&plan.site.config.name),
+                md_link(share_url)
             ));
             out.push_str("## Running order\n\n| Time | Minutes | Item |\n|---|---|---|\n");
             for slot in plan.running_order() {
@@ -204,6 +206,24 @@ pub fn md_text(text: &str) -> String {
     out
 }
 
+/// A link that shows its own address: `[address](address)`, not an
+/// autolink, so the export holds no `<` for a viewer to read as a tag.
+fn md_link(url: &str) -> String {
+    let mut target = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            '(' => target.push_str("%28"),
+            ')' => target.push_str("%29"),
+            '<' => target.push_str("%3C"),
+            '>' => target.push_str("%3E"),
+            ' ' => target.push_str("%20"),
+            c if c.is_control() => {}
+            c => target.push(c),
+        }
+    }
+    format!("[{}]({target})", md_text(&target))
+}
+
 /// Whether a link target is relative or http, https or mailto, read the way
 /// a browser reads a scheme (ASCII whitespace and control characters
 /// dropped, case ignored).
@@ -275,6 +295,7 @@ pub fn quote_markdown(markdown: &str) -> String {
     for _ in 0..16 {
         let mut edits = unsafe_spans(&text, Options::empty());
         edits.extend(unsafe_spans(&text, Options::all()));
+        edits.extend(raw_angles(&text));
         if edits.is_empty() {
             return text;
         }
@@ -287,6 +308,39 @@ pub fn quote_markdown(markdown: &str) -> String {
     let longest = text.split(|c| c != '~').map(str::len).max().unwrap_or(0);
     let fence = "~".repeat(longest.max(2) + 1);
     format!("{fence}\n{text}\n{fence}")
+}
+
+/// The edits that show every `<` outside code as text. Viewers disagree on
+/// what is a tag (`<a:b onmouseover=...>` is text to pulldown-cmark and a
+/// tag to others), so none is left for any of them to read as one. A `<`
+/// escaped with a backslash is text to every viewer already.
+fn raw_angles(markdown: &str) -> Vec<(usize, &'static str, usize)> {
+    if !markdown.contains('<') {
+        return Vec::new();
+    }
+    let code: Vec<std::ops::Range<usize>> = Parser::new_ext(markdown, Options::all())
+        .into_offset_iter()
+        .filter(|(event, _)| matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
+        .map(|(_, range)| range)
+        .collect();
+    let mut edits = Vec::new();
+    // Both in document order: one walk over the code ranges.
+    let mut next = 0;
+    for (i, _) in markdown.match_indices('<') {
+        while next < code.len() && code[next].end <= i {
+            next += 1;
+        }
+        let in_code = code.get(next).is_some_and(|r| r.contains(&i));
+        let backslashes = markdown.as_bytes()[..i]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if !in_code && backslashes % 2 == 0 {
+            edits.push((i, "&lt;", 1));
+        }
+    }
+    edits
 }
 
 /// `https://host` from a share URL.
@@ -392,9 +446,18 @@ fn inert_cell(text: &str) -> String {
 /// word/document.xml malformed, so Word refused the whole plan (found by
 /// tests/hostile.rs). They carry nothing a reader needs, so they are dropped.
 fn xml_text(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
-        .collect()
+    text.chars().filter(|&c| xml_char(c)).collect()
+}
+
+/// Whether XML 1.0 allows a character in a document, less the C1 controls
+/// (allowed, but nothing a reader needs). U+FFFE and U+FFFF are not
+/// characters at all: one in a title made Word refuse the file.
+fn xml_char(c: char) -> bool {
+    match c {
+        '\t' | '\n' | '\r' => true,
+        '\u{FFFE}' | '\u{FFFF}' => false,
+        c => !c.is_control(),
+    }
 }
 
 fn heading(level: usize, text: &str) -> Paragraph {

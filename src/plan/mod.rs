@@ -21,24 +21,28 @@ pub const FACILITATOR_NOTES: &str = "facilitator-notes";
 
 /// Reads `items`: slugs separated by commas (or given as repeated keys),
 /// duplicates folded, order kept. More than [`MAX_ITEMS`] is an error that
-/// says the limit.
+/// says the limit. Reading stops at the first slug past the limit and each
+/// slug is checked against a set, so a long list costs no more than the
+/// limit's worth of work (a scan of the list for each slug made 120,000
+/// slugs take half a minute).
 pub fn parse_items<'a>(values: impl IntoIterator<Item = &'a str>) -> Result<Vec<String>, String> {
     let mut items: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<&'a str> = std::collections::HashSet::new();
     for value in values {
         for slug in value
             .split([',', ' ', '\n'])
             .map(|s| s.trim().trim_matches('/'))
         {
-            if !slug.is_empty() && !items.iter().any(|s| s == slug) {
-                items.push(slug.to_string());
+            if slug.is_empty() || !seen.insert(slug) {
+                continue;
             }
+            if items.len() == MAX_ITEMS {
+                return Err(format!(
+                    "A plan can hold at most {MAX_ITEMS} pages; this one lists more. Remove some pages and try again."
+                ));
+            }
+            items.push(slug.to_string());
         }
-    }
-    if items.len() > MAX_ITEMS {
-        return Err(format!(
-            "A plan can hold at most {MAX_ITEMS} pages; this one lists {}. Remove some pages and try again.",
-            items.len()
-        ));
     }
     Ok(items)
 }
@@ -323,7 +327,7 @@ mod tests {
         let joined = many.join(",");
         let err = parse_items([joined.as_str()]).unwrap_err();
         assert!(
-            err.starts_with("A plan can hold at most 100 pages; this one lists 101."),
+            err.starts_with("A plan can hold at most 100 pages; this one lists more."),
             "{err}"
         );
     }

@@ -17,6 +17,7 @@ pub mod vocabulary;
 
 pub use build::SearchIndex;
 pub use query::{
-    Filters, MAX_QUERY_BYTES, PER_PAGE, Pages, SearchHit, SearchRequest, SearchResults, Sort,
+    Filters, MAX_PER_PAGE, MAX_QUERY_BYTES, PER_PAGE, Pages, SearchHit, SearchRequest,
+    SearchResults, Sort,
 };
 pub use synonyms::Synonyms;

@@ -22,6 +22,14 @@ use super::snippet::Snippets;
 pub const PER_PAGE: usize = 20;
 /// A longer query is cut to this many bytes (at a character boundary).
 pub const MAX_QUERY_BYTES: usize = 16 * 1024;
+/// Results per page at most, whoever asks.
+pub const MAX_PER_PAGE: usize = 100;
+
+/// The last page that `total` results fill, `per_page` to a page (1 when
+/// there are none).
+pub fn last_page(total: usize, per_page: usize) -> usize {
+    total.div_ceil(per_page.max(1)).max(1)
+}
 /// Length of a snippet's window of body text, in bytes (as tantivy measured it).
 const SNIPPET_CHARS: usize = 200;
 
@@ -173,6 +181,9 @@ pub struct Pages<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct SearchResults {
     pub total: usize,
+    /// The page of results shown, from 1: the one asked for, or the last
+    /// page when the one asked for lies past it.
+    pub page: usize,
     pub hits: Vec<SearchHit>,
     /// For each facet, (id, count) in taxonomy order, zero counts left out.
     /// A count is how many results ticking that value would give, with the
@@ -239,9 +250,25 @@ impl SearchIndex {
         pages: &Pages,
         taxonomy: &Taxonomy,
     ) -> tantivy::Result<SearchResults> {
-        let results = self.search_once(request, pages, taxonomy, false)?;
+        // The offset sizes the collector's heap (tantivy reserves twice
+        // limit + offset slots), so it never follows the request past the
+        // number of documents: a page past the last shows the last.
+        let per_page = request.per_page.clamp(1, MAX_PER_PAGE);
+        let documents = usize::try_from(self.searcher.num_docs()).unwrap_or(usize::MAX);
+        let mut bounded = request.clone();
+        bounded.per_page = per_page;
+        bounded.page = request.page.clamp(1, last_page(documents, per_page));
+        let mut relaxed = false;
+        let mut results = self.search_once(&bounded, pages, taxonomy, relaxed)?;
         if results.total == 0 && !request.q.trim().is_empty() {
-            return self.search_once(request, pages, taxonomy, true);
+            relaxed = true;
+            results = self.search_once(&bounded, pages, taxonomy, relaxed)?;
+        }
+        let last = last_page(results.total, per_page);
+        if bounded.page > last {
+            // Asked for a page past the last one these words fill.
+            bounded.page = last;
+            results = self.search_once(&bounded, pages, taxonomy, relaxed)?;
         }
         Ok(results)
     }
@@ -327,6 +354,7 @@ impl SearchIndex {
         }
         Ok(SearchResults {
             total,
+            page: request.page,
             hits,
             facets,
             did_you_mean: built.did_you_mean,

@@ -158,7 +158,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
             state.missing.record(&request.q, results.total);
             let json = search_json(
                 &request.q,
-                request.page,
+                results.page,
                 request.per_page,
                 &results,
                 &site.pages,

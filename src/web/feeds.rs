@@ -3,10 +3,10 @@
 //! pages).
 
 use axum::extract::State;
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-use super::{AppState, public_base};
+use super::AppState;
 use crate::search::query::escape_html;
 
 /// Entries in the Atom feed.
@@ -28,9 +28,9 @@ fn xml_response(content_type: &'static str, body: String) -> Response {
 }
 
 /// `GET /sitemap.xml`.
-pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn sitemap(State(state): State<AppState>) -> Response {
     let site = state.site();
-    let base = public_base(&site, &headers, &state.base_path);
+    let base = state.public_base(&site);
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -47,9 +47,9 @@ pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Respo
 }
 
 /// `GET /feed.xml`: the most recently reviewed pages, newest first.
-pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn atom(State(state): State<AppState>) -> Response {
     let site = state.site();
-    let base = public_base(&site, &headers, &state.base_path);
+    let base = state.public_base(&site);
     let mut pages: Vec<_> = site.pages.iter().collect();
     pages.sort_by(|a, b| {
         b.meta

@@ -113,13 +113,17 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
         response.status(),
         seconds,
     );
-    // An address that matched nothing could hold anything a person typed, so
-    // it is not logged; known addresses are pages and routes, never personal.
+    // Only what the portal itself names is logged: a route's pattern
+    // (`/needs/{id}`, never the id asked for, which could be anything a
+    // person typed) or a page that was served. Any other address, a 404 or
+    // a 400 alike, could hold a child's name.
     if log {
-        let shown = if response.status() == StatusCode::NOT_FOUND {
-            "(unknown address)"
-        } else {
-            truncate_for_log(&path)
+        let shown = match &route {
+            Some(route) => route.as_str(),
+            None if response.status().is_success() || response.status().is_redirection() => {
+                truncate_for_log(&path)
+            }
+            None => "(an address that is no page)",
         };
         tracing::debug!(
             target: "waymark::http",

@@ -16,6 +16,7 @@ pub mod pages;
 pub mod params;
 pub mod plan;
 pub mod proxy;
+pub mod same_origin;
 pub mod views;
 
 use std::net::SocketAddr;
@@ -24,8 +25,12 @@ use std::time::Duration;
 
 use arc_swap::ArcSwap;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::routing::{get, post};
+use axum::response::IntoResponse;
+use axum::routing::{MethodRouter, get, post};
+
+use crate::routes::Route;
 use tokio::net::TcpListener;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -46,6 +51,9 @@ pub const MAX_TARGET_BYTES: usize = 64 * 1024;
 /// Request headers larger than this in all are answered 431. (hyper itself
 /// refuses a request head past about 400 KiB, or past 100 headers.)
 pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+
+/// A request body larger than this is answered 413.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// How long one request may take before it is answered 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -72,6 +80,9 @@ pub struct Shared {
     pub base_path: String,
     /// Requests handled at once; more wait their turn rather than fail.
     pub max_concurrent: usize,
+    /// `http://HOST:PORT` the portal listens on, for absolute links when
+    /// site.yaml gives no `base_url`.
+    pub origin: String,
 }
 
 impl std::ops::Deref for AppState {
@@ -81,6 +92,9 @@ impl std::ops::Deref for AppState {
         &self.shared
     }
 }
+
+/// Absolute links' address until the server says where it listens.
+pub const DEFAULT_ORIGIN: &str = "http://127.0.0.1:3000";
 
 /// Requests handled at once unless `--max-concurrent` says otherwise.
 pub const DEFAULT_MAX_CONCURRENT: usize = 256;
@@ -97,6 +111,7 @@ impl AppState {
                 missing: missing::MissingQueries::default(),
                 base_path: String::new(),
                 max_concurrent: DEFAULT_MAX_CONCURRENT,
+                origin: DEFAULT_ORIGIN.to_string(),
             }),
         }
     }
@@ -115,6 +130,12 @@ impl AppState {
     /// Mounts the portal under a base path, checked by [`proxy::parse_base_path`].
     pub fn with_base_path(mut self, base_path: impl Into<String>) -> Self {
         self.settings().base_path = base_path.into();
+        self
+    }
+
+    /// Sets the address absolute links use when site.yaml has no `base_url`.
+    pub fn with_origin(mut self, origin: impl Into<String>) -> Self {
+        self.settings().origin = origin.into();
         self
     }
 
@@ -153,30 +174,19 @@ pub fn service(state: AppState) -> Router {
 
 /// The router with every route and layer; tests call it with `oneshot`.
 pub fn app(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(pages::home))
-        .route("/needs/{id}", get(pages::need))
-        .route("/tiers/{id}", get(pages::tier))
-        .route("/ingredients/{id}", get(pages::ingredient))
-        .route("/search", get(pages::search))
-        .route("/status", get(pages::status))
-        .route("/site.css", get(pages::theme_css))
-        .route("/theme/{file}", get(pages::theme_file))
-        .route("/static/{file}", get(assets::serve))
-        .route("/plan", get(plan::show))
-        .route("/plan/add", post(plan::add))
-        .route("/plan/update", post(plan::update))
-        .route("/plan.docx", get(plan::download))
-        .route("/plan.md", get(plan::download))
-        .route("/plan.csv", get(plan::download))
-        .route("/api/search", get(api::search))
-        .route("/api/pages/{*slug}", get(api::page))
-        .route("/api/taxonomy", get(api::taxonomy))
-        .route("/sitemap.xml", get(feeds::sitemap))
-        .route("/feed.xml", get(feeds::atom))
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics::render))
+    Route::ALL
+        .into_iter()
+        .fold(Router::new(), |router, route| {
+            router.route(route.path(), handler(route))
+        })
         .fallback(pages::page_or_not_found)
+        // Only forms are posted, and they hold page addresses: a plan of a
+        // hundred pages is a few KiB (axum would take 2 MB).
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            same_origin::check,
+        ))
         // A bug in one handler answers 500 instead of dropping the connection.
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(
@@ -208,6 +218,32 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// What answers each of the portal's routes.
+fn handler(route: Route) -> MethodRouter<AppState> {
+    match route {
+        Route::Home => get(pages::home),
+        Route::Need => get(pages::need),
+        Route::Tier => get(pages::tier),
+        Route::Ingredient => get(pages::ingredient),
+        Route::Search => get(pages::search),
+        Route::Status => get(pages::status),
+        Route::ThemeCss => get(pages::theme_css),
+        Route::ThemeFile => get(pages::theme_file),
+        Route::Static => get(assets::serve),
+        Route::Plan => get(plan::show),
+        Route::PlanAdd => post(plan::add),
+        Route::PlanUpdate => post(plan::update),
+        Route::PlanDocx | Route::PlanMarkdown | Route::PlanCsv => get(plan::download),
+        Route::ApiSearch => get(api::search),
+        Route::ApiPage => get(api::page),
+        Route::ApiTaxonomy => get(api::taxonomy),
+        Route::Sitemap => get(feeds::sitemap),
+        Route::Feed => get(feeds::atom),
+        Route::Healthz => get(healthz),
+        Route::Metrics => get(metrics::render),
+    }
+}
+
 /// The headers every answer carries unless its handler set its own.
 pub const SECURITY_HEADERS: [(header::HeaderName, &str); 4] = [
     (header::CONTENT_SECURITY_POLICY, CSP),
@@ -222,26 +258,18 @@ fn header_layer(
     SetResponseHeaderLayer::if_not_present(name.clone(), HeaderValue::from_static(value))
 }
 
-/// The portal's public address for absolute links: `base_url` from
-/// site.yaml, else the request's own host and the base path.
-pub fn public_base(site: &Site, headers: &axum::http::HeaderMap, base_path: &str) -> String {
-    if let Some(base) = &site.config.base_url {
-        return base.trim_end_matches('/').to_string();
+impl Shared {
+    /// The portal's public address for absolute links (the feed, the
+    /// sitemap, a plan's share link): `base_url` from site.yaml, else the
+    /// address the portal listens on, with the base path. Never the
+    /// request's `Host` or `X-Forwarded-*` headers: anyone can forge those,
+    /// and a forged host would reach a SENCO's saved plan or a feed reader.
+    pub fn public_base(&self, site: &Site) -> String {
+        if let Some(base) = &site.config.base_url {
+            return base.trim_end_matches('/').to_string();
+        }
+        format!("{}{}", self.origin, self.base_path)
     }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("127.0.0.1:3000");
-    let https = proxy::forwarded_https(headers);
-    format!(
-        "{}://{host}{base_path}",
-        if https { "https" } else { "http" }
-    )
 }
 
 async fn healthz() -> &'static str {
@@ -365,6 +393,23 @@ pub async fn search_off_loop(
                 "the search stopped: {e}"
             )))
         })
+}
+
+/// Runs work that can take more than a moment (rendering a large page, a
+/// plan of a hundred pages, a Word document) on the runtime's blocking
+/// threads, so the worker's event loop keeps answering other requests.
+pub async fn off_loop<F>(work: F) -> axum::response::Response
+where
+    F: FnOnce() -> axum::response::Response + Send + 'static,
+{
+    tokio::task::spawn_blocking(work).await.unwrap_or_else(|e| {
+        tracing::error!("a request's work stopped: {e}");
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong; please try again.",
+        )
+            .into_response()
+    })
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -593,9 +593,23 @@ pub async fn page_or_not_found(State(state): State<AppState>, uri: Uri) -> Respo
     }
     let slug = path.trim_start_matches('/');
     if let Some(page) = site.page(slug) {
-        let mut view = page_view(&site, page);
-        view.added = super::plan::added_note(uri.query());
-        return view.into_response();
+        let added = match super::plan::added_note(uri.query()) {
+            Ok(added) => added,
+            Err(message) => return bad_request(&site, &message),
+        };
+        let slug = page.slug.clone();
+        let site = std::sync::Arc::clone(&site);
+        // A page's Markdown (up to 1 MiB) is rendered on every view: off the
+        // event loop, so a large page never holds up other requests.
+        return super::off_loop(move || match site.page(&slug) {
+            Some(page) => {
+                let mut view = page_view(&site, page);
+                view.added = added;
+                view.into_response()
+            }
+            None => not_found(&site, &format!("/{slug}")),
+        })
+        .await;
     }
     // `/strategies/x/` is `/strategies/x`.
     let trimmed = slug.trim_end_matches('/');
@@ -753,7 +767,7 @@ pub async fn search(
         }
         return html_response(hit.body);
     }
-    let request = match parse_search(raw.as_deref(), &site.taxonomy) {
+    let mut request = match parse_search(raw.as_deref(), &site.taxonomy) {
         Ok(r) => r,
         Err(e) => {
             return bad_request(
@@ -779,6 +793,12 @@ pub async fn search(
     if !typing {
         state.missing.record(&request.q, results.total);
     }
+    // A page past the last was shown as the last.
+    request.page = results.page;
+    let added = match super::plan::added_note(raw.as_deref()) {
+        Ok(added) => added,
+        Err(message) => return bad_request(&site, &message),
+    };
     let q = request.q.clone();
     let did_you_mean = results.did_you_mean.as_ref().map(|text| Suggestion {
         url: search_href(query_string(text, &request.filters, request.sort, 1)),
@@ -852,7 +872,7 @@ pub async fn search(
         last: (first + results.hits.len()).saturating_sub(1),
         results: cards,
         return_to: page_url(request.page),
-        added: super::plan::added_note(raw.as_deref()),
+        added,
         q,
         did_you_mean,
     };

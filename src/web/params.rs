@@ -32,16 +32,11 @@ pub fn parse_search(raw: Option<&str>, taxonomy: &Taxonomy) -> Result<SearchRequ
             }
             "sort" if !value.is_empty() => request.sort = Sort::parse(&value).map_err(error)?,
             "page" if !value.is_empty() => {
-                request.page =
-                    value
-                        .parse::<usize>()
-                        .ok()
-                        .filter(|p| *p >= 1)
-                        .ok_or_else(|| {
-                            error(format!(
-                                "page \"{value}\" is not a page number; use 1 or more"
-                            ))
-                        })?;
+                request.page = page_number(&value).ok_or_else(|| {
+                    error(format!(
+                        "page \"{value}\" is not a page number; use 1 or more"
+                    ))
+                })?;
             }
             name => {
                 if let Some(facet) = Facet::from_name(name) {
@@ -52,6 +47,18 @@ pub fn parse_search(raw: Option<&str>, taxonomy: &Taxonomy) -> Result<SearchRequ
     }
     request.q = crate::search::query::truncate_query(q.as_deref().unwrap_or("")).to_string();
     Ok(request)
+}
+
+/// A page number from 1. Any number of digits is a page: one past the last
+/// page (however far) shows the last, so a number too large for `usize` is
+/// read as the largest, and the search bounds it by its results before it
+/// sizes anything.
+pub fn page_number(value: &str) -> Option<usize> {
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let page = value.parse::<usize>().unwrap_or(usize::MAX);
+    (page >= 1).then_some(page)
 }
 
 fn add_values(
@@ -113,6 +120,14 @@ mod tests {
             "unknown need \"autsim\"; did you mean \"autism\"?"
         );
         assert!(parse_search(Some("page=0"), &t).is_err());
+        assert!(parse_search(Some("page=-1"), &t).is_err());
+        assert!(parse_search(Some("page=2x"), &t).is_err());
+        assert_eq!(
+            parse_search(Some("page=1000000000000000000000000000"), &t)
+                .unwrap()
+                .page,
+            usize::MAX
+        );
         assert!(parse_search(Some("sort=newest"), &t).is_err());
         assert!(parse_search(Some("utm_source=x&q="), &t).is_ok());
     }

@@ -27,11 +27,20 @@ pub const COOKIE: &str = "waymark_plan";
 /// Browsers keep cookies to about 4 KB; a longer plan lives in its URL only.
 const COOKIE_MAX: usize = 3800;
 
-/// `added=N` from a query string: how many pages the last form added to the plan.
-pub fn added_note(query: Option<&str>) -> Option<usize> {
-    form_urlencoded::parse(query?.as_bytes())
-        .find(|(k, _)| k == "added")
-        .and_then(|(_, v)| v.parse().ok())
+/// `added=N` from a query string: how many pages the last form added to the
+/// plan, at most [`MAX_ITEMS`]. Anything else is an error naming `added`.
+pub fn added_note(query: Option<&str>) -> Result<Option<usize>, String> {
+    let Some(query) = query else { return Ok(None) };
+    let Some((_, value)) = form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "added")
+    else {
+        return Ok(None);
+    };
+    match value.parse::<usize>() {
+        Ok(n) if n <= MAX_ITEMS => Ok(Some(n)),
+        _ => Err(format!(
+            "The parameter added=\"{value}\" cannot be used: it counts pages added to a plan, from 0 to {MAX_ITEMS}."
+        )),
+    }
 }
 
 /// The slugs in the plan cookie, if any.
@@ -279,13 +288,9 @@ pub async fn show(
             Vec::new()
         }
     };
-    render_plan(
-        &site,
-        items,
-        &query.view,
-        &super::public_base(&site, &headers, &state.base_path),
-    )
-    .into_response()
+    let base = state.public_base(&site);
+    // A plan quotes up to a hundred pages' sections, each rendered here.
+    super::off_loop(move || render_plan(&site, items, &query.view, &base).into_response()).await
 }
 
 /// `GET /plan.docx`, `/plan.md`, `/plan.csv`.
@@ -307,39 +312,48 @@ pub async fn download(
     } else {
         View::Session
     };
-    let plan = Plan::new(&site, items);
+    let base = state.public_base(&site);
+    // Word documents and a hundred pages' sections take a while to make.
+    super::off_loop(move || export_answer(&site, items, view, &query.view, &base, &format)).await
+}
+
+/// One export of a plan or session, as a download.
+fn export_answer(
+    site: &Site,
+    items: Vec<String>,
+    view: View,
+    view_name: &str,
+    base: &str,
+    format: &str,
+) -> Response {
+    let plan = Plan::new(site, items);
     let order: Vec<String> = plan.pages.iter().map(|p| p.slug.clone()).collect();
-    let share = format!(
-        "{}{}",
-        super::public_base(&site, &headers, &state.base_path),
-        plan_url(&order, &query.view)
-    );
+    let share = format!("{base}{}", plan_url(&order, view_name));
     let name = if view == View::Plan {
         "waymark-plan"
     } else {
         "waymark-session"
     };
-    let (content_type, extension, body): (&str, &str, Result<Vec<u8>, String>) =
-        match format.as_str() {
-            "plan.docx" => (
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                "docx",
-                export::docx(&plan, view, &share),
-            ),
-            "plan.md" => (
-                "text/markdown; charset=utf-8",
-                "md",
-                Ok(export::markdown(&plan, view, &share).into_bytes()),
-            ),
-            "plan.csv" => (
-                "text/csv; charset=utf-8",
-                "csv",
-                export::csv(&plan, &share)
-                    .map(String::into_bytes)
-                    .map_err(|e| e.to_string()),
-            ),
-            _ => return super::pages::not_found(&site, &format!("/{format}")),
-        };
+    let (content_type, extension, body): (&str, &str, Result<Vec<u8>, String>) = match format {
+        "plan.docx" => (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx",
+            export::docx(&plan, view, &share),
+        ),
+        "plan.md" => (
+            "text/markdown; charset=utf-8",
+            "md",
+            Ok(export::markdown(&plan, view, &share).into_bytes()),
+        ),
+        "plan.csv" => (
+            "text/csv; charset=utf-8",
+            "csv",
+            export::csv(&plan, &share)
+                .map(String::into_bytes)
+                .map_err(|e| e.to_string()),
+        ),
+        _ => return super::pages::not_found(site, &format!("/{format}")),
+    };
     match body {
         Ok(bytes) => (
             [
