@@ -201,10 +201,12 @@ fn json_response(body: axum::body::Bytes) -> Response {
 /// `GET /api/pages/{slug}`: every front matter field, `slug`, `url` and `html`.
 pub async fn page(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
     let site = state.site();
-    match site.page(slug.trim_matches('/')) {
+    // The answer carries the page rendered (up to 1 MiB of Markdown).
+    super::off_loop(move || match site.page(slug.trim_matches('/')) {
         Some(page) => Json(page).into_response(),
         None => error(StatusCode::NOT_FOUND, format!("no page at /{slug}")),
-    }
+    })
+    .await
 }
 
 /// `GET /api/taxonomy`: every id with its label (as relabelled by site.yaml).

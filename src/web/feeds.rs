@@ -27,14 +27,18 @@ fn xml_response(content_type: &'static str, body: String) -> Response {
     ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
-/// `GET /sitemap.xml`.
+/// `GET /sitemap.xml`: a line for every page, made off the event loop.
 pub async fn sitemap(State(state): State<AppState>) -> Response {
     let site = state.site();
     let base = state.public_base(&site);
+    super::off_loop(move || sitemap_xml(&site, &base)).await
+}
+
+fn sitemap_xml(site: &crate::site::Site, base: &str) -> Response {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    out.push_str(&format!("  <url><loc>{}/</loc></url>\n", xml(&base)));
+    out.push_str(&format!("  <url><loc>{}/</loc></url>\n", xml(base)));
     for page in &site.pages {
         out.push_str(&format!(
             "  <url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
@@ -46,10 +50,15 @@ pub async fn sitemap(State(state): State<AppState>) -> Response {
     xml_response("application/xml; charset=utf-8", out)
 }
 
-/// `GET /feed.xml`: the most recently reviewed pages, newest first.
+/// `GET /feed.xml`: the most recently reviewed pages, newest first (all
+/// pages are sorted, off the event loop).
 pub async fn atom(State(state): State<AppState>) -> Response {
     let site = state.site();
     let base = state.public_base(&site);
+    super::off_loop(move || atom_xml(&site, &base)).await
+}
+
+fn atom_xml(site: &crate::site::Site, base: &str) -> Response {
     let mut pages: Vec<_> = site.pages.iter().collect();
     pages.sort_by(|a, b| {
         b.meta
@@ -73,14 +82,14 @@ pub async fn atom(State(state): State<AppState>) -> Response {
         "  <title>{}: recently reviewed pages</title>\n",
         xml(&site.config.name)
     ));
-    out.push_str(&format!("  <id>{}/</id>\n", xml(&base)));
+    out.push_str(&format!("  <id>{}/</id>\n", xml(base)));
     out.push_str(&format!(
         "  <link rel=\"self\" href=\"{}/feed.xml\"/>\n",
-        xml(&base)
+        xml(base)
     ));
     out.push_str(&format!(
         "  <link rel=\"alternate\" href=\"{}/\"/>\n",
-        xml(&base)
+        xml(base)
     ));
     out.push_str(&format!("  <updated>{updated}T00:00:00Z</updated>\n"));
     out.push_str(&format!(

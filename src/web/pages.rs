@@ -71,8 +71,13 @@ fn term_views(
         .collect()
 }
 
-pub async fn home(State(state): State<AppState>) -> HomeTemplate {
+/// `GET /`: counts every page, so it is made off the event loop.
+pub async fn home(State(state): State<AppState>) -> Response {
     let site = state.site();
+    super::off_loop(move || home_page(&site).into_response()).await
+}
+
+fn home_page(site: &Site) -> HomeTemplate {
     let t = &site.taxonomy;
     let areas = t
         .areas
@@ -80,7 +85,7 @@ pub async fn home(State(state): State<AppState>) -> HomeTemplate {
         .map(|area| AreaView {
             term: TermView::new(
                 area.as_ref(),
-                pages_for_need(&site, &area.id).count(),
+                pages_for_need(site, &area.id).count(),
                 format!("/needs/{}", area.id),
             ),
             needs: area
@@ -89,7 +94,7 @@ pub async fn home(State(state): State<AppState>) -> HomeTemplate {
                 .map(|n| {
                     TermView::new(
                         n.as_ref(),
-                        count_pages(&site, |p| p.has_need(&n.id)),
+                        count_pages(site, |p| p.has_need(&n.id)),
                         format!("/needs/{}", n.id),
                     )
                 })
@@ -97,25 +102,25 @@ pub async fn home(State(state): State<AppState>) -> HomeTemplate {
         })
         .collect();
     let tiers = term_views(
-        &site,
+        site,
         &t.tiers,
         |p, id| p.meta.tier.as_deref() == Some(id),
         |id| format!("/tiers/{id}"),
     );
     let ingredients = term_views(
-        &site,
+        site,
         &t.ingredients,
         |p, id| p.meta.ingredients.iter().any(|i| i == id),
         |id| format!("/ingredients/{id}"),
     );
     let cycle = term_views(
-        &site,
+        site,
         &t.cycle,
         |p, id| p.meta.cycle.iter().any(|c| c == id),
         |id| format!("/search?cycle={id}"),
     );
     HomeTemplate {
-        chrome: Chrome::new(&site, site.config.name.clone()),
+        chrome: Chrome::new(site, site.config.name.clone()),
         tagline: site.config.tagline.clone(),
         areas,
         tiers,
@@ -273,18 +278,25 @@ fn listing(site: &Site, input: ListingInput<'_>, phases: &[String]) -> ListingTe
     }
 }
 
+/// `GET /needs/{id}`. Listings read every page, so they are made off the
+/// event loop.
 pub async fn need(
     State(state): State<AppState>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
     let site = state.site();
+    super::off_loop(move || need_listing(&site, &id, raw.as_deref())).await
+}
+
+fn need_listing(site: &Site, id: &str, raw: Option<&str>) -> Response {
+    let id = id.to_string();
     if site.taxonomy.check(Facet::Need, &id).is_err() {
-        return not_found(&site, &format!("/needs/{id}"));
+        return not_found(site, &format!("/needs/{id}"));
     }
-    let phases = match listing_phases(&site, raw.as_deref()) {
+    let phases = match listing_phases(site, raw) {
         Ok(p) => p,
-        Err(message) => return bad_request(&site, &message),
+        Err(message) => return bad_request(site, &message),
     };
     let children = site
         .taxonomy
@@ -295,7 +307,7 @@ pub async fn need(
                 .map(|n| {
                     TermView::new(
                         n.as_ref(),
-                        count_pages(&site, |p| p.has_need(&n.id) && for_phases(p, &phases)),
+                        count_pages(site, |p| p.has_need(&n.id) && for_phases(p, &phases)),
                         format!("/needs/{}", n.id),
                     )
                 })
@@ -316,10 +328,10 @@ pub async fn need(
         facet: Facet::Need,
         id: &id,
         crumbs: trail,
-        pages: pages_for_need(&site, &id).collect(),
+        pages: pages_for_need(site, &id).collect(),
         children,
     };
-    listing(&site, input, &phases).into_response()
+    listing(site, input, &phases).into_response()
 }
 
 /// A tier or an ingredient: every page that `lists` it, by tier, narrowed
@@ -359,14 +371,18 @@ pub async fn tier(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    term_listing(
-        &state.site(),
-        Facet::Tier,
-        &id,
-        raw.as_deref(),
-        ("/#tiers", "Levels of support"),
-        |p| p.meta.tier.as_deref() == Some(id.as_str()),
-    )
+    let site = state.site();
+    super::off_loop(move || {
+        term_listing(
+            &site,
+            Facet::Tier,
+            &id,
+            raw.as_deref(),
+            ("/#tiers", "Levels of support"),
+            |p| p.meta.tier.as_deref() == Some(id.as_str()),
+        )
+    })
+    .await
 }
 
 pub async fn ingredient(
@@ -374,14 +390,18 @@ pub async fn ingredient(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    term_listing(
-        &state.site(),
-        Facet::Ingredient,
-        &id,
-        raw.as_deref(),
-        ("/#ingredients", "Key ingredients"),
-        |p| p.meta.ingredients.contains(&id),
-    )
+    let site = state.site();
+    super::off_loop(move || {
+        term_listing(
+            &site,
+            Facet::Ingredient,
+            &id,
+            raw.as_deref(),
+            ("/#ingredients", "Key ingredients"),
+            |p| p.meta.ingredients.contains(&id),
+        )
+    })
+    .await
 }
 
 // ---------------------------------------------------------------- one page
