@@ -191,7 +191,15 @@ impl Drop for Server {
 
 fn serve(content: &Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
-        .args(["serve", "--no-watch", "--addr", "127.0.0.1:0", "--content"])
+        .args([
+            "serve",
+            "--no-watch",
+            "--addr",
+            "127.0.0.1:0",
+            "--admin-addr",
+            "off",
+        ])
+        .arg("--content")
         .arg(content)
         .env("WAYMARK_TODAY", TODAY)
         .env("RUST_LOG", "info")

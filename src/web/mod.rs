@@ -1,6 +1,10 @@
 //! The HTTP side: one `Clone` app state holding the live site snapshot, the
 //! router (`app`), and the server with graceful shutdown (`serve`).
 //!
+//! Two listeners share one state: the public one, and the staff (admin) one,
+//! which also serves `/status`, `/metrics` and editors' notices on pages.
+//! Which one a router serves is its state's [`Audience`].
+//!
 //! `pages` renders HTML through askama templates, `api` answers JSON,
 //! `params` reads search parameters for both, `views` shapes pages for
 //! templates, `metrics` counts requests for `/metrics`.
@@ -50,12 +54,26 @@ pub const MAX_HEADER_BYTES: usize = 64 * 1024;
 /// How long one request may take before it is answered 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Who a listener serves. Staff see everything the public sees, plus
+/// `/status`, `/metrics` and the editors' notices on pages (a page kept at
+/// its last good version because a newer one has a problem).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The portal's visitors: `/status` and `/metrics` are 404 here.
+    Public,
+    /// The council's staff, on the admin listener (`--admin-addr`).
+    Staff,
+}
+
 /// Shared state of the app: the current site snapshot, swapped whole when
-/// content changes, and the request metrics. Cloned for every extractor and
-/// middleware, so it is one `Arc`: a clone is one atomic increment.
+/// content changes, and the request metrics, plus which audience this
+/// listener serves. Cloned for every extractor and middleware, so it is one
+/// `Arc` and a flag: a clone is one atomic increment.
 #[derive(Clone)]
 pub struct AppState {
     shared: Arc<Shared>,
+    /// Both listeners' states share `shared`; only this differs.
+    pub audience: Audience,
 }
 
 /// What every request shares; reached through [`AppState`]'s `Deref`.
@@ -86,9 +104,12 @@ impl std::ops::Deref for AppState {
 pub const DEFAULT_MAX_CONCURRENT: usize = 256;
 
 impl AppState {
+    /// A state for the public listener; [`AppState::staff`] gives the
+    /// admin listener's view of the same state.
     pub fn new(mut site: Site) -> Self {
         site.generation = 1;
         AppState {
+            audience: Audience::Public,
             shared: Arc::new(Shared {
                 site: ArcSwap::from_pointee(site),
                 answers: cache::AnswerCache::default(),
@@ -99,6 +120,28 @@ impl AppState {
                 max_concurrent: DEFAULT_MAX_CONCURRENT,
             }),
         }
+    }
+
+    /// The same state (snapshot, caches, metrics) seen by the staff.
+    pub fn staff(&self) -> AppState {
+        self.for_audience(Audience::Staff)
+    }
+
+    /// The same state (snapshot, caches, metrics) seen by the public.
+    pub fn public(&self) -> AppState {
+        self.for_audience(Audience::Public)
+    }
+
+    pub fn for_audience(&self, audience: Audience) -> AppState {
+        AppState {
+            shared: Arc::clone(&self.shared),
+            audience,
+        }
+    }
+
+    /// Whether this listener shows what is for staff only.
+    pub fn is_staff(&self) -> bool {
+        self.audience == Audience::Staff
     }
 
     /// The current snapshot. A request holds one snapshot from start to end,
@@ -134,7 +177,8 @@ impl AppState {
     }
 }
 
-/// The whole service: [`app`], nested under the base path when there is one.
+/// The whole service for the state's audience: [`app`], nested under the
+/// base path when there is one.
 pub fn service(state: AppState) -> Router {
     if state.base_path.is_empty() {
         app(state)
@@ -151,15 +195,23 @@ pub fn service(state: AppState) -> Router {
     }
 }
 
-/// The router with every route and layer; tests call it with `oneshot`.
+/// The router with every route and layer, for the state's [`Audience`];
+/// tests call it with `oneshot`.
 pub fn app(state: AppState) -> Router {
+    // The public listener answers these as it answers any unknown address.
+    // They stay routes there (rather than falling to pages) so no page can
+    // take their addresses on one listener and not the other.
+    let (status, metrics) = match state.audience {
+        Audience::Staff => (get(pages::status), get(metrics::render)),
+        Audience::Public => (get(pages::staff_only), get(pages::staff_only)),
+    };
     Router::new()
         .route("/", get(pages::home))
         .route("/needs/{id}", get(pages::need))
         .route("/tiers/{id}", get(pages::tier))
         .route("/ingredients/{id}", get(pages::ingredient))
         .route("/search", get(pages::search))
-        .route("/status", get(pages::status))
+        .route("/status", status)
         .route("/site.css", get(pages::theme_css))
         .route("/theme/{file}", get(pages::theme_file))
         .route("/static/{file}", get(assets::serve))
@@ -175,7 +227,7 @@ pub fn app(state: AppState) -> Router {
         .route("/sitemap.xml", get(feeds::sitemap))
         .route("/feed.xml", get(feeds::atom))
         .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics::render))
+        .route("/metrics", metrics)
         .fallback(pages::page_or_not_found)
         // A bug in one handler answers 500 instead of dropping the connection.
         .layer(CatchPanicLayer::new())

@@ -547,7 +547,8 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
         url: page.url.clone(),
         slug: page.slug.clone(),
         added: None,
-        stale: page.stale,
+        // Editors' notice: the caller sets it on the staff listener only.
+        stale: false,
     }
 }
 
@@ -595,6 +596,8 @@ pub async fn page_or_not_found(State(state): State<AppState>, uri: Uri) -> Respo
     if let Some(page) = site.page(slug) {
         let mut view = page_view(&site, page);
         view.added = super::plan::added_note(uri.query());
+        // "A newer version has a problem" is for editors, not readers.
+        view.stale = page.stale && state.is_staff();
         return view.into_response();
     }
     // `/strategies/x/` is `/strategies/x`.
@@ -749,7 +752,7 @@ pub async fn search(
     let key = raw.as_deref().unwrap_or("");
     if let Some(hit) = state.answers.get(site.generation, Route::SearchPage, key) {
         if !typing {
-            state.missing.record(&hit.q, hit.total);
+            state.missing.record(&hit.q, hit.total, &site);
         }
         return html_response(hit.body);
     }
@@ -777,7 +780,7 @@ pub async fn search(
         }
     };
     if !typing {
-        state.missing.record(&request.q, results.total);
+        state.missing.record(&request.q, results.total, &site);
     }
     let q = request.q.clone();
     let did_you_mean = results.did_you_mean.as_ref().map(|text| Suggestion {
@@ -943,6 +946,12 @@ pub async fn status(State(state): State<AppState>) -> StatusTemplate {
         missing: state.missing.top(20),
         min_shown: super::missing::MIN_SHOWN,
     }
+}
+
+/// `/status` and `/metrics` on the public listener: the 404 page of any
+/// unknown address, so nothing tells a visitor they exist elsewhere.
+pub async fn staff_only(State(state): State<AppState>, uri: Uri) -> Response {
+    not_found(&state.site(), uri.path())
 }
 
 // ---------------------------------------------------------------- theme and errors
