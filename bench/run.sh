@@ -232,7 +232,7 @@ run_wrk() { # figure corpus round url [queries-file]
 for c in bundled 10k; do
   port=$("$BENCH" port)
   RUST_LOG=warn "$BIN" serve --no-watch --content "${CONTENT[$c]}" --addr "127.0.0.1:$port" \
-    > "$WORK/serve-$c.log" 2>&1 &
+    --admin-addr off > "$WORK/serve-$c.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
   wait_healthy "$port" "$pid"

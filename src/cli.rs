@@ -89,6 +89,10 @@ pub struct ServeArgs {
         value_name = "HOST:PORT"
     )]
     pub addr: String,
+    /// Address of the staff listener: the whole portal plus /status, /metrics
+    /// and editors' notices; `off` for none. [default: 127.0.0.1:3001]
+    #[arg(long, env = "WAYMARK_ADMIN_ADDR", value_name = "HOST:PORT")]
+    pub admin_addr: Option<String>,
     /// Do not watch the content folder for changes.
     #[arg(long, env = "WAYMARK_NO_WATCH")]
     pub no_watch: bool,
@@ -272,22 +276,33 @@ fn serve(args: ServeArgs) -> ExitCode {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
     };
-    let bound = std::net::ToSocketAddrs::to_socket_addrs(args.addr.as_str()).and_then(|addrs| {
-        let mut last = std::io::Error::other("the address resolves to nothing");
-        for addr in addrs {
-            match web::bind_workers(addr, workers) {
-                Ok(bound) => return Ok(bound),
-                Err(e) => last = e,
-            }
-        }
-        Err(last)
-    });
-    let (listeners, local) = match bound {
+    let (listeners, local) = match bind(&args.addr, workers) {
         Ok(bound) => bound,
         Err(e) => {
             eprintln!("error: cannot listen on {}: {e}", args.addr);
             return ExitCode::from(2);
         }
+    };
+    let admin = match args.admin_addr.as_deref() {
+        Some(off) if off.eq_ignore_ascii_case("off") => None,
+        Some(addr) => match bind(addr, 1) {
+            Ok(bound) => Some(bound),
+            Err(e) => {
+                eprintln!("error: cannot listen on {addr} for the staff pages: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        // The default may well be taken (a second copy on one machine):
+        // the public portal matters more than the staff pages.
+        None => match bind(DEFAULT_ADMIN_ADDR, 1) {
+            Ok(bound) => Some(bound),
+            Err(e) => {
+                tracing::warn!(
+                    "cannot listen on {DEFAULT_ADMIN_ADDR} for the staff pages (/status, /metrics): {e}; serving without them (see --admin-addr)"
+                );
+                None
+            }
+        },
     };
     runtime.block_on(async move {
         if site.config.base_url.is_none() {
@@ -299,15 +314,32 @@ fn serve(args: ServeArgs) -> ExitCode {
             .with_base_path(base_path)
             .with_origin(format!("http://{local}"))
             .with_max_concurrent(args.max_concurrent);
+        // One signal stops both listeners.
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            web::shutdown_signal().await;
+            let _ = stop.send(true);
+        });
+        let signal = move || {
+            let mut stopped = stopped.clone();
+            async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            }
+        };
         // Serving starts before the watcher: setting up the watcher walks
         // the whole content folder, and the pages are ready to serve now.
         // "listening on" is logged once both run, so whoever waits for it
         // (tests, scripts) can rely on a save being noticed from then on.
-        let server = tokio::spawn(web::serve_workers(
-            listeners,
-            state.clone(),
-            web::shutdown_signal(),
-        ));
+        let server = tokio::spawn(web::serve_workers(listeners, state.clone(), signal()));
+        let admin_server = admin.map(|(listeners, at)| {
+            // Not "listening on": scripts take the first such line as the
+            // public address.
+            tracing::info!(
+                "staff pages (/status, /metrics) on http://{at}{}",
+                state.base_path
+            );
+            tokio::spawn(web::serve_workers(listeners, state.staff(), signal()))
+        });
         let _watcher = if args.no_watch {
             None
         } else {
@@ -320,7 +352,15 @@ fn serve(args: ServeArgs) -> ExitCode {
             }
         };
         tracing::info!("listening on http://{local}{}", state.base_path);
-        match server.await {
+        let served = server.await;
+        if let Some(admin_server) = admin_server {
+            match admin_server.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::error!("the staff listener stopped: {e}"),
+                Err(e) => tracing::error!("the staff listener stopped: {e}"),
+            }
+        }
+        match served {
             Ok(Ok(())) => ExitCode::SUCCESS,
             Ok(Err(e)) => {
                 eprintln!("error: {e}");
@@ -332,6 +372,26 @@ fn serve(args: ServeArgs) -> ExitCode {
             }
         }
     })
+}
+
+/// Where the staff listener is when `--admin-addr` is not given.
+pub const DEFAULT_ADMIN_ADDR: &str = "127.0.0.1:3001";
+
+/// Binds `addr` (the first of its resolved addresses that can be bound) for
+/// `workers` workers.
+fn bind(
+    addr: &str,
+    workers: usize,
+) -> std::io::Result<(Vec<std::net::TcpListener>, std::net::SocketAddr)> {
+    let addrs = std::net::ToSocketAddrs::to_socket_addrs(addr)?;
+    let mut last = std::io::Error::other("the address resolves to nothing");
+    for at in addrs {
+        match web::bind_workers(at, workers) {
+            Ok(bound) => return Ok(bound),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
 }
 
 #[derive(Serialize)]

@@ -203,6 +203,8 @@ fn strict_serve_refuses_content_with_problems() {
         "--strict",
         "--addr",
         "127.0.0.1:0",
+        "--admin-addr",
+        "off",
         "--no-watch",
     ]);
     assert_eq!(out.status.code(), Some(1));

@@ -15,6 +15,8 @@ use common::{TODAY, fixture};
 struct Server {
     child: Child,
     addr: String,
+    /// The staff listener (`/status`, editors' notices); empty when off.
+    admin: String,
 }
 
 impl Drop for Server {
@@ -26,7 +28,14 @@ impl Drop for Server {
 
 fn start(content: &Path, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--content"])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--admin-addr",
+            "127.0.0.1:0",
+        ])
+        .arg("--content")
         .arg(content)
         .args(extra)
         .env("WAYMARK_TODAY", TODAY)
@@ -39,15 +48,31 @@ fn start(content: &Path, extra: &[&str]) -> Server {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(at) = line.find("listening on http://") {
-                let _ = tx.send(line[at + "listening on http://".len()..].trim().to_string());
+            for (i, marker) in [
+                "staff pages (/status, /metrics) on http://",
+                "listening on http://",
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if let Some(at) = line.find(marker) {
+                    let _ = tx.send((i, line[at + marker.len()..].trim().to_string()));
+                }
             }
         }
     });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the server says where it listens");
-    Server { child, addr }
+    let mut admin = String::new();
+    let addr = loop {
+        match rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the server says where it listens")
+        {
+            (0, at) => admin = at,
+            (_, at) => break at,
+        }
+    };
+    assert!(!admin.is_empty(), "the staff address is logged first");
+    Server { child, addr, admin }
 }
 
 /// A plain HTTP/1.1 GET; returns the status code and body.
@@ -153,7 +178,7 @@ fn a_saved_page_goes_live_and_a_broken_one_never_breaks_the_site() {
     .unwrap();
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
-        let (_, status) = http_get(&server.addr, "/status");
+        let (_, status) = http_get(&server.admin, "/status");
         if status.contains("trampoline.md:1:1: front matter is not closed") {
             break;
         }
@@ -168,8 +193,13 @@ fn a_saved_page_goes_live_and_a_broken_one_never_breaks_the_site() {
         1,
         "the last good version is still served"
     );
-    let (_, page) = http_get(&server.addr, "/strategies/trampoline");
+    let (_, page) = http_get(&server.admin, "/strategies/trampoline");
     assert!(page.contains("you are reading its last good version"));
+    let (_, page) = http_get(&server.addr, "/strategies/trampoline");
+    assert!(
+        page.contains("Bounce.") && !page.contains("last good version"),
+        "the editors' notice is for staff only"
+    );
     assert_eq!(total("defenders"), 1);
 
     // Fixed: the new version goes live and the notice goes.
@@ -379,7 +409,8 @@ fn a_request_in_flight_at_sigterm_is_finished_before_exit() {
 #[test]
 fn json_logs_are_one_object_a_line_and_never_hold_a_query() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--no-watch", "--content"])
+        .args(["serve", "--addr", "127.0.0.1:0", "--admin-addr", "off"])
+        .args(["--no-watch", "--content"])
         .arg(fixture("valid"))
         .env("WAYMARK_LOG_FORMAT", "json")
         .env("RUST_LOG", "info,waymark::http=debug")
@@ -409,7 +440,11 @@ fn json_logs_are_one_object_a_line_and_never_hold_a_query() {
             break rest.to_string();
         }
     };
-    let mut server = Server { child, addr };
+    let mut server = Server {
+        child,
+        addr,
+        admin: String::new(),
+    };
     let (status, _) = http_get(&server.addr, "/search?q=secret+name+of+a+child");
     assert_eq!(status, 200);
     let (status, _) = http_get(&server.addr, "/plan?items=strategies/movement-breaks");

@@ -1838,6 +1838,8 @@ impl Server {
             .arg(content)
             .arg("--addr")
             .arg(addr.to_string())
+            // No staff listener: runs side by side must not contend for 3001.
+            .args(["--admin-addr", "off"])
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -146,7 +146,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
     // A popular search is answered from memory before anything is parsed.
     let key = raw.as_deref().unwrap_or("");
     if let Some(hit) = state.answers.get(site.generation, Route::ApiSearch, key) {
-        state.missing.record(&hit.q, hit.total);
+        state.missing.record(&hit.q, hit.total, &site);
         return json_response(hit.body);
     }
     let request = match parse_search(raw.as_deref(), &site.taxonomy) {
@@ -155,7 +155,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
     };
     match super::search_off_loop(&site, &request).await {
         Ok(results) => {
-            state.missing.record(&request.q, results.total);
+            state.missing.record(&request.q, results.total, &site);
             let json = search_json(
                 &request.q,
                 results.page,

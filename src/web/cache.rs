@@ -5,6 +5,8 @@
 //! the snapshot's generation and the query string; a new snapshot empties
 //! the cache. It holds at most [`MAX_ENTRIES`] answers and [`MAX_BYTES`] in
 //! all, lives only in this process's memory, and is never written anywhere.
+//! Both listeners (public and staff) share it, so a kept answer must be the
+//! same for both: search answers carry nothing for staff only.
 
 use std::num::NonZeroUsize;
 use std::sync::{Arc, OnceLock, RwLock};

@@ -56,7 +56,7 @@ fn answer_from_cache(state: &AppState, request: &Request) -> Option<Response> {
     // Searches made while still typing are not "searched and not found".
     let typing = route == Route::SearchPage && headers.contains_key(super::pages::LIVE_HEADER);
     if !typing {
-        state.missing.record(&hit.q, hit.total);
+        state.missing.record(&hit.q, hit.total, &site);
     }
     let body = match encoding {
         Some(e) => hit.compressed(e),

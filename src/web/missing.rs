@@ -2,13 +2,19 @@
 //! what teachers look for and do not find.
 //!
 //! Only normalised query text and a count are kept: no address, no time, no
-//! person. The table is bounded, and a query is shown only once it has been
-//! seen at least [`MIN_SHOWN`] times, so a child's name typed once never is.
+//! person. A query keeps only its known words (words the content uses, or
+//! words of [`known_words.txt`](known_words.txt), a list of everyday English
+//! and SEND words), so a child's name typed into search is dropped before
+//! anything is counted. The table is bounded, and a query is shown only once
+//! it has been seen at least [`MIN_SHOWN`] times. The report is on the staff
+//! listener's `/status` only.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::collections::{HashMap, HashSet};
+use std::sync::{LazyLock, Mutex};
 
+use crate::search::stem::{STOP_WORDS, normalise as stem};
 use crate::search::synonyms::words;
+use crate::site::Site;
 
 /// Distinct queries kept at most.
 pub const CAPACITY: usize = 500;
@@ -22,20 +28,47 @@ pub struct MissingQueries {
     counts: Mutex<HashMap<String, u64>>,
 }
 
-/// Lower-case words joined by single spaces, cut to 100 characters.
-pub fn normalise(q: &str) -> Option<String> {
-    let joined = words(q).join(" ");
-    let cut: String = joined.chars().take(MAX_CHARS).collect();
+/// The stems of the word list, made once: comparing stems lets one listed
+/// form stand for its plurals and endings.
+static LISTED: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    include_str!("known_words.txt")
+        .lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .map(|word| stem(&word.to_lowercase()))
+        .collect()
+});
+
+/// Whether a lower-case word may be counted: the content (with the synonyms
+/// file) uses it, or its stem is a listed word's stem.
+pub fn is_known(site: &Site, word: &str) -> bool {
+    site.search.vocabulary.contains(word) || LISTED.contains(&stem(word))
+}
+
+/// The query's known words, lower case, joined by single spaces and cut to
+/// 100 characters; `None` when no known word is left. Stop words ("for",
+/// "the") are dropped too: alone they say nothing about what was missing.
+pub fn normalise(q: &str, known: impl Fn(&str) -> bool) -> Option<String> {
+    let kept: Vec<String> = words(q)
+        .into_iter()
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()) && known(w))
+        .collect();
+    let cut: String = kept.join(" ").chars().take(MAX_CHARS).collect();
     (!cut.is_empty()).then_some(cut)
 }
 
 impl MissingQueries {
-    /// Counts a search that found nothing.
-    pub fn record(&self, q: &str, total: usize) {
+    /// Counts a search on `site` that found nothing, by its known words.
+    pub fn record(&self, q: &str, total: usize, site: &Site) {
         if total > 0 {
             return;
         }
-        let Some(key) = normalise(q) else { return };
+        if let Some(key) = normalise(q, |w| is_known(site, w)) {
+            self.count(key);
+        }
+    }
+
+    fn count(&self, key: String) {
         let Ok(mut counts) = self.counts.lock() else {
             return;
         };
@@ -84,6 +117,13 @@ impl MissingQueries {
 mod tests {
     use super::*;
 
+    /// Records as a search that found nothing, with every word known.
+    fn miss(m: &MissingQueries, q: &str) {
+        if let Some(key) = normalise(q, |_| true) {
+            m.count(key);
+        }
+    }
+
     #[test]
     fn shows_only_queries_seen_three_times_normalised() {
         let m = MissingQueries::default();
@@ -93,9 +133,8 @@ mod tests {
             "WEIGHTED blanket!",
             "a child's name",
         ] {
-            m.record(q, 0);
+            miss(&m, q);
         }
-        m.record("found something", 4);
         assert_eq!(m.top(10), [("weighted blanket".to_string(), 3)]);
         assert_eq!(m.len(), 2);
     }
@@ -104,10 +143,10 @@ mod tests {
     fn stays_bounded_under_a_flood_of_distinct_queries() {
         let m = MissingQueries::default();
         for _ in 0..3 {
-            m.record("sensory room", 0);
+            miss(&m, "sensory room");
         }
         for i in 0..(CAPACITY * 4) {
-            m.record(&format!("query number {i}"), 0);
+            miss(&m, &format!("query number {i}"));
         }
         assert!(m.len() <= CAPACITY);
         assert_eq!(
@@ -115,5 +154,20 @@ mod tests {
             [("sensory room".to_string(), 3)],
             "a frequent query survives the flood"
         );
+    }
+
+    #[test]
+    fn only_listed_words_are_kept() {
+        let listed = |w: &str| LISTED.contains(&stem(w));
+        assert_eq!(
+            normalise("Trampolines for Jaydon Smithers", listed).as_deref(),
+            Some("trampolines")
+        );
+        assert_eq!(
+            normalise("ear defenders for Aisha", listed).as_deref(),
+            Some("ear defenders")
+        );
+        assert_eq!(normalise("Jaydon Smithers", listed), None);
+        assert_eq!(normalise("for the", listed), None, "stop words alone");
     }
 }

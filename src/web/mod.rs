@@ -1,6 +1,10 @@
 //! The HTTP side: one `Clone` app state holding the live site snapshot, the
 //! router (`app`), and the server with graceful shutdown (`serve`).
 //!
+//! Two listeners share one state: the public one, and the staff (admin) one,
+//! which also serves `/status`, `/metrics` and editors' notices on pages.
+//! Which one a router serves is its state's [`Audience`].
+//!
 //! `pages` renders HTML through askama templates, `api` answers JSON,
 //! `params` reads search parameters for both, `views` shapes pages for
 //! templates, `metrics` counts requests for `/metrics`.
@@ -58,12 +62,26 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 /// How long one request may take before it is answered 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Who a listener serves. Staff see everything the public sees, plus
+/// `/status`, `/metrics` and the editors' notices on pages (a page kept at
+/// its last good version because a newer one has a problem).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The portal's visitors: `/status` and `/metrics` are 404 here.
+    Public,
+    /// The council's staff, on the admin listener (`--admin-addr`).
+    Staff,
+}
+
 /// Shared state of the app: the current site snapshot, swapped whole when
-/// content changes, and the request metrics. Cloned for every extractor and
-/// middleware, so it is one `Arc`: a clone is one atomic increment.
+/// content changes, and the request metrics, plus which audience this
+/// listener serves. Cloned for every extractor and middleware, so it is one
+/// `Arc` and a flag: a clone is one atomic increment.
 #[derive(Clone)]
 pub struct AppState {
     shared: Arc<Shared>,
+    /// Both listeners' states share `shared`; only this differs.
+    pub audience: Audience,
 }
 
 /// What every request shares; reached through [`AppState`]'s `Deref`.
@@ -100,9 +118,12 @@ pub const DEFAULT_ORIGIN: &str = "http://127.0.0.1:3000";
 pub const DEFAULT_MAX_CONCURRENT: usize = 256;
 
 impl AppState {
+    /// A state for the public listener; [`AppState::staff`] gives the
+    /// admin listener's view of the same state.
     pub fn new(mut site: Site) -> Self {
         site.generation = 1;
         AppState {
+            audience: Audience::Public,
             shared: Arc::new(Shared {
                 site: ArcSwap::from_pointee(site),
                 answers: cache::AnswerCache::default(),
@@ -114,6 +135,28 @@ impl AppState {
                 origin: DEFAULT_ORIGIN.to_string(),
             }),
         }
+    }
+
+    /// The same state (snapshot, caches, metrics) seen by the staff.
+    pub fn staff(&self) -> AppState {
+        self.for_audience(Audience::Staff)
+    }
+
+    /// The same state (snapshot, caches, metrics) seen by the public.
+    pub fn public(&self) -> AppState {
+        self.for_audience(Audience::Public)
+    }
+
+    pub fn for_audience(&self, audience: Audience) -> AppState {
+        AppState {
+            shared: Arc::clone(&self.shared),
+            audience,
+        }
+    }
+
+    /// Whether this listener shows what is for staff only.
+    pub fn is_staff(&self) -> bool {
+        self.audience == Audience::Staff
     }
 
     /// The current snapshot. A request holds one snapshot from start to end,
@@ -155,7 +198,8 @@ impl AppState {
     }
 }
 
-/// The whole service: [`app`], nested under the base path when there is one.
+/// The whole service for the state's audience: [`app`], nested under the
+/// base path when there is one.
 pub fn service(state: AppState) -> Router {
     if state.base_path.is_empty() {
         app(state)
@@ -172,12 +216,14 @@ pub fn service(state: AppState) -> Router {
     }
 }
 
-/// The router with every route and layer; tests call it with `oneshot`.
+/// The router with every route and layer, for the state's [`Audience`];
+/// tests call it with `oneshot`.
 pub fn app(state: AppState) -> Router {
+    let audience = state.audience;
     Route::ALL
         .into_iter()
         .fold(Router::new(), |router, route| {
-            router.route(route.path(), handler(route))
+            router.route(route.path(), handler(route, audience))
         })
         .fallback(pages::page_or_not_found)
         // Only forms are posted, and they hold page addresses: a plan of a
@@ -218,9 +264,13 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// What answers each of the portal's routes.
-fn handler(route: Route) -> MethodRouter<AppState> {
+/// What answers each of the portal's routes for an audience. The public
+/// listener answers the staff pages as it answers any unknown address; they
+/// stay routes there (rather than falling to pages) so no page can take
+/// their addresses on one listener and not the other.
+fn handler(route: Route, audience: Audience) -> MethodRouter<AppState> {
     match route {
+        Route::Status | Route::Metrics if audience == Audience::Public => get(pages::staff_only),
         Route::Home => get(pages::home),
         Route::Need => get(pages::need),
         Route::Tier => get(pages::tier),

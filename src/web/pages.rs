@@ -567,7 +567,8 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
         url: page.url.clone(),
         slug: page.slug.clone(),
         added: None,
-        stale: page.stale,
+        // Editors' notice: the caller sets it on the staff listener only.
+        stale: false,
     }
 }
 
@@ -619,12 +620,15 @@ pub async fn page_or_not_found(State(state): State<AppState>, uri: Uri) -> Respo
         };
         let slug = page.slug.clone();
         let site = std::sync::Arc::clone(&site);
+        let staff = state.is_staff();
         // A page's Markdown (up to 1 MiB) is rendered on every view: off the
         // event loop, so a large page never holds up other requests.
         return super::off_loop(move || match site.page(&slug) {
             Some(page) => {
                 let mut view = page_view(&site, page);
                 view.added = added;
+                // "A newer version has a problem" is for editors, not readers.
+                view.stale = page.stale && staff;
                 view.into_response()
             }
             None => not_found(&site, &format!("/{slug}")),
@@ -783,7 +787,7 @@ pub async fn search(
     let key = raw.as_deref().unwrap_or("");
     if let Some(hit) = state.answers.get(site.generation, Route::SearchPage, key) {
         if !typing {
-            state.missing.record(&hit.q, hit.total);
+            state.missing.record(&hit.q, hit.total, &site);
         }
         return html_response(hit.body);
     }
@@ -811,7 +815,7 @@ pub async fn search(
         }
     };
     if !typing {
-        state.missing.record(&request.q, results.total);
+        state.missing.record(&request.q, results.total, &site);
     }
     // A page past the last was shown as the last.
     request.page = results.page;
@@ -983,6 +987,12 @@ pub async fn status(State(state): State<AppState>) -> StatusTemplate {
         missing: state.missing.top(20),
         min_shown: super::missing::MIN_SHOWN,
     }
+}
+
+/// `/status` and `/metrics` on the public listener: the 404 page of any
+/// unknown address, so nothing tells a visitor they exist elsewhere.
+pub async fn staff_only(State(state): State<AppState>, uri: Uri) -> Response {
+    not_found(&state.site(), uri.path())
 }
 
 // ---------------------------------------------------------------- theme and errors

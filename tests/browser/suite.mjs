@@ -35,7 +35,8 @@ const MAX_BYTES = 100 * 1000;
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
 
 const PLAN = "strategies/movement-breaks-for-attention,strategies/small-group-nurture-sessions,resources/one-page-profile";
-// Every page type, by a name used for its screenshots.
+// Every page type, by a name used for its screenshots; a third item "staff"
+// means the page is on the staff (admin) listener only.
 const PAGES = [
   ["home", "/"],
   ["area", "/needs/communication-interaction"],
@@ -54,8 +55,10 @@ const PAGES = [
   ["empty-plan", "/plan"],
   ["not-found", "/no-such-page"],
   ["bad-filter", "/search?tier=nonsense"],
-  ["status", "/status"],
+  ["status", "/status", "staff"],
 ];
+// The staff-only addresses, which the public listener answers with a 404.
+const STAFF_ONLY = ["/status", "/metrics"];
 
 const failures = [];
 function fail(where, message) {
@@ -87,16 +90,30 @@ async function startServer() {
     throw new Error(`no waymark binary at ${BIN}: run \`cargo build\` first, or set WAYMARK_BIN`);
   }
   const port = await freePort();
-  const child = spawn(BIN, ["serve", "--content", path.join(root, "content"), "--addr", `127.0.0.1:${port}`, "--no-watch"], {
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, RUST_LOG: "warn" },
+  // The staff listener takes a free port too, read from the log (info lines
+  // of the command line only: what was loaded, and the addresses).
+  const child = spawn(BIN, ["serve", "--content", path.join(root, "content"), "--addr", `127.0.0.1:${port}`,
+    "--admin-addr", "127.0.0.1:0", "--no-watch"], {
+    stdio: ["ignore", "inherit", "pipe"],
+    env: { ...process.env, RUST_LOG: "warn,waymark::cli=info" },
+  });
+  let adminBase = null;
+  let log = "";
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk) => {
+    process.stderr.write(chunk);
+    log += chunk;
+    const found = /staff pages \(\/status, \/metrics\) on (http:\/\/[0-9.:]+)/.exec(log);
+    if (found && !adminBase) {
+      adminBase = found[1];
+    }
   });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     try {
       const r = await fetch(`${base}/healthz`);
-      if (r.ok) {
-        return { child, base };
+      if (r.ok && adminBase) {
+        return { child, base, adminBase };
       }
     } catch {
       // not listening yet
@@ -104,7 +121,20 @@ async function startServer() {
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill();
-  throw new Error("waymark did not answer /healthz within 10 s");
+  throw new Error("waymark did not answer /healthz and log its staff address within 10 s");
+}
+
+// /status and /metrics are the staff's: the public listener answers 404.
+async function staffOnly(base, adminBase) {
+  console.log("== staff-only addresses");
+  for (const url of STAFF_ONLY) {
+    const pub = await fetch(base + url);
+    check(pub.status === 404, `public ${url}`, `status ${pub.status}, expected 404`);
+    const staff = await fetch(adminBase + url);
+    check(staff.status === 200, `staff ${url}`, `status ${staff.status}, expected 200`);
+  }
+  const footer = await (await fetch(base + "/")).text();
+  check(!footer.includes('href="/status"'), "public home", "links to /status");
 }
 
 // ------------------------------------------------------------------ browser
@@ -187,17 +217,19 @@ async function runAxe(page) {
   }, AXE_TAGS);
 }
 
-async function pageTypes(base, htmlFiles) {
+async function pageTypes(base, adminBase, htmlFiles) {
   console.log("== every page type: axe, weight, requests, CSP, screenshots");
   const browser = await launch();
   const { page, record } = await watchedPage(browser.context, base);
-  for (const [name, url] of PAGES) {
+  const on = (audience) => (audience === "staff" ? adminBase : base);
+  for (const [name, url, audience] of PAGES) {
     record.reset();
-    const response = await page.goto(base + url, { waitUntil: "networkidle" });
+    const at = on(audience);
+    const response = await page.goto(at + url, { waitUntil: "networkidle" });
     const where = `${name} (${url})`;
     const expected = name === "not-found" ? 404 : name === "bad-filter" ? 400 : 200;
     check(response.status() === expected, where, `status ${response.status()}, expected ${expected}`);
-    const foreign = record.requests.filter((u) => !u.startsWith(base + "/"));
+    const foreign = record.requests.filter((u) => !u.startsWith(at + "/"));
     check(foreign.length === 0, where, `requests to other hosts: ${foreign.join(", ")}`);
     check(record.bytes <= MAX_BYTES, where, `${record.bytes} bytes transferred on first load; the budget is ${MAX_BYTES}`);
     const csp = await page.evaluate(() => window.__cspViolations);
@@ -211,12 +243,12 @@ async function pageTypes(base, htmlFiles) {
     await page.screenshot({ path: path.join(SHOTS, `${name}-1280.png`), fullPage: true });
     // The server's own HTML, as the HTML checker should see it.
     const file = path.join(htmlFiles, `${name}.html`);
-    writeFileSync(file, await (await fetch(base + url)).text());
+    writeFileSync(file, await (await fetch(at + url)).text());
   }
   // The same pages on a phone, with axe again: reflow can hide problems.
   await page.setViewportSize({ width: 375, height: 812 });
-  for (const [name, url] of PAGES) {
-    await page.goto(base + url, { waitUntil: "networkidle" });
+  for (const [name, url, audience] of PAGES) {
+    await page.goto(on(audience) + url, { waitUntil: "networkidle" });
     const violations = await runAxe(page);
     for (const v of violations) {
       fail(`${name} at 375px`, `axe ${v.id} (${v.impact}): ${v.nodes.join(" | ")}`);
@@ -492,9 +524,10 @@ async function readmeShots(base) {
 async function main() {
   mkdirSync(SHOTS, { recursive: true });
   const htmlFiles = mkdtempSync(path.join(os.tmpdir(), "waymark-html-"));
-  const { child, base } = await startServer();
+  const { child, base, adminBase } = await startServer();
   try {
-    await pageTypes(base, htmlFiles);
+    await staffOnly(base, adminBase);
+    await pageTypes(base, adminBase, htmlFiles);
     htmlChecker(htmlFiles);
     await keyboardJourney(base);
     await liveSearch(base);

@@ -39,8 +39,11 @@ pub fn bundled() -> Site {
     site(root().join("content"))
 }
 
+/// The staff listener's view (the whole portal plus `/status`, `/metrics`
+/// and editors' notices), so tests can read `/status`; tests of what the
+/// public sees use `state(..).public()`.
 pub fn state(site: Site) -> AppState {
-    AppState::new(site)
+    AppState::new(site).staff()
 }
 
 /// Sends one GET through the router and returns status, content type and body.

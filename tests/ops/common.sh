@@ -15,16 +15,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_waymark LOGFILE ARGS... : starts an instance, sets ADDR and PID.
+# start_waymark LOGFILE ARGS... : starts an instance, sets ADDR (public),
+# ADMIN_ADDR (the staff listener, for /status and /metrics) and PID. Both
+# listeners take a free port, so instances never collide on 3001.
 start_waymark() {
   local log="$1"
   shift
-  "$BIN" serve --addr 127.0.0.1:0 "$@" 2>"$log" &
+  "$BIN" serve --addr 127.0.0.1:0 --admin-addr 127.0.0.1:0 "$@" 2>"$log" &
   PID=$!
   PIDS+=("$PID")
   for _ in $(seq 1 300); do
     ADDR="$(grep -o 'listening on http://[0-9.:]*' "$log" | head -1 | sed 's|listening on http://||' || true)"
-    if [ -n "$ADDR" ]; then
+    ADMIN_ADDR="$(grep -o 'staff pages (/status, /metrics) on http://[0-9.:]*' "$log" | head -1 | sed 's|.*on http://||' || true)"
+    if [ -n "$ADDR" ] && [ -n "$ADMIN_ADDR" ]; then
       return 0
     fi
     if ! kill -0 "$PID" 2>/dev/null; then

@@ -11,9 +11,9 @@ WORK="$(mktemp -d)"
 trap 'cleanup; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 start_waymark "$WORK/a.log" --content "$ROOT/content" --no-watch --base-path /send
-A="$ADDR"; A_PID="$PID"
+A="$ADDR"; A_PID="$PID"; A_ADMIN="$ADMIN_ADDR"
 start_waymark "$WORK/b.log" --content "$ROOT/content" --no-watch --base-path /send
-B="$ADDR"
+B="$ADDR"; B_ADMIN="$ADMIN_ADDR"
 PORT="$(free_port)"
 LB="127.0.0.1:$PORT"
 
@@ -75,8 +75,9 @@ for url in "${URLS[@]}"; do
 done
 echo "identical answers: ${#URLS[@]} addresses, $checked answers through nginx"
 
-# Both instances took traffic.
-for addr in "$A" "$B"; do
+# Both instances took traffic (as their staff listeners' /metrics say; the
+# public listeners answer 404 there).
+for addr in "$A_ADMIN" "$B_ADMIN"; do
   n="$(curl -fsS "http://$addr/send/metrics" | awk '/^waymark_requests_total\{route="[^"]*\/api\/search",status="2xx"\}/ {print $2}')"
   [ "${n:-0}" -gt 4 ] || fail "instance $addr answered only ${n:-0} searches: nginx did not balance"
   echo "instance $addr answered $n searches"

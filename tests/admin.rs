@@ -1,0 +1,320 @@
+//! The staff (admin) listener and the public one (issue #14, finding 8):
+//! `/status` and `/metrics` only for staff, editors' notices only for staff,
+//! and a "searched and not found" report that cannot hold a child's name.
+//! Through both routers with `oneshot`, then against the real binary.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+use common::*;
+use waymark::web::{AppState, Audience};
+
+fn valid() -> AppState {
+    state(site(fixture("valid")))
+}
+
+#[tokio::test]
+async fn status_and_metrics_are_for_staff_only() {
+    let staff = valid();
+    let public = staff.public();
+    assert_eq!(staff.audience, Audience::Staff);
+    let (_, _, unknown) = get(&public, "/no-such-address").await;
+    for uri in ["/status", "/metrics"] {
+        let (status, _, body) = get(&public, uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "public {uri}");
+        assert_eq!(
+            body.replace(uri, "/no-such-address"),
+            unknown,
+            "public {uri} is the 404 of any unknown address"
+        );
+        let (status, _, _) = get(&staff, uri).await;
+        assert_eq!(status, StatusCode::OK, "staff {uri}");
+    }
+    // Under a base path too.
+    let mounted = AppState::new(site(fixture("valid"))).with_base_path("/send");
+    let (status, _) = get_service(&mounted, "/send/status").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = get_service(&mounted.staff(), "/send/status").await;
+    assert_eq!(status, StatusCode::OK);
+    for s in [&staff, &public] {
+        let (status, _, body) = get(s, "/healthz").await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+    }
+}
+
+async fn get_service(s: &AppState, uri: &str) -> (StatusCode, String) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let response = waymark::web::service(s.clone())
+        .oneshot(
+            axum::http::Request::get(uri)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[tokio::test]
+async fn the_public_footer_does_not_link_to_status() {
+    let staff = valid();
+    let public = staff.public();
+    // A search answered for staff first is kept; the public gets the kept
+    // answer, which must hold nothing for staff only.
+    get(&staff, "/search?q=ear").await;
+    for uri in [
+        "/",
+        "/search?q=ear",
+        "/strategies/ear-defenders",
+        "/nowhere",
+    ] {
+        let (_, _, body) = get(&public, uri).await;
+        assert!(!body.contains("/status"), "{uri} links to /status");
+    }
+}
+
+#[tokio::test]
+async fn the_newer_version_notice_is_for_editors_only() {
+    let mut site = site(fixture("valid"));
+    let page = site
+        .pages
+        .iter_mut()
+        .find(|p| p.slug == "strategies/ear-defenders")
+        .expect("the fixture has the page");
+    Arc::get_mut(page).unwrap().stale = true;
+    let staff = AppState::new(site).staff();
+    let (_, _, body) = get(&staff, "/strategies/ear-defenders").await;
+    assert!(
+        body.contains("you are reading its last good version"),
+        "{body}"
+    );
+    let (status, _, body) = get(&staff.public(), "/strategies/ear-defenders").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!body.contains("last good version"), "{body}");
+}
+
+#[tokio::test]
+async fn a_childs_name_searched_three_times_never_reaches_status() {
+    let s = valid();
+    // Each of these finds nothing in the fixture except the third, which
+    // finds the ear defenders page.
+    let queries = [
+        "Jaydon+Smithers",
+        "weighted+blanket+for+Jaydon+Smithers",
+        "ear+defenders+for+Jaydon+Smithers",
+        "trampoline",
+    ];
+    for _ in 0..3 {
+        for q in queries {
+            // Both search routes, and the kept answers (asked again).
+            get(&s, &format!("/search?q={q}")).await;
+            get(&s, &format!("/api/search?q={q}")).await;
+        }
+    }
+    // Through the public listener as well: it counts into the same report.
+    get(&s.public(), "/search?q=Jaydon+Smithers").await;
+    let (_, _, status) = get(&s, "/status").await;
+    for name in ["jaydon", "smithers"] {
+        assert!(!status.contains(name), "{name} is on /status:\n{status}");
+    }
+    assert!(
+        status.contains("<td>weighted blanket</td><td>6</td>"),
+        "the real words of a query that found nothing still count:\n{status}"
+    );
+    assert!(
+        status.contains("<td>trampoline</td><td>6</td>"),
+        "an everyday word the content lacks is counted:\n{status}"
+    );
+}
+
+// ------------------------------------------------------------ the real binary
+
+struct Server {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    log: Vec<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
+            .args(["serve", "--no-watch", "--addr", "127.0.0.1:0", "--content"])
+            .arg(fixture("valid"))
+            .args(args)
+            .env_remove("WAYMARK_ADMIN_ADDR")
+            .env("WAYMARK_TODAY", TODAY)
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("the binary starts");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Server {
+            child,
+            lines,
+            log: Vec::new(),
+        }
+    }
+
+    /// Reads the log until a line holds `marker`; returns what follows it.
+    fn wait_for(&mut self, marker: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(at) = self.log.iter().find_map(|l| {
+                l.find(marker)
+                    .map(|i| l[i + marker.len()..].trim().to_string())
+            }) {
+                return at;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => self.log.push(line),
+                Err(_) => panic!("no {marker:?} in the log: {:#?}", self.log),
+            }
+        }
+    }
+
+    fn sigterm(&mut self) {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if self.child.try_wait().unwrap().is_some() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the server did not stop on SIGTERM");
+    }
+}
+
+const PUBLIC: &str = "listening on http://";
+const STAFF: &str = "staff pages (/status, /metrics) on http://";
+
+fn status_of(addr: &str, target: &str) -> u16 {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    String::from_utf8_lossy(&response)
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn the_binary_serves_status_only_on_the_admin_address() {
+    let mut server = Server::start(&["--admin-addr", "127.0.0.1:0"]);
+    let public = server.wait_for(PUBLIC);
+    let staff = server.wait_for(STAFF);
+    assert_ne!(public, staff);
+    assert!(
+        !staff.ends_with(":0") && !staff.ends_with(":3001"),
+        "port 0 picks a free port and logs it: {staff}"
+    );
+    assert_eq!(
+        server
+            .log
+            .iter()
+            .filter(|l| l.contains(PUBLIC))
+            .collect::<Vec<_>>()
+            .len(),
+        1,
+        "only the public address is logged as \"listening on\""
+    );
+    assert_eq!(status_of(&public, "/status"), 404);
+    assert_eq!(status_of(&public, "/metrics"), 404);
+    assert_eq!(status_of(&staff, "/status"), 200);
+    assert_eq!(status_of(&staff, "/metrics"), 200);
+    assert_eq!(status_of(&staff, "/strategies/ear-defenders"), 200);
+    assert_eq!(status_of(&public, "/healthz"), 200);
+    assert_eq!(status_of(&staff, "/healthz"), 200);
+    server.sigterm();
+}
+
+#[test]
+fn admin_off_serves_no_staff_pages() {
+    let mut server = Server::start(&["--admin-addr", "off"]);
+    let public = server.wait_for(PUBLIC);
+    assert!(!server.log.iter().any(|l| l.contains(STAFF)));
+    assert_eq!(status_of(&public, "/status"), 404);
+    server.sigterm();
+}
+
+#[test]
+fn a_taken_default_admin_address_is_a_warning() {
+    let Ok(_held) = std::net::TcpListener::bind("127.0.0.1:3001") else {
+        println!("note: 127.0.0.1:3001 is in use here, so this test cannot hold it; skipped");
+        return;
+    };
+    let mut server = Server::start(&[]);
+    let public = server.wait_for(PUBLIC);
+    assert!(
+        server
+            .log
+            .iter()
+            .any(|l| l.contains("WARN") && l.contains("127.0.0.1:3001")),
+        "{:#?}",
+        server.log
+    );
+    assert!(!server.log.iter().any(|l| l.contains(STAFF)));
+    assert_eq!(status_of(&public, "/healthz"), 200);
+    server.sigterm();
+}
+
+#[test]
+fn a_taken_explicit_admin_address_is_an_error() {
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = held.local_addr().unwrap().to_string();
+    let mut server = Server::start(&["--admin-addr", &addr]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let code = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status.code();
+        }
+        assert!(Instant::now() < deadline, "the server did not refuse");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(code, Some(2));
+    // The log ends with the process: read it to the end, boundedly.
+    let mut log = Vec::new();
+    while let Ok(line) = server.lines.recv_timeout(Duration::from_secs(5)) {
+        log.push(line);
+    }
+    assert!(
+        log.iter()
+            .any(|l| l.contains(&addr) && l.contains("staff pages")),
+        "the error names the address and what it was for: {log:#?}"
+    );
+}
