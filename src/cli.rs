@@ -51,6 +51,30 @@ pub enum Command {
     Check(CheckArgs),
     /// Run the portal's search from a terminal.
     Search(Box<SearchArgs>),
+    /// Ask a running portal's /healthz; exit 0 if it answers 200, else 1
+    /// (for container health checks).
+    Healthz(HealthzArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HealthzArgs {
+    /// The address the portal listens on (an unspecified host such as
+    /// 0.0.0.0 is asked on loopback).
+    #[arg(
+        long,
+        env = "WAYMARK_ADDR",
+        default_value = "127.0.0.1:3000",
+        value_name = "HOST:PORT"
+    )]
+    pub addr: String,
+    /// The path the portal is served under, as given to `serve`.
+    #[arg(
+        long,
+        env = "WAYMARK_BASE_PATH",
+        default_value = "",
+        value_name = "PATH"
+    )]
+    pub base_path: String,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -115,6 +139,36 @@ pub struct ServeArgs {
     /// listening socket (0: one per core).
     #[arg(long, env = "WAYMARK_WORKERS", default_value_t = 0, value_name = "N")]
     pub workers: usize,
+    /// Open connections at most; never more than the open-file limit
+    /// (`ulimit -n`) leaves room for. When they are all open, the oldest
+    /// that has not sent a whole request is closed for a new one.
+    #[arg(long, env = "WAYMARK_MAX_CONNECTIONS", value_name = "N")]
+    pub max_connections: Option<usize>,
+    /// Milliseconds a client may take to send a request's head.
+    #[arg(
+        long,
+        env = "WAYMARK_HEADER_TIMEOUT_MS",
+        hide = true,
+        value_name = "MS"
+    )]
+    pub header_timeout_ms: Option<u64>,
+    /// Milliseconds a kept-alive connection may wait for its next request.
+    #[arg(long, env = "WAYMARK_IDLE_TIMEOUT_MS", hide = true, value_name = "MS")]
+    pub idle_timeout_ms: Option<u64>,
+}
+
+impl ServeArgs {
+    /// The connection limits these options ask for, for `workers` workers.
+    fn limits(&self, workers: usize) -> web::conn::Limits {
+        let mut limits = web::conn::Limits::new(self.max_connections, workers);
+        if let Some(ms) = self.header_timeout_ms {
+            limits.header_timeout = std::time::Duration::from_millis(ms.max(1));
+        }
+        if let Some(ms) = self.idle_timeout_ms {
+            limits.idle_timeout = std::time::Duration::from_millis(ms.max(1));
+        }
+        limits
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -182,6 +236,27 @@ pub fn run() -> ExitCode {
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Check(args)) => check(&args),
         Some(Command::Search(args)) => search(&args),
+        Some(Command::Healthz(args)) => healthz(&args),
+    }
+}
+
+/// How long `waymark healthz` waits to connect, and then for the answer.
+const HEALTHZ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+fn healthz(args: &HealthzArgs) -> ExitCode {
+    let base_path = match web::proxy::parse_base_path(&args.base_path) {
+        Ok(p) => p,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    match crate::healthz::probe(&args.addr, &base_path, HEALTHZ_TIMEOUT) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("unhealthy: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -289,6 +364,16 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let limits = args.limits(workers);
+    if args
+        .max_connections
+        .is_some_and(|n| n > limits.max_connections)
+    {
+        tracing::warn!(
+            "--max-connections lowered to {}: the open-file limit leaves room for no more",
+            limits.max_connections
+        );
+    }
     runtime.block_on(async move {
         let state = web::AppState::new(site)
             .with_base_path(base_path)
@@ -300,6 +385,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         let server = tokio::spawn(web::serve_workers(
             listeners,
             state.clone(),
+            limits,
             web::shutdown_signal(),
         ));
         let _watcher = if args.no_watch {
@@ -313,6 +399,11 @@ fn serve(args: ServeArgs) -> ExitCode {
                 }
             }
         };
+        tracing::info!(
+            "at most {} connections open at once (open-file limit {})",
+            limits.max_connections,
+            web::conn::fd_limit().map_or_else(|| "unknown".to_string(), |n| n.to_string())
+        );
         tracing::info!("listening on http://{local}{}", state.base_path);
         match server.await {
             Ok(Ok(())) => ExitCode::SUCCESS,
