@@ -344,3 +344,31 @@ fn the_healthz_command_exits_0_while_the_portal_answers_and_1_after() {
     exit_within(&mut server, Duration::from_secs(6)).expect("the server stops");
     assert_eq!(healthz(&addr).code(), Some(1));
 }
+
+#[test]
+fn serving_on_one_runtime_answers_and_stops_within_the_deadline() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let state = waymark::web::AppState::new(common::site(fixture("valid")));
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = runtime.spawn(waymark::web::serve(listener, state, async move {
+        let _ = stopped.await;
+    }));
+    healthz_within(&addr, Duration::from_secs(2)).unwrap();
+    let _held = half_sent(&addr);
+    std::thread::sleep(Duration::from_millis(100));
+    let signalled = Instant::now();
+    stop.send(()).unwrap();
+    runtime
+        .block_on(async { tokio::time::timeout(Duration::from_secs(6), served).await })
+        .expect("serve returns within the deadline")
+        .unwrap()
+        .unwrap();
+    assert!(
+        signalled.elapsed() < Duration::from_secs(2),
+        "a half-sent head is closed at once"
+    );
+}

@@ -563,6 +563,63 @@ mod tests {
         }
     }
 
+    /// One GET over a plain blocking socket; the answer and the client's
+    /// own address.
+    fn get(at: SocketAddr, path: &str) -> (String, SocketAddr) {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(at).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let local = stream.local_addr().unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        (answer, local)
+    }
+
+    #[tokio::test]
+    async fn handlers_see_the_client_address_and_stopping_closes_everything() {
+        let router = Router::new().route(
+            "/",
+            axum::routing::get(|ConnectInfo(client): ConnectInfo<SocketAddr>| async move {
+                client.to_string()
+            }),
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let at = listener.local_addr().unwrap();
+        let connections = Connections::new(limits(8));
+        let (stop, stopped) = watch::channel(false);
+        let accepting = tokio::spawn(accept_loop(
+            listener,
+            router,
+            Arc::clone(&connections),
+            stopped,
+        ));
+        let (answer, local) = tokio::task::spawn_blocking(move || get(at, "/"))
+            .await
+            .unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(answer.ends_with(&local.to_string()), "{answer}");
+        // A client that never finishes its head, open at the stop.
+        let held = std::net::TcpStream::connect(at).unwrap();
+        while connections.open() == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        stop.send(true).unwrap();
+        accepting.await.unwrap();
+        connections.stop();
+        connections
+            .drain(tokio::time::Instant::now() + Duration::from_secs(5))
+            .await;
+        assert_eq!(connections.open(), 0);
+        drop(held);
+    }
+
     #[test]
     fn the_cap_never_exceeds_the_descriptor_limit() {
         let cap = fd_cap(2);
