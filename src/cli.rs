@@ -51,6 +51,30 @@ pub enum Command {
     Check(CheckArgs),
     /// Run the portal's search from a terminal.
     Search(Box<SearchArgs>),
+    /// Ask a running portal's /healthz; exit 0 if it answers 200, else 1
+    /// (for container health checks).
+    Healthz(HealthzArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HealthzArgs {
+    /// The address the portal listens on (an unspecified host such as
+    /// 0.0.0.0 is asked on loopback).
+    #[arg(
+        long,
+        env = "WAYMARK_ADDR",
+        default_value = "127.0.0.1:3000",
+        value_name = "HOST:PORT"
+    )]
+    pub addr: String,
+    /// The path the portal is served under, as given to `serve`.
+    #[arg(
+        long,
+        env = "WAYMARK_BASE_PATH",
+        default_value = "",
+        value_name = "PATH"
+    )]
+    pub base_path: String,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -119,6 +143,36 @@ pub struct ServeArgs {
     /// listening socket (0: one per core).
     #[arg(long, env = "WAYMARK_WORKERS", default_value_t = 0, value_name = "N")]
     pub workers: usize,
+    /// Open connections at most; never more than the open-file limit
+    /// (`ulimit -n`) leaves room for. When they are all open, the oldest
+    /// that has not sent a whole request is closed for a new one.
+    #[arg(long, env = "WAYMARK_MAX_CONNECTIONS", value_name = "N")]
+    pub max_connections: Option<usize>,
+    /// Milliseconds a client may take to send a request's head.
+    #[arg(
+        long,
+        env = "WAYMARK_HEADER_TIMEOUT_MS",
+        hide = true,
+        value_name = "MS"
+    )]
+    pub header_timeout_ms: Option<u64>,
+    /// Milliseconds a kept-alive connection may wait for its next request.
+    #[arg(long, env = "WAYMARK_IDLE_TIMEOUT_MS", hide = true, value_name = "MS")]
+    pub idle_timeout_ms: Option<u64>,
+}
+
+impl ServeArgs {
+    /// The connection limits these options ask for, for `workers` workers.
+    fn limits(&self, workers: usize) -> web::conn::Limits {
+        let mut limits = web::conn::Limits::new(self.max_connections, workers);
+        if let Some(ms) = self.header_timeout_ms {
+            limits.header_timeout = std::time::Duration::from_millis(ms.max(1));
+        }
+        if let Some(ms) = self.idle_timeout_ms {
+            limits.idle_timeout = std::time::Duration::from_millis(ms.max(1));
+        }
+        limits
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -186,6 +240,27 @@ pub fn run() -> ExitCode {
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Check(args)) => check(&args),
         Some(Command::Search(args)) => search(&args),
+        Some(Command::Healthz(args)) => healthz(&args),
+    }
+}
+
+/// How long `waymark healthz` waits to connect, and then for the answer.
+const HEALTHZ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+fn healthz(args: &HealthzArgs) -> ExitCode {
+    let base_path = match web::proxy::parse_base_path(&args.base_path) {
+        Ok(p) => p,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    match crate::healthz::probe(&args.addr, &base_path, HEALTHZ_TIMEOUT) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("unhealthy: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -304,6 +379,22 @@ fn serve(args: ServeArgs) -> ExitCode {
             }
         },
     };
+    let limits = args.limits(workers);
+    // The staff listener takes few connections, from the reserve that the
+    // public cap leaves below the open-file limit.
+    let admin_limits = web::conn::Limits {
+        max_connections: limits.max_connections.min(ADMIN_MAX_CONNECTIONS),
+        ..limits
+    };
+    if args
+        .max_connections
+        .is_some_and(|n| n > limits.max_connections)
+    {
+        tracing::warn!(
+            "--max-connections lowered to {}: the open-file limit leaves room for no more",
+            limits.max_connections
+        );
+    }
     runtime.block_on(async move {
         if site.config.base_url.is_none() {
             tracing::warn!(
@@ -330,7 +421,12 @@ fn serve(args: ServeArgs) -> ExitCode {
         // the whole content folder, and the pages are ready to serve now.
         // "listening on" is logged once both run, so whoever waits for it
         // (tests, scripts) can rely on a save being noticed from then on.
-        let server = tokio::spawn(web::serve_workers(listeners, state.clone(), signal()));
+        let server = tokio::spawn(web::serve_workers(
+            listeners,
+            state.clone(),
+            limits,
+            signal(),
+        ));
         let admin_server = admin.map(|(listeners, at)| {
             // Not "listening on": scripts take the first such line as the
             // public address.
@@ -338,7 +434,12 @@ fn serve(args: ServeArgs) -> ExitCode {
                 "staff pages (/status, /metrics) on http://{at}{}",
                 state.base_path
             );
-            tokio::spawn(web::serve_workers(listeners, state.staff(), signal()))
+            tokio::spawn(web::serve_workers(
+                listeners,
+                state.staff(),
+                admin_limits,
+                signal(),
+            ))
         });
         let _watcher = if args.no_watch {
             None
@@ -351,6 +452,11 @@ fn serve(args: ServeArgs) -> ExitCode {
                 }
             }
         };
+        tracing::info!(
+            "at most {} connections open at once (open-file limit {})",
+            limits.max_connections,
+            web::conn::fd_limit().map_or_else(|| "unknown".to_string(), |n| n.to_string())
+        );
         tracing::info!("listening on http://{local}{}", state.base_path);
         let served = server.await;
         if let Some(admin_server) = admin_server {
@@ -379,6 +485,9 @@ pub const DEFAULT_ADMIN_ADDR: &str = "127.0.0.1:3001";
 
 /// Binds `addr` (the first of its resolved addresses that can be bound) for
 /// `workers` workers.
+/// Open connections to the staff listener at most.
+const ADMIN_MAX_CONNECTIONS: usize = 16;
+
 fn bind(
     addr: &str,
     workers: usize,

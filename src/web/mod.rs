@@ -12,6 +12,7 @@
 pub mod api;
 pub mod assets;
 pub mod cache;
+pub mod conn;
 pub mod fast;
 pub mod feeds;
 pub mod metrics;
@@ -326,18 +327,28 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Serves until `shutdown` completes, then finishes the requests in flight.
+/// Serves on the current runtime until `shutdown` completes, then finishes
+/// the requests in flight (within [`conn::SHUTDOWN_DEADLINE`]).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
+    let connections = conn::Connections::new(conn::Limits::new(None, 1));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let accepting = tokio::spawn(conn::accept_loop(
         listener,
-        service(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+        service(state),
+        Arc::clone(&connections),
+        stopped,
+    ));
+    shutdown.await;
+    let deadline = tokio::time::Instant::now() + connections.limits().shutdown_deadline;
+    let _ = stop.send(true);
+    let _ = accepting.await;
+    connections.stop();
+    connections.drain(deadline).await;
+    Ok(())
 }
 
 /// Binds `addr` once and gives each worker its own handle on the one
@@ -373,19 +384,26 @@ pub fn bind_workers(
 /// that accepted it, so answering a request wakes no other thread. (On the
 /// shared multi-threaded runtime, handing work between threads cost more
 /// than answering a kept search.) Every worker serves the same router, so
-/// state, cache and the concurrency limit are shared. When `shutdown`
-/// completes, every worker finishes its requests in flight.
+/// state, cache and the concurrency limit are shared, and the workers share
+/// one registry of connections under `limits` ([`conn`]).
+///
+/// When `shutdown` completes, no more connections are accepted, idle and
+/// half-sent ones close at once, requests in flight are finished, and after
+/// `limits.shutdown_deadline` whatever is left is dropped.
 pub async fn serve_workers(
     listeners: Vec<std::net::TcpListener>,
     state: AppState,
+    limits: conn::Limits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let router = service(state);
-    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let connections = conn::Connections::new(limits);
+    let (stop, stopped) = tokio::sync::watch::channel(None);
     let blocking = std::thread::available_parallelism().map_or(1, usize::from);
     let mut threads = Vec::new();
     for (i, listener) in listeners.into_iter().enumerate() {
         let router = router.clone();
+        let connections = Arc::clone(&connections);
         let mut stopped = stopped.clone();
         let thread = std::thread::Builder::new()
             .name(format!("waymark-http-{i}"))
@@ -396,22 +414,36 @@ pub async fn serve_workers(
                     // share the same cores.
                     .max_blocking_threads(blocking)
                     .build()?;
-                runtime.block_on(async move {
+                let served = runtime.block_on(async move {
                     let listener = TcpListener::from_std(listener)?;
-                    axum::serve(
+                    let (accepting, stop_accepting) = tokio::sync::watch::channel(false);
+                    let accept = tokio::spawn(conn::accept_loop(
                         listener,
-                        router.into_make_service_with_connect_info::<SocketAddr>(),
-                    )
-                    .with_graceful_shutdown(async move {
-                        let _ = stopped.wait_for(|stop| *stop).await;
-                    })
-                    .await
-                })
+                        router,
+                        Arc::clone(&connections),
+                        stop_accepting,
+                    ));
+                    let deadline = match stopped.wait_for(Option::is_some).await {
+                        Ok(deadline) => deadline.unwrap_or_else(tokio::time::Instant::now),
+                        Err(_) => tokio::time::Instant::now(),
+                    };
+                    let _ = accepting.send(true);
+                    let _ = accept.await;
+                    connections.stop();
+                    // Connections are spawned on this runtime: returning
+                    // drops whatever is still open here.
+                    connections.drain(deadline).await;
+                    Ok(())
+                });
+                // A search still running on a blocking thread is not waited
+                // for past the deadline.
+                runtime.shutdown_timeout(Duration::from_millis(100));
+                served
             })?;
         threads.push(thread);
     }
     shutdown.await;
-    let _ = stop.send(true);
+    let _ = stop.send(Some(tokio::time::Instant::now() + limits.shutdown_deadline));
     tokio::task::spawn_blocking(move || {
         let mut result = Ok(());
         for thread in threads {

@@ -17,11 +17,16 @@ trap cleanup EXIT
 
 # start_waymark LOGFILE ARGS... : starts an instance, sets ADDR (public),
 # ADMIN_ADDR (the staff listener, for /status and /metrics) and PID. Both
-# listeners take a free port, so instances never collide on 3001.
+# listeners take a free port, so instances never collide on 3001. With
+# NOFILE set, the instance runs under `ulimit -n $NOFILE`.
 start_waymark() {
   local log="$1"
   shift
-  "$BIN" serve --addr 127.0.0.1:0 --admin-addr 127.0.0.1:0 "$@" 2>"$log" &
+  if [ -n "${NOFILE:-}" ]; then
+    (ulimit -n "$NOFILE" && exec "$BIN" serve --addr 127.0.0.1:0 --admin-addr 127.0.0.1:0 "$@") 2>"$log" &
+  else
+    "$BIN" serve --addr 127.0.0.1:0 --admin-addr 127.0.0.1:0 "$@" 2>"$log" &
+  fi
   PID=$!
   PIDS+=("$PID")
   for _ in $(seq 1 300); do
@@ -40,6 +45,12 @@ start_waymark() {
   echo "waymark did not start in 30 s" >&2
   cat "$log" >&2
   exit 1
+}
+
+# The proxy_next_upstream directive of deploy/nginx.conf, so the operations
+# tests run nginx as deployed.
+deploy_next_upstream() {
+  grep -E '^[[:space:]]*proxy_next_upstream[[:space:]]' "$ROOT/deploy/nginx.conf" | head -1 | sed 's/^[[:space:]]*//'
 }
 
 free_port() {

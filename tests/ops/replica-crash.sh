@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# A request that once crashed its instance, sent through nginx in front of two
+# instances with deploy/nginx.conf's proxy_next_upstream: whatever it does to
+# the instance it reaches, nginx must not send it on to the other, and once
+# the page bound is in place neither instance falls over. Both must answer
+# /healthz afterwards.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+command -v nginx >/dev/null || fail "nginx is not installed (apt-get install nginx)"
+command -v curl >/dev/null || fail "curl is not installed"
+
+WORK="$(mktemp -d)"
+trap 'cleanup; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
+
+NEXT_UPSTREAM="$(deploy_next_upstream)"
+[ -n "$NEXT_UPSTREAM" ] || fail "deploy/nginx.conf sets no proxy_next_upstream"
+echo "as deployed: $NEXT_UPSTREAM"
+
+start_waymark "$WORK/a.log" --content "$ROOT/content" --no-watch --base-path /send
+A="$ADDR"; A_PID="$PID"
+start_waymark "$WORK/b.log" --content "$ROOT/content" --no-watch --base-path /send
+B="$ADDR"; B_PID="$PID"
+LB="127.0.0.1:$(free_port)"
+
+mkdir -p "$WORK/tmp"
+cat >"$WORK/nginx.conf" <<CONF
+daemon on;
+pid $WORK/nginx.pid;
+error_log $WORK/error.log warn;
+worker_processes 1;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/tmp/body;
+  proxy_temp_path $WORK/tmp/proxy;
+  fastcgi_temp_path $WORK/tmp/fastcgi;
+  uwsgi_temp_path $WORK/tmp/uwsgi;
+  scgi_temp_path $WORK/tmp/scgi;
+  upstream waymark {
+    server $A max_fails=3 fail_timeout=5s;
+    server $B max_fails=3 fail_timeout=5s;
+    keepalive 32;
+  }
+  server {
+    listen $LB;
+    location /send/ {
+      proxy_pass http://waymark;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host portal.example;
+      $NEXT_UPSTREAM
+    }
+  }
+}
+CONF
+nginx -c "$WORK/nginx.conf" -p "$WORK" || fail "nginx did not start"
+for _ in $(seq 1 50); do curl -fs "http://$LB/send/healthz" >/dev/null && break; sleep 0.1; done
+
+for url in "/send/api/search?page=1000000000000" "/send/search?page=100000000000&q=x"; do
+  code="$(curl -s -o /dev/null -m 30 -w '%{http_code}' "http://$LB$url" || true)"
+  echo "through nginx: $url answered $code"
+done
+sleep 0.5
+
+for name in A B; do
+  if [ "$name" = A ]; then addr="$A"; pid="$A_PID"; else addr="$B"; pid="$B_PID"; fi
+  kill -0 "$pid" 2>/dev/null || fail "instance $name ($addr) died: $(tail -3 "$WORK/$(echo "$name" | tr AB ab).log")"
+  curl -fsS -m 2 "http://$addr/send/healthz" >/dev/null || fail "instance $name ($addr) does not answer /healthz"
+  echo "instance $name is up"
+done
+echo "replica-crash: passed"
