@@ -32,6 +32,9 @@ pub struct Site {
     pub loaded_at: jiff::Timestamp,
     /// How long loading and indexing took.
     pub load_time: Duration,
+    /// Whether this snapshot read everything afresh, settings files included
+    /// (false: it updated some pages of the one before).
+    pub full: bool,
     /// The content folder it was loaded from, as given: problems are shown
     /// relative to it on `/status` and in the log.
     pub content_dir: PathBuf,
@@ -79,6 +82,7 @@ impl Site {
             taxonomy_from_folder: loaded.taxonomy_from_folder,
             loaded_at: jiff::Timestamp::now(),
             load_time: started.elapsed(),
+            full: true,
             content_dir: options.content_dir.clone(),
             generation: 0,
         })
@@ -214,6 +218,7 @@ impl Site {
             taxonomy_from_folder: self.taxonomy_from_folder,
             loaded_at: jiff::Timestamp::now(),
             load_time: started.elapsed(),
+            full: false,
             content_dir: options.content_dir.clone(),
             generation: 0,
         }))

@@ -226,7 +226,10 @@ async fn reload(state: &AppState, options: &LoadOptions, everything: bool, paths
     match outcome {
         Outcome::Done(Ok(Some(site))) => {
             log_reload(&site);
-            state.reload.edit(|n| n.refused.clear());
+            // A refusal stands until the settings files are read again.
+            if site.full {
+                state.reload.edit(|n| n.refused.clear());
+            }
             state.swap(site);
         }
         Outcome::Done(Ok(None)) => {}
