@@ -34,7 +34,8 @@ pub const MAX_DEPTH: usize = 32;
 /// This is a scanner, not a parser: it skips quoted text, comments and block
 /// scalars (`|`, `>`) so that brackets and quotes in prose are not counted,
 /// and it may count a level or two more than the parser would, which the
-/// bound leaves room for.
+/// bound leaves room for. Where it cannot be sure (a quote over several
+/// lines), it counts rather than skips, so nesting can never hide from it.
 pub fn check_shape(text: &str) -> Result<(), YamlError> {
     #[derive(PartialEq)]
     enum Quote {
@@ -42,7 +43,6 @@ pub fn check_shape(text: &str) -> Result<(), YamlError> {
         Single,
         Double,
     }
-    let mut quote = Quote::None;
     let mut flow = 0usize;
     // Indentations of the open block levels, innermost last.
     let mut indents: Vec<usize> = Vec::new();
@@ -58,9 +58,13 @@ pub fn check_shape(text: &str) -> Result<(), YamlError> {
             }
             scalar_parent = None;
         }
+        // A quoted value the scanner thinks is still open never hides the
+        // next line: were it wrong about the quote (a `'` starting a plain
+        // value's second line, say), nesting there would go uncounted.
+        let mut quote = Quote::None;
         let mut at = 0;
         let mut block = indents.len();
-        if quote == Quote::None && flow == 0 {
+        if flow == 0 {
             if blank || bytes[indent] == b'#' {
                 continue;
             }
@@ -91,9 +95,11 @@ pub fn check_shape(text: &str) -> Result<(), YamlError> {
                 return Err(too_deep(line, number, at, block));
             }
         }
-        // The last character that was not a space: a quote, bracket or
-        // alias only means one at the start of a value.
+        // The last character that was not a space, and whether a space
+        // followed it: a quote, bracket or alias only means one at the start
+        // of a value, which is what YAML requires too (`a-'b` is plain text).
         let mut previous: Option<u8> = None;
+        let mut spaced = false;
         while at < bytes.len() {
             let b = bytes[at];
             match quote {
@@ -106,7 +112,7 @@ pub fn check_shape(text: &str) -> Result<(), YamlError> {
                         }
                     }
                     at += 1;
-                    previous = Some(b);
+                    (previous, spaced) = (Some(b), false);
                     continue;
                 }
                 Quote::Double => {
@@ -116,13 +122,17 @@ pub fn check_shape(text: &str) -> Result<(), YamlError> {
                         quote = Quote::None;
                     }
                     at += 1;
-                    previous = Some(b);
+                    (previous, spaced) = (Some(b), false);
                     continue;
                 }
                 Quote::None => {}
             }
-            let value_start =
-                previous.is_none_or(|p| matches!(p, b':' | b'-' | b'[' | b'{' | b',' | b'?'));
+            let value_start = match previous {
+                None => true,
+                Some(b':' | b'-' | b'?') => spaced,
+                Some(b'[' | b'{' | b',') => flow > 0,
+                Some(_) => false,
+            };
             match b {
                 b'#' if at == 0 || bytes[at - 1].is_ascii_whitespace() => break,
                 b'\'' if value_start => quote = Quote::Single,
@@ -134,6 +144,14 @@ pub fn check_shape(text: &str) -> Result<(), YamlError> {
                     }
                 }
                 b']' | b'}' if flow > 0 => flow -= 1,
+                // An anchor or tag comes before its value, which still starts
+                // after it.
+                b'&' | b'!' if value_start => {
+                    while bytes.get(at).is_some_and(|n| !n.is_ascii_whitespace()) {
+                        at += 1;
+                    }
+                    continue;
+                }
                 b'*' if value_start
                     && bytes
                         .get(at + 1)
@@ -153,8 +171,10 @@ pub fn check_shape(text: &str) -> Result<(), YamlError> {
                 }
                 _ => {}
             }
-            if !b.is_ascii_whitespace() {
-                previous = Some(b);
+            if b.is_ascii_whitespace() {
+                spaced = true;
+            } else {
+                (previous, spaced) = (Some(b), false);
             }
             at += 1;
         }
@@ -259,13 +279,29 @@ mod tests {
         );
         check_shape(&prose).unwrap();
         check_shape("title: Don't stop\nsummary: a 'b' [c\ntags: [x]\n").unwrap();
+        check_shape("summary: \"one\n  don't [stop\"\ntitle: x\n").unwrap();
+    }
+
+    #[test]
+    fn a_quote_the_parser_would_not_see_cannot_hide_nesting() {
+        let deep = "[".repeat(100);
+        assert!(check_shape(&format!("tags: &a !!seq {deep}")).is_err());
+        for hiding in [
+            "title: a-'b",
+            "title:'b",
+            "summary: it is\n  'tis",
+            "a: \"b",
+        ] {
+            let text = format!("{hiding}\ntags: {deep}\n");
+            assert!(check_shape(&text).is_err(), "{text}");
+        }
     }
 
     #[test]
     fn aliases_are_refused() {
-        let laughs = "a: &a [x, x]\nb: [*a, *a]\n";
+        let laughs = "a: &a [x, x]\nb: &b [*a, *a]\n";
         let err = check_shape(laughs).unwrap_err();
-        assert_eq!(err.pos, Pos::new(2, 5));
+        assert_eq!(err.pos, Pos::new(2, 8));
         check_shape("title: \"*starred*\"\nsummary: 2 * 3\n").unwrap();
     }
 
