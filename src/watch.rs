@@ -211,14 +211,24 @@ fn stamp(state: &AppState) -> String {
 async fn reload(state: &AppState, options: &LoadOptions, everything: bool, paths: Batch) -> bool {
     let options = options.clone();
     let previous = state.site();
-    let outcome = bounded(RELOAD_TIMEOUT, move || {
+    reload_with(state, RELOAD_TIMEOUT, move || {
         if everything {
             Site::reload(&options, Some(&previous)).map(Some)
         } else {
             previous.update(&options, &paths)
         }
     })
-    .await;
+    .await
+}
+
+/// Runs one reload `job` for at most `limit` and applies or reports what
+/// came of it.
+async fn reload_with(
+    state: &AppState,
+    limit: Duration,
+    job: impl FnOnce() -> Result<Option<Site>, BuildError> + Send + 'static,
+) -> bool {
+    let outcome = bounded(limit, job).await;
     let finished = !matches!(outcome, Outcome::TimedOut);
     if finished {
         state.reload.edit(|n| n.stuck = None);
@@ -248,7 +258,7 @@ async fn reload(state: &AppState, options: &LoadOptions, everything: bool, paths
         Outcome::TimedOut => {
             let message = format!(
                 "The last reload did not finish within {} s; the content shown is from {}. Later changes are still reloaded.",
-                RELOAD_TIMEOUT.as_secs(),
+                limit.as_secs(),
                 stamp(state)
             );
             tracing::error!("{message}");
@@ -335,5 +345,34 @@ mod tests {
         assert!(matches!(outcome, Outcome::Done(7)), "{outcome:?}");
         let outcome = bounded(Duration::from_secs(5), || panic!("boom")).await;
         assert!(matches!(outcome, Outcome::Panicked), "{outcome:?}");
+    }
+
+    #[tokio::test]
+    async fn a_stuck_reload_is_reported_and_the_next_one_clears_it() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
+        let options = LoadOptions::new(dir);
+        let state = AppState::new(Site::load(&options).unwrap());
+        let (_keep, stuck) = std::sync::mpsc::channel::<()>();
+        let finished = reload_with(&state, Duration::from_secs(1), move || {
+            let _ = stuck.recv();
+            Ok(None)
+        })
+        .await;
+        assert!(!finished);
+        let notices = state.reload.notices();
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        assert!(
+            notices[0].starts_with(
+                "The last reload did not finish within 1 s; the content shown is from 20"
+            ),
+            "{notices:?}"
+        );
+        let finished = reload_with(&state, Duration::from_secs(60), move || {
+            Site::reload(&options, None).map(Some)
+        })
+        .await;
+        assert!(finished);
+        assert!(state.reload.notices().is_empty());
+        assert_eq!(state.metrics.reloads(), 1);
     }
 }
