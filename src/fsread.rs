@@ -5,7 +5,7 @@
 use std::fs;
 use std::io::Read;
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Why a file was not read. None of these carry the file's content, nor
 /// where a symbolic link leads.
@@ -37,15 +37,24 @@ impl From<std::io::Error> for Refusal {
     }
 }
 
-/// Refuses `path` unless, with every symbolic link resolved, it lies inside
-/// `root` (itself already canonical).
-pub fn check_inside(root: &Path, path: &Path) -> Result<(), Refusal> {
+/// `path` with every symbolic link resolved, if that lies inside `root`
+/// (itself already canonical).
+fn resolve_inside(root: &Path, path: &Path) -> Result<PathBuf, Refusal> {
     let target = fs::canonicalize(path)?;
     if target.starts_with(root) {
-        Ok(())
+        Ok(target)
     } else {
         Err(Refusal::Outside)
     }
+}
+
+/// Reads `path` by [`read_regular`]'s rules if, with every symbolic link
+/// resolved, it lies inside `root` (itself already canonical). The resolved
+/// path is what is opened, without following a link, so a link swapped in
+/// after the check is refused rather than followed out of the folder.
+pub fn read_inside(root: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
+    let target = resolve_inside(root, path)?;
+    read_with(&target, limit, libc::O_NOFOLLOW)
 }
 
 /// Reads `path` if it is a regular file of at most `limit` bytes.
@@ -55,10 +64,14 @@ pub fn check_inside(root: &Path, path: &Path) -> Result<(), Refusal> {
 /// its handle, so one swapped in between cannot block either; and at most
 /// `limit + 1` bytes are read, so a file that grows meanwhile stays bounded.
 pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
+    read_with(path, limit, 0)
+}
+
+fn read_with(path: &Path, limit: u64, flags: i32) -> Result<Vec<u8>, Refusal> {
     check_meta(&fs::metadata(path)?, limit)?;
     let file = fs::OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | flags)
         .open(path)?;
     let meta = file.metadata()?;
     check_meta(&meta, limit)?;
@@ -123,6 +136,16 @@ mod tests {
             Err(Refusal::TooLarge { size, .. }) if size == 2 << 30
         ));
         fs::write(dir.path().join("ok"), "abc").unwrap();
+        let root = fs::canonicalize(dir.path()).unwrap();
+        assert_eq!(
+            read_inside(&root, &dir.path().join("ok"), 3).unwrap(),
+            b"abc"
+        );
+        std::os::unix::fs::symlink("/etc/hostname", dir.path().join("out")).unwrap();
+        assert!(matches!(
+            read_inside(&root, &dir.path().join("out"), 3),
+            Err(Refusal::Outside)
+        ));
         assert_eq!(read_regular(&dir.path().join("ok"), 3).unwrap(), b"abc");
         assert!(matches!(
             read_regular(&dir.path().join("ok"), 2),

@@ -75,8 +75,7 @@ fn read_logo(file: &str, base: &Path) -> Result<Logo, String> {
     let path = base.join(file);
     let bytes = std::fs::canonicalize(base)
         .map_err(Refusal::from)
-        .and_then(|root| fsread::check_inside(&root, &path))
-        .and_then(|()| fsread::read_regular(&path, MAX_LOGO_BYTES))
+        .and_then(|root| fsread::read_inside(&root, &path, MAX_LOGO_BYTES))
         .map_err(|refusal| match refusal {
             Refusal::NotFound => format!(
                 "logo \"{file}\" cannot be read: no such file; the path is relative to the folder of site.yaml"

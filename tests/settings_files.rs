@@ -118,6 +118,11 @@ fn settings_linked_outside_the_folder_are_refused_and_never_shown() {
         assert!(!shown.contains(SECRET), "{shown}");
         assert!(!shown.contains("elsewhere"), "{shown}");
     }
+    // A link to nothing is reported, not taken for a missing file.
+    let dir = folder();
+    std::os::unix::fs::symlink("nowhere.yaml", dir.path().join("taxonomy.yaml")).unwrap();
+    let problem = only(&refused(dir.path()), "taxonomy.yaml");
+    assert!(problem.message.contains("does not exist"), "{problem}");
     // A link that stays inside the folder is followed.
     let dir = folder();
     std::fs::rename(dir.path().join("site.yaml"), dir.path().join("real.yaml")).unwrap();

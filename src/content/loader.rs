@@ -291,12 +291,17 @@ enum Settings {
 /// is given) inside that folder once symbolic links are resolved. A refusal
 /// becomes a problem naming the file, never showing a link's target.
 fn read_settings_file(path: &Path, root: Option<&Path>, problems: &mut Vec<Problem>) -> Settings {
-    let read = root
-        .map_or(Ok(()), |root| match fs::symlink_metadata(path) {
-            Ok(_) => fsread::check_inside(root, path),
-            Err(e) => Err(e.into()),
-        })
-        .and_then(|()| fsread::read_regular(path, MAX_SETTINGS_BYTES));
+    let read = match root {
+        Some(root) => fsread::read_inside(root, path, MAX_SETTINGS_BYTES),
+        None => fsread::read_regular(path, MAX_SETTINGS_BYTES),
+    };
+    // A link that leads nowhere is a mistake to report, not a missing file.
+    let read = match read {
+        Err(Refusal::NotFound) if fs::symlink_metadata(path).is_ok() => Err(Refusal::Io(
+            std::io::Error::other("it is a symbolic link to a file that does not exist"),
+        )),
+        other => other,
+    };
     match read {
         Ok(bytes) => Settings::Text(String::from_utf8_lossy(&bytes).into_owned()),
         Err(Refusal::NotFound) => Settings::Missing,
