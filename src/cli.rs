@@ -280,12 +280,17 @@ fn init_logging(format: LogFormat) {
 }
 
 /// Prints why loading failed and picks the exit code: 1 for problems in the
-/// settings files, 2 for a folder or file that cannot be read.
-fn report_load_error(error: &BuildError) -> ExitCode {
+/// settings files, 2 for a folder or file that cannot be read. `shown_in`:
+/// the content folder, when the server's log shows problems relative to it
+/// (`waymark check` prints paths as given).
+fn report_load_error(error: &BuildError, shown_in: Option<&std::path::Path>) -> ExitCode {
     match error {
         BuildError::Load(LoadError::Settings(problems)) => {
             for p in problems {
-                println!("{p}");
+                match shown_in {
+                    Some(dir) => println!("{}", p.shown_in(dir)),
+                    None => println!("{p}"),
+                }
             }
             eprintln!(
                 "error: the taxonomy or site settings have problems; nothing can be checked or served until they are fixed"
@@ -307,13 +312,13 @@ fn serve(args: ServeArgs) -> ExitCode {
     let options = args.content.options();
     let site = match Site::load(&options) {
         Ok(site) => site,
-        Err(e) => return report_load_error(&e),
+        Err(e) => return report_load_error(&e, Some(&options.content_dir)),
     };
     for p in &site.problems {
         if p.is_error() {
-            tracing::warn!("{p}");
+            tracing::warn!("{}", site.show(p));
         } else {
-            tracing::info!("{p}");
+            tracing::info!("{}", site.show(p));
         }
     }
     let base_path = match web::proxy::parse_base_path(&args.base_path) {
@@ -514,7 +519,7 @@ struct CheckReport<'a> {
 fn check(args: &CheckArgs) -> ExitCode {
     let loaded = match content::load(&LoadOptions::new(&args.content)) {
         Ok(l) => l,
-        Err(e) => return report_load_error(&BuildError::Load(e)),
+        Err(e) => return report_load_error(&BuildError::Load(e), None),
     };
     let errors = loaded.errors();
     let warnings = loaded.problems.len() - errors;
@@ -565,7 +570,7 @@ fn count_failed_files(problems: &[Problem]) -> usize {
 fn search(args: &SearchArgs) -> ExitCode {
     let site = match Site::load(&args.content.options()) {
         Ok(site) => site,
-        Err(e) => return report_load_error(&e),
+        Err(e) => return report_load_error(&e, None),
     };
     let mut request = SearchRequest::new(&args.query);
     request.page = args.page.max(1);

@@ -5,7 +5,7 @@
 //! `path:line:col: message` or `path:line:col: warning: message`.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -48,6 +48,36 @@ impl Problem {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// This problem as staff see it on `/status` and in the server's log:
+    /// its path relative to the content folder `dir`, so no server path is
+    /// shown (a file outside it, such as a `--site` file, by its name alone).
+    /// `waymark check` prints [`Problem`] itself, with the path as given.
+    pub fn shown_in<'a>(&'a self, dir: &'a Path) -> impl fmt::Display + 'a {
+        Shown { problem: self, dir }
+    }
+}
+
+struct Shown<'a> {
+    problem: &'a Problem,
+    dir: &'a Path,
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = &self.problem.path;
+        let relative = match path.strip_prefix(self.dir) {
+            Ok(inside) => inside,
+            Err(_) => path.file_name().map_or(path.as_path(), Path::new),
+        };
+        fmt::Display::fmt(
+            &Problem {
+                path: relative.to_path_buf(),
+                ..self.problem.clone()
+            },
+            f,
+        )
+    }
 }
 
 impl fmt::Display for Problem {
@@ -81,4 +111,25 @@ pub fn sort(problems: &mut [Problem]) {
         (&a.path, a.line, a.col, a.severity, &a.message)
             .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shown_in_the_content_folder_no_server_path_appears() {
+        let dir = Path::new("/srv/waymark/content");
+        let page = Problem::error(dir.join("strategies/a.md"), Pos::new(3, 1), "bad");
+        assert_eq!(page.shown_in(dir).to_string(), "strategies/a.md:3:1: bad");
+        let outside = Problem::warning("/etc/waymark/site.yaml", Pos::START, "old");
+        assert_eq!(
+            outside.shown_in(dir).to_string(),
+            "site.yaml:1:1: warning: old"
+        );
+        assert_eq!(
+            page.to_string(),
+            "/srv/waymark/content/strategies/a.md:3:1: bad"
+        );
+    }
 }

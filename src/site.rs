@@ -32,6 +32,12 @@ pub struct Site {
     pub loaded_at: jiff::Timestamp,
     /// How long loading and indexing took.
     pub load_time: Duration,
+    /// Whether this snapshot read everything afresh, settings files included
+    /// (false: it updated some pages of the one before).
+    pub full: bool,
+    /// The content folder it was loaded from, as given: problems are shown
+    /// relative to it on `/status` and in the log.
+    pub content_dir: PathBuf,
     /// Which snapshot this is, counted by the app state that serves it, so
     /// cached answers are never taken from another snapshot.
     pub generation: u64,
@@ -76,6 +82,8 @@ impl Site {
             taxonomy_from_folder: loaded.taxonomy_from_folder,
             loaded_at: jiff::Timestamp::now(),
             load_time: started.elapsed(),
+            full: true,
+            content_dir: options.content_dir.clone(),
             generation: 0,
         })
     }
@@ -176,7 +184,7 @@ impl Site {
         }
         let fresh_slugs: Vec<String> = fresh.iter().map(|p| p.slug.clone()).collect();
         pages.extend(fresh);
-        let mut pages = content::loader::dedupe(pages, &mut file_problems);
+        let mut pages = content::loader::dedupe(pages, dir, &mut file_problems);
         pages.sort_by(|a, b| a.slug.cmp(&b.slug));
         crate::problem::sort(&mut file_problems);
         let mut problems = file_problems.clone();
@@ -210,6 +218,8 @@ impl Site {
             taxonomy_from_folder: self.taxonomy_from_folder,
             loaded_at: jiff::Timestamp::now(),
             load_time: started.elapsed(),
+            full: false,
+            content_dir: options.content_dir.clone(),
             generation: 0,
         }))
     }
@@ -233,6 +243,11 @@ impl Site {
 
     pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
         self.problems.iter().filter(|p| !p.is_error())
+    }
+
+    /// A problem as staff see it: its path relative to the content folder.
+    pub fn show(&self, problem: &Problem) -> String {
+        problem.shown_in(&self.content_dir).to_string()
     }
 }
 

@@ -2,8 +2,10 @@
 //! (the CSP forbids inline styles) and its logo, each with a fingerprinted
 //! name so browsers may cache them for a year.
 
-use std::path::Path;
+use std::path::{Component, Path};
 use std::sync::Arc;
+
+use crate::fsread::{self, Refusal};
 
 use crate::web::assets::fingerprinted;
 
@@ -60,21 +62,34 @@ fn read_logo(file: &str, base: &Path) -> Result<Logo, String> {
             ));
         }
     };
-    let path = base.join(file);
-    let meta = std::fs::metadata(&path).map_err(|e| {
-        format!(
-            "logo \"{file}\" cannot be read at {}: {e}; the path is relative to the folder of site.yaml",
-            path.display()
-        )
-    })?;
-    if meta.len() > MAX_LOGO_BYTES {
+    // The logo is served publicly, so it must be a file beside site.yaml or
+    // under its folder: no `..`, no absolute path, no link leading out.
+    let stays_inside = Path::new(file)
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if !stays_inside {
         return Err(format!(
-            "logo \"{file}\" is {} KiB; keep it under {} KiB so pages stay light",
-            meta.len() / 1024,
-            MAX_LOGO_BYTES / 1024
+            "logo \"{file}\" must be a path inside the folder of site.yaml, without \"..\" and not starting with \"/\""
         ));
     }
-    let bytes = std::fs::read(&path).map_err(|e| format!("logo \"{file}\" cannot be read: {e}"))?;
+    let path = base.join(file);
+    let bytes = std::fs::canonicalize(base)
+        .map_err(Refusal::from)
+        .and_then(|root| fsread::read_inside(&root, &path, MAX_LOGO_BYTES))
+        .map_err(|refusal| match refusal {
+            Refusal::NotFound => format!(
+                "logo \"{file}\" cannot be read: no such file; the path is relative to the folder of site.yaml"
+            ),
+            Refusal::TooLarge { size, .. } => format!(
+                "logo \"{file}\" is {} KiB; keep it under {} KiB so pages stay light",
+                size / 1024,
+                MAX_LOGO_BYTES / 1024
+            ),
+            Refusal::Outside => format!(
+                "logo \"{file}\" is a symbolic link to somewhere outside the folder of site.yaml; copy the image into that folder"
+            ),
+            other => format!("logo \"{file}\" {other}"),
+        })?;
     if content_type == "image/svg+xml" {
         let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
         if text.contains("<script")

@@ -5,13 +5,19 @@
 //!
 //! A reload that fails (a broken taxonomy or site file) leaves the last good
 //! snapshot live; a broken page is simply left out of the new snapshot and
-//! listed on `/status`.
+//! listed on `/status`. A reload that does not finish in [`RELOAD_TIMEOUT`]
+//! (a read stuck on a hung network filesystem, say) is given up on and
+//! reported, and later changes still reload. The content folder itself is
+//! checked every [`FOLDER_CHECK`]: a folder replaced by another of the same
+//! name is watched afresh, and a removed one is reported until it is back.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::content::LoadOptions;
 use crate::site::{BuildError, Site};
@@ -20,32 +26,95 @@ use crate::web::AppState;
 /// How long the watcher waits for a burst of saves to settle.
 pub const DEBOUNCE: Duration = Duration::from_millis(150);
 
-/// Keeps the watch running while it is alive.
-pub struct Watcher {
-    _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+/// A reload taking longer than this is given up on and reported.
+pub const RELOAD_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How often the content folder is checked for being replaced or removed.
+/// inotify follows a folder's inode, so a folder moved aside and replaced
+/// sends no event that names the new one.
+pub const FOLDER_CHECK: Duration = Duration::from_secs(2);
+
+/// What live reload could not do, shown on `/status`. Each notice is
+/// cleared when the condition behind it ends. The lock is only held to read
+/// or replace the notices, never while reloading.
+#[derive(Debug, Default)]
+pub struct ReloadState(Mutex<Notices>);
+
+#[derive(Debug, Default, Clone)]
+struct Notices {
+    /// The content folder is gone.
+    folder: Option<String>,
+    /// The last reload did not finish in time.
+    stuck: Option<String>,
+    /// The last full reload was refused: the settings files' problems.
+    refused: Vec<String>,
 }
 
-/// Starts watching. Reloads run on a blocking thread of the runtime, one at a time.
+impl ReloadState {
+    /// Every current notice, most serious first.
+    pub fn notices(&self) -> Vec<String> {
+        let n = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        n.folder
+            .iter()
+            .chain(&n.stuck)
+            .chain(&n.refused)
+            .cloned()
+            .collect()
+    }
+
+    fn edit(&self, change: impl FnOnce(&mut Notices)) {
+        change(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner));
+    }
+}
+
+/// Keeps the watch running while it is alive.
+pub struct Watcher {
+    task: tokio::task::AbortHandle,
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+type Batch = Vec<PathBuf>;
+
+/// Starts watching. Each reload runs on a thread of its own, one at a time.
 pub fn spawn(state: AppState, options: LoadOptions) -> notify::Result<Watcher> {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<PathBuf>>();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Batch>();
+    let folder = identity(&options.content_dir);
+    let debouncer = watch(&options, tx.clone())?;
+    tracing::info!("watching {} for changes", options.content_dir.display());
+    let task = tokio::spawn(run(state, options, tx, rx, debouncer, folder));
+    Ok(Watcher {
+        task: task.abort_handle(),
+    })
+}
+
+type Watch = Debouncer<notify::RecommendedWatcher, RecommendedCache>;
+
+/// Watches the content folder (and an outside site file); each burst of
+/// changes is sent as its paths, or as no paths when the watcher lost track
+/// (too many events, say) and everything must be reloaded.
+fn watch(options: &LoadOptions, tx: UnboundedSender<Batch>) -> notify::Result<Watch> {
     let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
-        match result {
+        let paths: Batch = match result {
             Ok(events) => {
-                let paths: Vec<PathBuf> = events
+                let paths: Batch = events
                     .iter()
                     .filter(|e| !e.kind.is_access())
                     .inspect(|e| tracing::debug!("watch event {:?} {:?}", e.kind, e.paths))
                     .flat_map(|e| e.paths.iter().cloned())
                     .collect();
-                if !paths.is_empty() {
-                    let _ = tx.send(paths);
+                if paths.is_empty() {
+                    return;
                 }
+                paths
             }
-            // The watcher lost track (too many events, say): reload everything.
-            Err(_) => {
-                let _ = tx.send(Vec::new());
-            }
-        }
+            Err(_) => Vec::new(),
+        };
+        let _ = tx.send(paths);
     })?;
     debouncer.watch(&options.content_dir, RecursiveMode::Recursive)?;
     if let Some(site_file) = &options.site_file
@@ -53,39 +122,185 @@ pub fn spawn(state: AppState, options: LoadOptions) -> notify::Result<Watcher> {
     {
         debouncer.watch(site_file, RecursiveMode::NonRecursive)?;
     }
-    tracing::info!("watching {} for changes", options.content_dir.display());
-    tokio::spawn(async move {
-        while let Some(mut paths) = rx.recv().await {
-            // Changes that arrived while we were waiting are handled together.
-            let mut everything = paths.is_empty();
-            while let Ok(more) = rx.try_recv() {
-                everything |= more.is_empty();
-                paths.extend(more);
+    Ok(debouncer)
+}
+
+/// The folder's device and inode, following a symbolic link; `None` when it
+/// is gone or not a folder.
+fn identity(dir: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(dir)
+        .ok()
+        .filter(std::fs::Metadata::is_dir)
+        .map(|m| (m.dev(), m.ino()))
+}
+
+async fn run(
+    state: AppState,
+    options: LoadOptions,
+    tx: UnboundedSender<Batch>,
+    mut rx: UnboundedReceiver<Batch>,
+    mut debouncer: Watch,
+    mut folder: Option<(u64, u64)>,
+) {
+    let shown = options.content_dir.display().to_string();
+    let mut check = tokio::time::interval(FOLDER_CHECK);
+    check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // After a reload that timed out, its changes were never applied.
+    let mut catch_up = false;
+    loop {
+        tokio::select! {
+            received = rx.recv() => {
+                let Some(mut paths) = received else { break };
+                // Changes that arrived while we were waiting are handled together.
+                let mut everything = paths.is_empty() || catch_up;
+                while let Ok(more) = rx.try_recv() {
+                    everything |= more.is_empty();
+                    paths.extend(more);
+                }
+                catch_up = !reload(&state, &options, everything, paths).await;
             }
-            let options = options.clone();
-            let previous = state.site();
-            let built = tokio::task::spawn_blocking(move || {
-                if everything {
-                    Site::reload(&options, Some(&previous)).map(Some)
-                } else {
-                    previous.update(&options, &paths)
+            _ = check.tick() => {
+                let now = identity(&options.content_dir);
+                if now == folder {
+                    continue;
                 }
-            })
-            .await;
-            match built {
-                Ok(Ok(Some(site))) => {
-                    log_reload(&site);
-                    state.swap(site);
+                let Some(_) = now else {
+                    tracing::error!(
+                        "the content folder {shown} is gone; the last good content stays live until it is back"
+                    );
+                    state.reload.edit(|n| {
+                        n.folder = Some(format!(
+                            "The content folder is gone (moved or removed); the content shown is from {}. It is watched for again every {} s.",
+                            stamp(&state), FOLDER_CHECK.as_secs()
+                        ));
+                    });
+                    folder = None;
+                    continue;
+                };
+                // Replaced, or back: the old watch follows the old folder.
+                match watch(&options, tx.clone()) {
+                    Ok(fresh) => {
+                        debouncer = fresh;
+                        folder = now;
+                        state.reload.edit(|n| n.folder = None);
+                        tracing::warn!(
+                            "the content folder {shown} was replaced or came back; watching it afresh and reloading everything"
+                        );
+                        let _ = tx.send(Vec::new());
+                    }
+                    Err(e) => tracing::warn!("cannot watch the content folder {shown} yet: {e}"),
                 }
-                Ok(Ok(None)) => {}
-                Ok(Err(e)) => log_failure(&e),
-                Err(e) => tracing::error!("reload task failed: {e}"),
             }
         }
-    });
-    Ok(Watcher {
-        _debouncer: debouncer,
+    }
+    drop(debouncer);
+}
+
+/// When the snapshot being served was built, for notices.
+fn stamp(state: &AppState) -> String {
+    state
+        .site()
+        .loaded_at
+        .strftime("%Y-%m-%d %H:%M:%S UTC")
+        .to_string()
+}
+
+/// One reload. Returns false when it did not finish in time, so the next one
+/// reloads everything.
+async fn reload(state: &AppState, options: &LoadOptions, everything: bool, paths: Batch) -> bool {
+    let options = options.clone();
+    let previous = state.site();
+    reload_with(state, RELOAD_TIMEOUT, move || {
+        if everything {
+            Site::reload(&options, Some(&previous)).map(Some)
+        } else {
+            previous.update(&options, &paths)
+        }
     })
+    .await
+}
+
+/// Runs one reload `job` for at most `limit` and applies or reports what
+/// came of it.
+async fn reload_with(
+    state: &AppState,
+    limit: Duration,
+    job: impl FnOnce() -> Result<Option<Site>, BuildError> + Send + 'static,
+) -> bool {
+    let outcome = bounded(limit, job).await;
+    let finished = !matches!(outcome, Outcome::TimedOut);
+    if finished {
+        state.reload.edit(|n| n.stuck = None);
+    }
+    match outcome {
+        Outcome::Done(Ok(Some(site))) => {
+            log_reload(&site);
+            // A refusal stands until the settings files are read again.
+            if site.full {
+                state.reload.edit(|n| n.refused.clear());
+            }
+            state.swap(site);
+        }
+        Outcome::Done(Ok(None)) => {}
+        Outcome::Done(Err(e)) => {
+            let dir = &state.site().content_dir;
+            log_failure(&e, dir);
+            if let BuildError::Load(crate::content::LoadError::Settings(problems)) = &e {
+                let refused = problems
+                    .iter()
+                    .map(|p| format!("Reload refused: {}", p.shown_in(dir)))
+                    .collect();
+                state.reload.edit(|n| n.refused = refused);
+            }
+        }
+        Outcome::Panicked => tracing::error!("reload failed, the last good content stays live"),
+        Outcome::TimedOut => {
+            let message = format!(
+                "The last reload did not finish within {} s; the content shown is from {}. Later changes are still reloaded.",
+                limit.as_secs(),
+                stamp(state)
+            );
+            tracing::error!("{message}");
+            state.reload.edit(|n| n.stuck = Some(message));
+        }
+    }
+    finished
+}
+
+/// How a job run with a time limit ended.
+#[derive(Debug)]
+pub enum Outcome<T> {
+    Done(T),
+    Panicked,
+    /// Still running, and left to run: a thread stuck in a read cannot be
+    /// stopped, and nothing waits for it (not even the process's exit).
+    TimedOut,
+}
+
+/// Runs `job` on a thread of its own and waits at most `limit` for it. A
+/// plain thread, not the runtime's blocking pool: shutting the runtime down
+/// waits for every blocking task, so a stuck one would keep the process
+/// from exiting on SIGTERM.
+pub async fn bounded<T: Send + 'static>(
+    limit: Duration,
+    job: impl FnOnce() -> T + Send + 'static,
+) -> Outcome<T> {
+    let (done, result) = tokio::sync::oneshot::channel();
+    let started = std::thread::Builder::new()
+        .name("waymark-reload".into())
+        .spawn(move || {
+            let _ = done.send(job());
+        });
+    if let Err(e) = started {
+        tracing::error!("cannot start a reload thread: {e}");
+        return Outcome::Panicked;
+    }
+    match tokio::time::timeout(limit, result).await {
+        Ok(Ok(value)) => Outcome::Done(value),
+        Ok(Err(_)) => Outcome::Panicked,
+        Err(_) => Outcome::TimedOut,
+    }
 }
 
 fn log_reload(site: &Site) {
@@ -96,20 +311,68 @@ fn log_reload(site: &Site) {
         site.load_time.as_secs_f64() * 1000.0
     );
     for p in site.errors() {
-        tracing::warn!("{p}");
+        tracing::warn!("{}", site.show(p));
     }
 }
 
-fn log_failure(error: &BuildError) {
+fn log_failure(error: &BuildError, dir: &Path) {
     match error {
         BuildError::Load(crate::content::LoadError::Settings(problems)) => {
             for p in problems {
-                tracing::error!("{p}");
+                tracing::error!("{}", p.shown_in(dir));
             }
             tracing::error!(
                 "reload refused: the last good content stays live until the taxonomy, site settings or synonyms are fixed"
             );
         }
         e => tracing::error!("reload failed, the last good content stays live: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    #[tokio::test]
+    async fn a_stuck_job_times_out_and_the_next_one_still_runs() {
+        let (_keep, stuck) = std::sync::mpsc::channel::<()>();
+        let started = Instant::now();
+        let outcome = bounded(Duration::from_millis(200), move || stuck.recv()).await;
+        assert!(matches!(outcome, Outcome::TimedOut), "{outcome:?}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        let outcome = bounded(Duration::from_secs(5), || 7).await;
+        assert!(matches!(outcome, Outcome::Done(7)), "{outcome:?}");
+        let outcome = bounded(Duration::from_secs(5), || panic!("boom")).await;
+        assert!(matches!(outcome, Outcome::Panicked), "{outcome:?}");
+    }
+
+    #[tokio::test]
+    async fn a_stuck_reload_is_reported_and_the_next_one_clears_it() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
+        let options = LoadOptions::new(dir);
+        let state = AppState::new(Site::load(&options).unwrap());
+        let (_keep, stuck) = std::sync::mpsc::channel::<()>();
+        let finished = reload_with(&state, Duration::from_secs(1), move || {
+            let _ = stuck.recv();
+            Ok(None)
+        })
+        .await;
+        assert!(!finished);
+        let notices = state.reload.notices();
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        assert!(
+            notices[0].starts_with(
+                "The last reload did not finish within 1 s; the content shown is from 20"
+            ),
+            "{notices:?}"
+        );
+        let finished = reload_with(&state, Duration::from_secs(60), move || {
+            Site::reload(&options, None).map(Some)
+        })
+        .await;
+        assert!(finished);
+        assert!(state.reload.notices().is_empty());
+        assert_eq!(state.metrics.reloads(), 1);
     }
 }

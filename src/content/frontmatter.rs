@@ -140,6 +140,11 @@ pub type FieldError = yaml::YamlError;
 /// are each reported (with a did-you-mean), and the rest is still read so the
 /// validator can report everything else in the same pass.
 pub fn parse(yaml_text: &str, locator: &Locator) -> (Option<RawFrontMatter>, Vec<FieldError>) {
+    // Depth and aliases are refused before the parser, whose time grows
+    // with the square of the nesting.
+    if let Err(e) = yaml::check_shape(yaml_text) {
+        return (None, vec![locator.file_error(e)]);
+    }
     // Nearly every page reads straight into the typed fields, which refuse
     // unknown keys; only a page that fails is read again the slow way below,
     // to report every unknown field and place each error. (Reading every

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
+use crate::fsread::{self, Refusal};
 use crate::problem::{self, Pos, Problem};
 use crate::search::Synonyms;
 use crate::taxonomy::{Taxonomy, is_id};
@@ -117,10 +118,19 @@ pub fn load_after(options: &LoadOptions, previous: &[Arc<Page>]) -> Result<Loade
         return Err(LoadError::NotAFolder(dir.clone()));
     }
 
+    let root = fs::canonicalize(dir).map_err(|source| LoadError::Unreadable {
+        path: dir.clone(),
+        source,
+    })?;
     let mut settings_problems = Vec::new();
-    let (taxonomy, taxonomy_from_folder) = load_taxonomy(dir, &mut settings_problems)?;
-    let config = load_site(dir, options.site_file.as_deref(), &mut settings_problems)?;
-    let synonyms = load_synonyms(dir, &mut settings_problems)?;
+    let (taxonomy, taxonomy_from_folder) = load_taxonomy(dir, &root, &mut settings_problems)?;
+    let config = load_site(
+        dir,
+        &root,
+        options.site_file.as_deref(),
+        &mut settings_problems,
+    )?;
+    let synonyms = load_synonyms(dir, &root, &mut settings_problems)?;
     let mut taxonomy = taxonomy.unwrap_or_else(Taxonomy::builtin);
     if let Some((config, site_path)) = &config {
         for fault in taxonomy.relabel(&config.labels) {
@@ -153,7 +163,7 @@ pub fn load_after(options: &LoadOptions, previous: &[Arc<Page>]) -> Result<Loade
         problems.extend(found);
         pages.extend(page);
     }
-    let mut unique = dedupe(pages, &mut problems);
+    let mut unique = dedupe(pages, dir, &mut problems);
     unique.sort_by(|a, b| a.slug.cmp(&b.slug));
     problem::sort(&mut problems);
     let file_problems = problems.clone();
@@ -200,7 +210,7 @@ pub fn load_file(
 
 /// Two files that would serve at one address: keeps the first (in the order
 /// given), reports the rest.
-pub fn dedupe(pages: Vec<Arc<Page>>, problems: &mut Vec<Problem>) -> Vec<Arc<Page>> {
+pub fn dedupe(pages: Vec<Arc<Page>>, dir: &Path, problems: &mut Vec<Problem>) -> Vec<Arc<Page>> {
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     let mut unique = Vec::with_capacity(pages.len());
     for page in pages {
@@ -211,7 +221,7 @@ pub fn dedupe(pages: Vec<Arc<Page>>, problems: &mut Vec<Problem>) -> Vec<Arc<Pag
                 format!(
                     "duplicate slug \"{}\": {} already uses the address {}; rename one of them",
                     page.slug,
-                    first.display(),
+                    first.strip_prefix(dir).unwrap_or(first).display(),
                     page.url
                 ),
             )),
@@ -248,24 +258,62 @@ pub fn symlink_problem(root: &Path, path: &Path) -> Option<Problem> {
     }
 }
 
-fn read_settings_file(path: &Path) -> Result<Option<String>, LoadError> {
-    match fs::read(path) {
-        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(LoadError::SiteFile {
-            path: path.to_path_buf(),
-            source,
-        }),
+/// A settings file larger than this is refused, as a page is.
+pub const MAX_SETTINGS_BYTES: u64 = 1024 * 1024;
+
+/// What reading a settings file found.
+enum Settings {
+    /// There is no such file: the built-in settings apply.
+    Missing,
+    /// The file was refused or unreadable; the problem is recorded.
+    Refused,
+    Text(String),
+}
+
+/// Reads a settings file by the page rules: a regular file of at most
+/// [`MAX_SETTINGS_BYTES`], and (when `root`, the canonical content folder,
+/// is given) inside that folder once symbolic links are resolved. A refusal
+/// becomes a problem naming the file, never showing a link's target.
+fn read_settings_file(path: &Path, root: Option<&Path>, problems: &mut Vec<Problem>) -> Settings {
+    let read = match root {
+        Some(root) => fsread::read_inside(root, path, MAX_SETTINGS_BYTES),
+        None => fsread::read_regular(path, MAX_SETTINGS_BYTES),
+    };
+    // A link that leads nowhere is a mistake to report, not a missing file.
+    let read = match read {
+        Err(Refusal::NotFound) if fs::symlink_metadata(path).is_ok() => Err(Refusal::Io(
+            std::io::Error::other("it is a symbolic link to a file that does not exist"),
+        )),
+        other => other,
+    };
+    match read {
+        Ok(bytes) => Settings::Text(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(Refusal::NotFound) => Settings::Missing,
+        Err(Refusal::TooLarge { size, .. }) => {
+            problems.push(Problem::error(
+                path,
+                Pos::START,
+                format!("file is {size} bytes, over the 1 MiB limit for a settings file"),
+            ));
+            Settings::Refused
+        }
+        Err(refusal) => {
+            problems.push(Problem::error(path, Pos::START, refusal.to_string()));
+            Settings::Refused
+        }
     }
 }
 
 fn load_taxonomy(
     dir: &Path,
+    root: &Path,
     problems: &mut Vec<Problem>,
 ) -> Result<(Option<Taxonomy>, bool), LoadError> {
     let path = dir.join("taxonomy.yaml");
-    let Some(text) = read_settings_file(&path)? else {
-        return Ok((None, false));
+    let text = match read_settings_file(&path, Some(root), problems) {
+        Settings::Text(text) => text,
+        Settings::Missing => return Ok((None, false)),
+        Settings::Refused => return Ok((None, true)),
     };
     match yaml::from_str::<Taxonomy>(&text) {
         Ok(taxonomy) => {
@@ -292,10 +340,16 @@ fn load_taxonomy(
 }
 
 /// `synonyms.yaml` in the content folder, or the built-in groups when there is none.
-fn load_synonyms(dir: &Path, problems: &mut Vec<Problem>) -> Result<Synonyms, LoadError> {
+fn load_synonyms(
+    dir: &Path,
+    root: &Path,
+    problems: &mut Vec<Problem>,
+) -> Result<Synonyms, LoadError> {
     let path = dir.join("synonyms.yaml");
-    let Some(text) = read_settings_file(&path)? else {
-        return Ok(Synonyms::builtin());
+    let text = match read_settings_file(&path, Some(root), problems) {
+        Settings::Text(text) => text,
+        Settings::Missing => return Ok(Synonyms::builtin()),
+        Settings::Refused => return Ok(Synonyms::default()),
     };
     Synonyms::parse(&text).or_else(|errors| {
         for e in errors {
@@ -307,19 +361,23 @@ fn load_synonyms(dir: &Path, problems: &mut Vec<Problem>) -> Result<Synonyms, Lo
 
 fn load_site(
     dir: &Path,
+    root: &Path,
     explicit: Option<&Path>,
     problems: &mut Vec<Problem>,
 ) -> Result<Option<(SiteConfig, PathBuf)>, LoadError> {
     let path = explicit.map_or_else(|| dir.join("site.yaml"), Path::to_path_buf);
-    let text = match read_settings_file(&path)? {
-        Some(text) => text,
-        None if explicit.is_some() => {
+    // A file named on the command line may lie anywhere; the one in the
+    // content folder must stay inside it.
+    let inside = explicit.is_none().then_some(root);
+    let text = match read_settings_file(&path, inside, problems) {
+        Settings::Text(text) => text,
+        Settings::Missing if explicit.is_some() => {
             return Err(LoadError::SiteFile {
                 path,
                 source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
             });
         }
-        None => return Ok(None),
+        Settings::Missing | Settings::Refused => return Ok(None),
     };
     match yaml::from_str::<SiteConfig>(&text) {
         Ok(mut config) => {
@@ -387,11 +445,13 @@ fn page_files(
                             .unwrap_or_else(|| std::io::Error::other("walk failed")),
                     });
                 }
-                problems.push(Problem::error(
-                    path,
-                    Pos::START,
-                    format!("cannot read: {e}"),
-                ));
+                // The walker's own message repeats the full path; the
+                // problem already names the file.
+                let why = e.io_error().map_or_else(
+                    || "cannot read: a folder loop".to_string(),
+                    |io| format!("cannot read: {io}"),
+                );
+                problems.push(Problem::error(path, Pos::START, why));
                 continue;
             }
         };
@@ -434,18 +494,15 @@ fn page_files(
 /// and pointing at the first byte that is not UTF-8.
 fn read_page(path: &Path) -> Result<String, Box<Problem>> {
     let err = |pos: Pos, message: String| Box::new(Problem::error(path, pos, message));
-    let size = fs::metadata(path)
-        .map_err(|e| err(Pos::START, format!("cannot read: {e}")))?
-        .len();
-    if size > MAX_PAGE_BYTES {
-        return Err(err(
+    let bytes = fsread::read_regular(path, MAX_PAGE_BYTES).map_err(|refusal| match refusal {
+        Refusal::TooLarge { size, .. } => err(
             Pos::START,
             format!(
                 "file is {size} bytes, over the 1 MiB limit for one page; split it into smaller pages"
             ),
-        ));
-    }
-    let bytes = fs::read(path).map_err(|e| err(Pos::START, format!("cannot read: {e}")))?;
+        ),
+        other => err(Pos::START, other.to_string()),
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let bad = e.as_bytes()[valid.len()];

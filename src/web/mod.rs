@@ -91,6 +91,8 @@ pub struct Shared {
     pub metrics: Metrics,
     /// Queries that found nothing; kept across reloads.
     pub missing: missing::MissingQueries,
+    /// What live reload last could not do, for `/status`.
+    pub reload: crate::watch::ReloadState,
     /// Recent search answers, by snapshot generation.
     pub answers: cache::AnswerCache,
     /// The generation the next snapshot gets.
@@ -131,6 +133,7 @@ impl AppState {
                 generations: std::sync::atomic::AtomicU64::new(2),
                 metrics: Metrics::default(),
                 missing: missing::MissingQueries::default(),
+                reload: crate::watch::ReloadState::default(),
                 base_path: String::new(),
                 max_concurrent: DEFAULT_MAX_CONCURRENT,
                 origin: DEFAULT_ORIGIN.to_string(),

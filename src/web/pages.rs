@@ -938,6 +938,9 @@ pub struct StatusTemplate {
     stale: Vec<(String, String)>,
     errors: Vec<String>,
     warnings: Vec<String>,
+    /// Why live reload is not keeping up (a refused settings file, a stuck
+    /// reload, a missing content folder), from [`crate::watch::ReloadState`].
+    reload_notices: Vec<String>,
     loaded_at: String,
     load_ms: String,
     reloads: u64,
@@ -974,8 +977,9 @@ pub async fn status(State(state): State<AppState>) -> StatusTemplate {
             .filter(|p| p.stale)
             .map(|p| (p.url.clone(), p.meta.title.clone()))
             .collect(),
-        errors: site.errors().map(ToString::to_string).collect(),
-        warnings: site.warnings().map(ToString::to_string).collect(),
+        errors: site.errors().map(|p| site.show(p)).collect(),
+        warnings: site.warnings().map(|p| site.show(p)).collect(),
+        reload_notices: state.reload.notices(),
         loaded_at: site.loaded_at.strftime("%Y-%m-%d %H:%M:%S UTC").to_string(),
         load_ms: format!("{:.0}", site.load_time.as_secs_f64() * 1000.0),
         reloads: state.metrics.reloads(),
