@@ -17,6 +17,8 @@ use common::{TODAY, fixture};
 struct Server {
     child: Child,
     addr: String,
+    /// The staff listener, for /status.
+    admin: String,
     /// Every line the server has logged so far.
     log: Arc<Mutex<Vec<String>>>,
 }
@@ -84,7 +86,14 @@ impl Server {
 
 fn start(content: &Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--content"])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--admin-addr",
+            "127.0.0.1:0",
+            "--content",
+        ])
         .arg(content)
         .env("WAYMARK_TODAY", TODAY)
         .env("RUST_LOG", "info")
@@ -98,16 +107,37 @@ fn start(content: &Path) -> Server {
     let lines = log.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(at) = line.find("listening on http://") {
-                let _ = tx.send(line[at + "listening on http://".len()..].trim().to_string());
+            for (i, marker) in [
+                "staff pages (/status, /metrics) on http://",
+                "listening on http://",
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if let Some(at) = line.find(marker) {
+                    let _ = tx.send((i, line[at + marker.len()..].trim().to_string()));
+                }
             }
             lines.lock().unwrap().push(line);
         }
     });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the server says where it listens");
-    Server { child, addr, log }
+    let mut admin = String::new();
+    let addr = loop {
+        match rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the server says where it listens")
+        {
+            (0, at) => admin = at,
+            (_, at) => break at,
+        }
+    };
+    assert!(!admin.is_empty(), "the staff address is logged first");
+    Server {
+        child,
+        addr,
+        admin,
+        log,
+    }
 }
 
 /// A plain HTTP/1.1 GET; returns the status code and body.
@@ -187,12 +217,10 @@ fn a_fifo_named_synonyms_yaml_is_refused_and_reload_and_sigterm_carry_on() {
     save_page(&content, "trampoline");
     server.wait_for_total("trampoline", 1, LIVE);
 
-    // /status says why the settings were refused (on the listener that
-    // serves it).
-    let (status, body) = http_get(&server.addr, "/status");
-    if status == 200 {
-        assert!(body.contains("Reload refused: synonyms.yaml:1:1"), "{body}");
-    }
+    // /status, on the staff listener, says why the settings were refused.
+    let (status, body) = http_get(&server.admin, "/status");
+    assert_eq!(status, 200);
+    assert!(body.contains("Reload refused: synonyms.yaml:1:1"), "{body}");
 
     let exit = server.terminate(Duration::from_secs(5));
     assert!(exit.success(), "{exit:?}");
@@ -234,18 +262,16 @@ fn a_removed_content_folder_keeps_serving_is_reported_and_comes_back() {
     std::fs::rename(&content, &aside).unwrap();
     server.wait_for_log("is gone", LIVE);
     assert_eq!(http_get(&server.addr, "/strategies/movement-breaks").0, 200);
-    let (status, body) = http_get(&server.addr, "/status");
-    if status == 200 {
-        assert!(body.contains("The content folder is gone"), "{body}");
-        assert!(!body.contains(&*dir.path().to_string_lossy()), "{body}");
-    }
+    let (status, body) = http_get(&server.admin, "/status");
+    assert_eq!(status, 200);
+    assert!(body.contains("The content folder is gone"), "{body}");
+    assert!(!body.contains(&*dir.path().to_string_lossy()), "{body}");
 
     std::fs::rename(&aside, &content).unwrap();
     server.wait_for_log("came back", LIVE);
     save_page(&content, "trampoline");
     server.wait_for_total("trampoline", 1, LIVE);
-    let (status, body) = http_get(&server.addr, "/status");
-    if status == 200 {
-        assert!(!body.contains("The content folder is gone"), "{body}");
-    }
+    let (status, body) = http_get(&server.admin, "/status");
+    assert_eq!(status, 200);
+    assert!(!body.contains("The content folder is gone"), "{body}");
 }
