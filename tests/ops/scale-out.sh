@@ -13,9 +13,15 @@ command -v nginx >/dev/null || fail "nginx is not installed (apt-get install ngi
 WORK="$(mktemp -d)"
 trap 'cleanup; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
 
-start_waymark "$WORK/a.log" --content "$ROOT/content" --no-watch --base-path /send
+# Behind a load balancer every instance must give the same absolute links
+# (the feed, the sitemap, a plan's share link), so the deployment sets
+# base_url: without it each instance uses its own listening address.
+mkdir -p "$WORK/site"
+cp "$ROOT/content/site.yaml" "$ROOT/content/logo.svg" "$WORK/site/"
+printf '\nbase_url: https://send.example.invalid/send\n' >>"$WORK/site/site.yaml"
+start_waymark "$WORK/a.log" --content "$ROOT/content" --site "$WORK/site/site.yaml" --no-watch --base-path /send
 A="$ADDR"; A_PID="$PID"; A_ADMIN="$ADMIN_ADDR"
-start_waymark "$WORK/b.log" --content "$ROOT/content" --no-watch --base-path /send
+start_waymark "$WORK/b.log" --content "$ROOT/content" --site "$WORK/site/site.yaml" --no-watch --base-path /send
 B="$ADDR"; B_ADMIN="$ADMIN_ADDR"
 NEXT_UPSTREAM="$(deploy_next_upstream)"
 [ -n "$NEXT_UPSTREAM" ] || fail "deploy/nginx.conf sets no proxy_next_upstream"
