@@ -10,29 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
-use common::{bundled, get, get_bytes, get_json, state};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
-use waymark::web::{AppState, app};
-
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-async fn send(s: &AppState, request: Request<Body>) -> Answer {
-    let response = app(s.clone()).oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
+use axum::http::{Request, StatusCode, header};
+use common::{bundled, get, get_bytes, get_json, send, state};
 
 fn post_form(uri: &str) -> axum::http::request::Builder {
     Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

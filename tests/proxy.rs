@@ -5,28 +5,9 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{bundled, state};
-use http_body_util::BodyExt;
+use common::{Answer, bundled, send, state};
 use tower::ServiceExt;
 use waymark::web::{AppState, service};
-
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-async fn send(s: &AppState, request: Request<Body>) -> Answer {
-    let response = service(s.clone()).oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
 
 async fn get(s: &AppState, uri: &str) -> Answer {
     send(s, Request::get(uri).body(Body::empty()).unwrap()).await

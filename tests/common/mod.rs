@@ -104,3 +104,27 @@ pub fn http_get(addr: &str, target: &str) -> (u16, String) {
         .unwrap_or_default();
     (status, body)
 }
+
+/// A whole answer through the router: status, headers and body as text.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+/// Sends any request through the whole service (nested under the base
+/// path, when the state has one).
+pub async fn send(state: &AppState, request: Request<Body>) -> Answer {
+    let response = waymark::web::service(state.clone())
+        .oneshot(request)
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
