@@ -53,13 +53,15 @@ pub enum Command {
     Search(Box<SearchArgs>),
     /// Ask a running portal's /healthz; exit 0 if it answers 200, else 1
     /// (for container health checks).
-    Healthz(HealthzArgs),
+    Healthz(ListenArgs),
 }
 
+/// Where the portal listens, shared by `serve` (which binds it) and
+/// `healthz` (which asks it).
 #[derive(Debug, Clone, Args)]
-pub struct HealthzArgs {
-    /// The address the portal listens on (an unspecified host such as
-    /// 0.0.0.0 is asked on loopback).
+pub struct ListenArgs {
+    /// The portal's public address (for `healthz`, an unspecified host such
+    /// as 0.0.0.0 is asked on loopback).
     #[arg(
         long,
         env = "WAYMARK_ADDR",
@@ -67,7 +69,7 @@ pub struct HealthzArgs {
         value_name = "HOST:PORT"
     )]
     pub addr: String,
-    /// The path the portal is served under, as given to `serve`.
+    /// Serve under this path behind a reverse proxy, for example /send.
     #[arg(
         long,
         env = "WAYMARK_BASE_PATH",
@@ -75,6 +77,16 @@ pub struct HealthzArgs {
         value_name = "PATH"
     )]
     pub base_path: String,
+}
+
+impl ListenArgs {
+    /// The base path, checked; an unusable one is printed and gives exit code 2.
+    fn checked_base_path(&self) -> Result<String, ExitCode> {
+        web::proxy::parse_base_path(&self.base_path).map_err(|message| {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        })
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -105,14 +117,8 @@ impl ContentArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub content: ContentArgs,
-    /// Address to listen on.
-    #[arg(
-        long,
-        env = "WAYMARK_ADDR",
-        default_value = "127.0.0.1:3000",
-        value_name = "HOST:PORT"
-    )]
-    pub addr: String,
+    #[command(flatten)]
+    pub listen: ListenArgs,
     /// Address of the staff listener: the whole portal plus /status, /metrics
     /// and editors' notices; `off` for none. [default: 127.0.0.1:3001]
     #[arg(long, env = "WAYMARK_ADMIN_ADDR", value_name = "HOST:PORT")]
@@ -123,14 +129,6 @@ pub struct ServeArgs {
     /// Refuse to start when the content has problems.
     #[arg(long, env = "WAYMARK_STRICT")]
     pub strict: bool,
-    /// Serve under this path behind a reverse proxy, for example /send.
-    #[arg(
-        long,
-        env = "WAYMARK_BASE_PATH",
-        default_value = "",
-        value_name = "PATH"
-    )]
-    pub base_path: String,
     /// Requests handled at once; more wait their turn.
     #[arg(
         long,
@@ -247,13 +245,10 @@ pub fn run() -> ExitCode {
 /// How long `waymark healthz` waits to connect, and then for the answer.
 const HEALTHZ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
-fn healthz(args: &HealthzArgs) -> ExitCode {
-    let base_path = match web::proxy::parse_base_path(&args.base_path) {
+fn healthz(args: &ListenArgs) -> ExitCode {
+    let base_path = match args.checked_base_path() {
         Ok(p) => p,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     match crate::healthz::probe(&args.addr, &base_path, HEALTHZ_TIMEOUT) {
         Ok(()) => ExitCode::SUCCESS,
@@ -321,12 +316,9 @@ fn serve(args: ServeArgs) -> ExitCode {
             tracing::info!("{}", site.show(p));
         }
     }
-    let base_path = match web::proxy::parse_base_path(&args.base_path) {
+    let base_path = match args.listen.checked_base_path() {
         Ok(p) => p,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let errors = site.errors().count();
     if args.strict && errors > 0 {
@@ -356,10 +348,10 @@ fn serve(args: ServeArgs) -> ExitCode {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
     };
-    let (listeners, local) = match bind(&args.addr, workers) {
+    let (listeners, local) = match bind(&args.listen.addr, workers) {
         Ok(bound) => bound,
         Err(e) => {
-            eprintln!("error: cannot listen on {}: {e}", args.addr);
+            eprintln!("error: cannot listen on {}: {e}", args.listen.addr);
             return ExitCode::from(2);
         }
     };
