@@ -53,6 +53,53 @@ deploy_next_upstream() {
   grep -E '^[[:space:]]*proxy_next_upstream[[:space:]]' "$ROOT/deploy/nginx.conf" | head -1 | sed 's/^[[:space:]]*//'
 }
 
+# start_nginx LB SERVER_OPTIONS UPSTREAM_EXTRA ADDR... : runs nginx (as a
+# daemon, its files under $WORK) on LB, proxying /send to the instances at
+# ADDR... with deploy/nginx.conf's own proxy_next_upstream line, and waits
+# until /send/healthz answers through it. The caller's trap stops it through
+# $WORK/nginx.pid.
+start_nginx() {
+  local lb="$1" options="$2" extra="$3"
+  shift 3
+  local next servers=""
+  next="$(deploy_next_upstream)"
+  [ -n "$next" ] || fail "deploy/nginx.conf sets no proxy_next_upstream"
+  for addr in "$@"; do
+    servers+="    server $addr $options;"$'\n'
+  done
+  mkdir -p "$WORK/tmp"
+  cat >"$WORK/nginx.conf" <<CONF
+daemon on;
+pid $WORK/nginx.pid;
+error_log $WORK/error.log warn;
+worker_processes 1;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/tmp/body;
+  proxy_temp_path $WORK/tmp/proxy;
+  fastcgi_temp_path $WORK/tmp/fastcgi;
+  uwsgi_temp_path $WORK/tmp/uwsgi;
+  scgi_temp_path $WORK/tmp/scgi;
+  upstream waymark {
+$servers    $extra
+  }
+  server {
+    listen $lb;
+    location /send {
+      proxy_pass http://waymark;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host portal.example;
+      $next
+    }
+  }
+}
+CONF
+  nginx -c "$WORK/nginx.conf" -p "$WORK" || fail "nginx did not start"
+  for _ in $(seq 1 50); do curl -fs "http://$lb/send/healthz" >/dev/null && break; sleep 0.1; done
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }

@@ -22,39 +22,7 @@ start_waymark "$WORK/b.log" --content "$ROOT/content" --no-watch --base-path /se
 B="$ADDR"; B_PID="$PID"
 LB="127.0.0.1:$(free_port)"
 
-mkdir -p "$WORK/tmp"
-cat >"$WORK/nginx.conf" <<CONF
-daemon on;
-pid $WORK/nginx.pid;
-error_log $WORK/error.log warn;
-worker_processes 1;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/tmp/body;
-  proxy_temp_path $WORK/tmp/proxy;
-  fastcgi_temp_path $WORK/tmp/fastcgi;
-  uwsgi_temp_path $WORK/tmp/uwsgi;
-  scgi_temp_path $WORK/tmp/scgi;
-  upstream waymark {
-    server $A max_fails=3 fail_timeout=5s;
-    server $B max_fails=3 fail_timeout=5s;
-    keepalive 32;
-  }
-  server {
-    listen $LB;
-    location /send/ {
-      proxy_pass http://waymark;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host portal.example;
-      $NEXT_UPSTREAM
-    }
-  }
-}
-CONF
-nginx -c "$WORK/nginx.conf" -p "$WORK" || fail "nginx did not start"
-for _ in $(seq 1 50); do curl -fs "http://$LB/send/healthz" >/dev/null && break; sleep 0.1; done
+start_nginx "$LB" "max_fails=3 fail_timeout=5s" "keepalive 32;" "$A" "$B"
 
 for url in "/send/api/search?page=1000000000000" "/send/search?page=100000000000&q=x"; do
   code="$(curl -s -o /dev/null -m 30 -w '%{http_code}' "http://$LB$url" || true)"

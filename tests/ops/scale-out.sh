@@ -23,43 +23,10 @@ start_waymark "$WORK/a.log" --content "$ROOT/content" --site "$WORK/site/site.ya
 A="$ADDR"; A_PID="$PID"; A_ADMIN="$ADMIN_ADDR"
 start_waymark "$WORK/b.log" --content "$ROOT/content" --site "$WORK/site/site.yaml" --no-watch --base-path /send
 B="$ADDR"; B_ADMIN="$ADMIN_ADDR"
-NEXT_UPSTREAM="$(deploy_next_upstream)"
-[ -n "$NEXT_UPSTREAM" ] || fail "deploy/nginx.conf sets no proxy_next_upstream"
 PORT="$(free_port)"
 LB="127.0.0.1:$PORT"
 
-mkdir -p "$WORK/tmp"
-cat >"$WORK/nginx.conf" <<CONF
-daemon on;
-pid $WORK/nginx.pid;
-error_log $WORK/error.log warn;
-worker_processes 1;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/tmp/body;
-  proxy_temp_path $WORK/tmp/proxy;
-  fastcgi_temp_path $WORK/tmp/fastcgi;
-  uwsgi_temp_path $WORK/tmp/uwsgi;
-  scgi_temp_path $WORK/tmp/scgi;
-  upstream waymark {
-    server $A max_fails=1 fail_timeout=10s;
-    server $B max_fails=1 fail_timeout=10s;
-  }
-  server {
-    listen $LB;
-    location /send {
-      proxy_pass http://waymark;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host portal.example;
-      $NEXT_UPSTREAM
-    }
-  }
-}
-CONF
-nginx -c "$WORK/nginx.conf" -p "$WORK" || fail "nginx did not start"
-for _ in $(seq 1 50); do curl -fs "http://$LB/send/healthz" >/dev/null && break; sleep 0.1; done
+start_nginx "$LB" "max_fails=1 fail_timeout=10s" "" "$A" "$B"
 
 URLS=(
   "/send/api/search?q=ear+defenders"
