@@ -1,0 +1,278 @@
+//! Listings: an area, need, tier or ingredient with its pages by tier,
+//! narrowed by a phase filter.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Response};
+
+use crate::site::Site;
+use crate::taxonomy::Facet;
+
+use super::{bad_request, count_pages, not_found, pages_for_need};
+use crate::web::AppState;
+use crate::web::params::parse_search;
+use crate::web::views::{Card, Chrome, Crumb, Group, TermView, crumbs, group_by_tier};
+
+/// An area, need, tier or ingredient: its guidance, then its pages by tier,
+/// narrowed to the phases ticked in its filter form.
+#[derive(Template, WebTemplate)]
+#[template(path = "listing.html")]
+pub struct ListingTemplate {
+    chrome: Chrome,
+    crumbs: Vec<Crumb>,
+    heading: String,
+    description: String,
+    guidance: Vec<Card>,
+    children: Vec<TermView>,
+    groups: Vec<Group>,
+    total: usize,
+    pfa: Vec<TermView>,
+    search_url: String,
+    /// This listing's own path, where the phase form sends its choice.
+    path: String,
+    phases: Vec<PhaseOption>,
+    /// Labels of the ticked phases, to say what the list is narrowed to.
+    phase_note: String,
+}
+
+/// One tick box of a listing's phase filter.
+pub struct PhaseOption {
+    id: String,
+    label: String,
+    checked: bool,
+}
+
+/// What a listing shows: which term, where it sits, and the pages to list.
+struct ListingInput<'a> {
+    facet: Facet,
+    id: &'a str,
+    crumbs: Vec<Crumb>,
+    pages: Vec<&'a crate::content::Page>,
+    children: Vec<TermView>,
+}
+
+/// The phases ticked in a listing's query string; an unknown id is a 400.
+fn listing_phases(site: &Site, raw: Option<&str>) -> Result<Vec<String>, String> {
+    parse_search(raw, &site.taxonomy)
+        .map(|request| request.filters.get(Facet::Phase).to_vec())
+        .map_err(|e| {
+            format!(
+                "The filter {}={} cannot be used: {}.",
+                e.parameter, e.value, e.message
+            )
+        })
+}
+
+/// The route a listing lives under: `/needs/`, `/tiers/` or `/ingredients/`.
+fn listing_route(facet: Facet) -> &'static str {
+    match facet {
+        Facet::Need => "needs",
+        Facet::Tier => "tiers",
+        _ => "ingredients",
+    }
+}
+
+/// A page without phases is for every phase, so it stays under any filter.
+fn for_phases(page: &crate::content::Page, phases: &[String]) -> bool {
+    phases.is_empty()
+        || page.meta.phases.is_empty()
+        || page.meta.phases.iter().any(|p| phases.contains(p))
+}
+
+fn listing(site: &Site, input: ListingInput<'_>, phases: &[String]) -> ListingTemplate {
+    let ListingInput {
+        facet,
+        id,
+        crumbs,
+        pages,
+        children,
+    } = input;
+    let term = site
+        .taxonomy
+        .term(facet, id)
+        .expect("checked by the caller");
+    let pages: Vec<_> = pages
+        .into_iter()
+        .filter(|p| for_phases(p, phases))
+        .collect();
+    // Guidance written for exactly this id leads the page.
+    let (guidance, rest): (Vec<_>, Vec<_>) = pages.into_iter().partition(|p| {
+        p.is_kind("guidance")
+            && match facet {
+                Facet::Need => p.meta.needs.iter().any(|n| n == id),
+                Facet::Tier => p.meta.tier.as_deref() == Some(id),
+                _ => p.meta.ingredients.iter().any(|n| n == id),
+            }
+    });
+    let phase_query: String = phases.iter().map(|p| format!("&phase={p}")).collect();
+    let pfa = site
+        .taxonomy
+        .pfa
+        .iter()
+        .filter_map(|o| {
+            let n = rest.iter().filter(|p| p.meta.pfa.contains(&o.id)).count();
+            (n > 0).then(|| {
+                TermView::new(
+                    o.as_ref(),
+                    n,
+                    format!("/search?{}={}&pfa={}{phase_query}", facet.name(), id, o.id),
+                )
+            })
+        })
+        .collect();
+    let phase_labels: Vec<String> = phases
+        .iter()
+        .map(|p| site.taxonomy.label(Facet::Phase, p).to_string())
+        .collect();
+    ListingTemplate {
+        chrome: Chrome::new(site, term.label),
+        crumbs,
+        heading: term.label.to_string(),
+        description: term.description.to_string(),
+        guidance: guidance.iter().map(|p| Card::new(p, site)).collect(),
+        children,
+        total: rest.len(),
+        groups: group_by_tier(rest, site),
+        pfa,
+        search_url: format!("/search?{}={}{phase_query}", facet.name(), id),
+        path: format!("/{}/{id}", listing_route(facet)),
+        phases: site
+            .taxonomy
+            .phases
+            .iter()
+            .map(|t| PhaseOption {
+                id: t.id.clone(),
+                label: t.label.clone(),
+                checked: phases.contains(&t.id),
+            })
+            .collect(),
+        phase_note: phase_labels.join(" or "),
+    }
+}
+
+/// `GET /needs/{id}`. Listings read every page, so they are made off the
+/// event loop.
+pub async fn need(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let site = state.site();
+    crate::web::off_loop(move || need_listing(&site, &id, raw.as_deref())).await
+}
+
+fn need_listing(site: &Site, id: &str, raw: Option<&str>) -> Response {
+    let id = id.to_string();
+    if site.taxonomy.check(Facet::Need, &id).is_err() {
+        return not_found(site, &format!("/needs/{id}"));
+    }
+    let phases = match listing_phases(site, raw) {
+        Ok(p) => p,
+        Err(message) => return bad_request(site, &message),
+    };
+    let children = site
+        .taxonomy
+        .area(&id)
+        .map(|area| {
+            area.needs
+                .iter()
+                .map(|n| {
+                    TermView::new(
+                        n.as_ref(),
+                        count_pages(site, |p| p.has_need(&n.id) && for_phases(p, &phases)),
+                        format!("/needs/{}", n.id),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut trail = vec![Crumb {
+        url: "/".to_string(),
+        label: "Home".to_string(),
+    }];
+    if let Some(area) = site.taxonomy.area_of(&id).filter(|a| a.id != id) {
+        trail.push(Crumb {
+            url: format!("/needs/{}", area.id),
+            label: area.label.clone(),
+        });
+    }
+    let input = ListingInput {
+        facet: Facet::Need,
+        id: &id,
+        crumbs: trail,
+        pages: pages_for_need(site, &id).collect(),
+        children,
+    };
+    listing(site, input, &phases).into_response()
+}
+
+/// A tier or an ingredient: every page that `lists` it, by tier, narrowed
+/// by the phase filter.
+fn term_listing(
+    site: &Site,
+    facet: Facet,
+    id: &str,
+    raw: Option<&str>,
+    crumb: (&str, &str),
+    lists: impl Fn(&crate::content::Page) -> bool,
+) -> Response {
+    if site.taxonomy.check(facet, id).is_err() {
+        return not_found(site, &format!("/{}/{id}", listing_route(facet)));
+    }
+    let phases = match listing_phases(site, raw) {
+        Ok(p) => p,
+        Err(message) => return bad_request(site, &message),
+    };
+    let input = ListingInput {
+        facet,
+        id,
+        crumbs: crumbs(&[("/", "Home"), crumb]),
+        pages: site
+            .pages
+            .iter()
+            .map(|p| &**p)
+            .filter(|p| lists(p))
+            .collect(),
+        children: Vec::new(),
+    };
+    listing(site, input, &phases).into_response()
+}
+
+pub async fn tier(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let site = state.site();
+    crate::web::off_loop(move || {
+        term_listing(
+            &site,
+            Facet::Tier,
+            &id,
+            raw.as_deref(),
+            ("/#tiers", "Levels of support"),
+            |p| p.meta.tier.as_deref() == Some(id.as_str()),
+        )
+    })
+    .await
+}
+
+pub async fn ingredient(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let site = state.site();
+    crate::web::off_loop(move || {
+        term_listing(
+            &site,
+            Facet::Ingredient,
+            &id,
+            raw.as_deref(),
+            ("/#ingredients", "Key ingredients"),
+            |p| p.meta.ingredients.contains(&id),
+        )
+    })
+    .await
+}

@@ -1,0 +1,253 @@
+//! One content page, and the fallback that finds a page by its slug.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::content::Link;
+use crate::content::validate::REVIEW_AFTER_DAYS;
+use crate::site::Site;
+use crate::taxonomy::Facet;
+
+use super::{bad_request, not_found};
+use crate::web::views::{Card, Chrome, Crumb, Fact, fact};
+use crate::web::{AppState, api};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "page.html")]
+pub struct PageTemplate {
+    chrome: Chrome,
+    crumbs: Vec<Crumb>,
+    title: String,
+    summary: String,
+    kind: String,
+    html: String,
+    facts: Vec<Fact>,
+    evidence: Option<EvidenceView>,
+    provision: Vec<(String, String)>,
+    links: Vec<Link>,
+    related: Vec<Card>,
+    updated: String,
+    review_overdue: bool,
+    url: String,
+    slug: String,
+    added: Option<usize>,
+    stale: bool,
+}
+
+pub struct EvidenceView {
+    label: String,
+    description: String,
+    sources: Vec<Link>,
+}
+
+fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
+    let t = &site.taxonomy;
+    let m = &page.meta;
+    let mut crumb_list = vec![Crumb {
+        url: "/".into(),
+        label: "Home".into(),
+    }];
+    if let Some(first) = m.needs.first() {
+        if let Some(area) = t.area_of(first) {
+            crumb_list.push(Crumb {
+                url: format!("/needs/{}", area.id),
+                label: area.label.clone(),
+            });
+            if area.id != *first {
+                crumb_list.push(Crumb {
+                    url: format!("/needs/{first}"),
+                    label: t.label(Facet::Need, first).to_string(),
+                });
+            }
+        }
+    }
+    let tier = m.tier.clone().into_iter().collect::<Vec<_>>();
+    let all_phases = m.phases.len() == t.phases.len();
+    let facts = [
+        fact(site, "Needs", Facet::Need, &m.needs, Some("/needs/")),
+        fact(
+            site,
+            "Level of support",
+            Facet::Tier,
+            &tier,
+            Some("/tiers/"),
+        ),
+        if all_phases {
+            Some(Fact {
+                label: "Age phases".into(),
+                values: vec![crate::web::views::FactValue {
+                    text: "All phases".into(),
+                    url: None,
+                }],
+            })
+        } else {
+            fact(site, "Age phases", Facet::Phase, &m.phases, None)
+        },
+        fact(
+            site,
+            "Key ingredients",
+            Facet::Ingredient,
+            &m.ingredients,
+            Some("/ingredients/"),
+        ),
+        fact(
+            site,
+            "Preparation for adulthood",
+            Facet::Pfa,
+            &m.pfa,
+            Some("/search?pfa="),
+        ),
+        fact(
+            site,
+            "Assess, plan, do, review",
+            Facet::Cycle,
+            &m.cycle,
+            Some("/search?cycle="),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let evidence = m.evidence.as_ref().map(|e| {
+        let term = t.term(Facet::Evidence, &e.strength);
+        EvidenceView {
+            label: term.map_or(e.strength.clone(), |t| t.label.to_string()),
+            description: term.map_or(String::new(), |t| t.description.to_string()),
+            sources: e.sources.clone(),
+        }
+    });
+    let provision = m
+        .provision
+        .as_ref()
+        .map(|p| {
+            let staff = t
+                .staff(&p.staff)
+                .map_or(p.staff.clone(), |s| s.label.clone());
+            vec![
+                (
+                    "Sessions a week".to_string(),
+                    crate::plan::number(p.sessions_per_week),
+                ),
+                (
+                    "Minutes a session".to_string(),
+                    crate::plan::number(p.session_minutes),
+                ),
+                ("Weeks".to_string(), crate::plan::number(p.weeks)),
+                (
+                    "Group size".to_string(),
+                    if p.group_size == 1 {
+                        "1 (individual)".to_string()
+                    } else {
+                        format!("{} pupils", p.group_size)
+                    },
+                ),
+                ("Delivered by".to_string(), staff),
+                (
+                    "Staff time a week".to_string(),
+                    format!(
+                        "{} hours",
+                        crate::plan::number((p.staff_hours_per_week() * 100.0).round() / 100.0)
+                    ),
+                ),
+            ]
+        })
+        .unwrap_or_default();
+    let age_days = (crate::content::loader::today() - m.updated).get_days();
+    PageTemplate {
+        chrome: Chrome::new(site, m.title.clone()),
+        crumbs: crumb_list,
+        title: m.title.clone(),
+        summary: m.summary.clone(),
+        kind: t.label(Facet::Kind, &m.kind).to_string(),
+        html: page.html(),
+        facts,
+        evidence,
+        provision,
+        links: m.links.clone(),
+        related: related(site, page)
+            .into_iter()
+            .map(|p| Card::new(p, site))
+            .collect(),
+        updated: m.updated.to_string(),
+        review_overdue: age_days > REVIEW_AFTER_DAYS,
+        url: page.url.clone(),
+        slug: page.slug.clone(),
+        added: None,
+        // Editors' notice: the caller sets it on the staff listener only.
+        stale: false,
+    }
+}
+
+/// Up to five other pages that share the most needs, then ingredients, with this one.
+fn related<'a>(site: &'a Site, page: &crate::content::Page) -> Vec<&'a crate::content::Page> {
+    let mut scored: Vec<(usize, &crate::content::Page)> = site
+        .pages
+        .iter()
+        .map(|p| &**p)
+        .filter(|p| p.slug != page.slug)
+        .map(|p| {
+            let needs = p
+                .meta
+                .needs
+                .iter()
+                .filter(|n| page.meta.needs.contains(n))
+                .count();
+            let ingredients = p
+                .meta
+                .ingredients
+                .iter()
+                .filter(|i| page.meta.ingredients.contains(i))
+                .count();
+            (needs * 3 + ingredients, p)
+        })
+        .filter(|(score, p)| {
+            *score >= 3 && p.meta.needs.iter().any(|n| page.meta.needs.contains(n))
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| a.1.meta.title.cmp(&b.1.meta.title))
+    });
+    scored.into_iter().take(5).map(|(_, p)| p).collect()
+}
+
+/// Any path that is not a portal route: a page by slug, or a helpful 404.
+pub async fn page_or_not_found(State(state): State<AppState>, uri: Uri) -> Response {
+    let site = state.site();
+    let path = uri.path();
+    if path.starts_with("/api/") {
+        return api::error(StatusCode::NOT_FOUND, format!("no API route at {path}"));
+    }
+    let slug = path.trim_start_matches('/');
+    if let Some(page) = site.page(slug) {
+        let added = match crate::web::plan::added_note(uri.query()) {
+            Ok(added) => added,
+            Err(message) => return bad_request(&site, &message),
+        };
+        let slug = page.slug.clone();
+        let site = std::sync::Arc::clone(&site);
+        let staff = state.is_staff();
+        // A page's Markdown (up to 1 MiB) is rendered on every view: off the
+        // event loop, so a large page never holds up other requests.
+        return crate::web::off_loop(move || match site.page(&slug) {
+            Some(page) => {
+                let mut view = page_view(&site, page);
+                view.added = added;
+                // "A newer version has a problem" is for editors, not readers.
+                view.stale = page.stale && staff;
+                view.into_response()
+            }
+            None => not_found(&site, &format!("/{slug}")),
+        })
+        .await;
+    }
+    // `/strategies/x/` is `/strategies/x`.
+    let trimmed = slug.trim_end_matches('/');
+    if trimmed != slug && site.page(trimmed).is_some() {
+        return Redirect::permanent(&format!("/{trimmed}")).into_response();
+    }
+    not_found(&site, path)
+}
