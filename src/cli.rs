@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::content::{self, LoadError, LoadOptions};
+use crate::facet::Facets;
 use crate::problem::Problem;
 use crate::search::{SearchRequest, Sort};
 use crate::site::{BuildError, Site};
@@ -201,23 +202,8 @@ pub struct SearchArgs {
     pub query: String,
     #[command(flatten)]
     pub content: ContentArgs,
-    /// Need or area id (repeat for several).
-    #[arg(long, value_name = "ID")]
-    pub need: Vec<String>,
-    #[arg(long, value_name = "ID")]
-    pub tier: Vec<String>,
-    #[arg(long, value_name = "ID")]
-    pub ingredient: Vec<String>,
-    #[arg(long, value_name = "ID")]
-    pub phase: Vec<String>,
-    #[arg(long, value_name = "ID")]
-    pub pfa: Vec<String>,
-    #[arg(long, value_name = "ID")]
-    pub cycle: Vec<String>,
-    #[arg(long, value_name = "ID")]
-    pub kind: Vec<String>,
-    #[arg(long, value_name = "ID")]
-    pub evidence: Vec<String>,
+    #[command(flatten)]
+    pub filters: FacetFilters,
     /// relevance, updated or title.
     #[arg(long, default_value = "relevance")]
     pub sort: String,
@@ -227,6 +213,55 @@ pub struct SearchArgs {
     /// Print the same JSON as /api/search.
     #[arg(long)]
     pub json: bool,
+}
+
+/// The facet filters of `waymark search`: a `--KEY ID` flag for each facet
+/// of the standard table (`--need`, `--tier`, ...), each repeatable.
+#[derive(Debug, Clone, Default)]
+pub struct FacetFilters {
+    /// Each facet with the values given for it, in table order.
+    pub given: Vec<(Facet, Vec<String>)>,
+}
+
+impl clap::FromArgMatches for FacetFilters {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut filters = FacetFilters::default();
+        filters.update_from_arg_matches(matches)?;
+        Ok(filters)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.given = Facets::default()
+            .iter()
+            .map(|facet| {
+                let values = matches
+                    .get_many::<String>(facet.name())
+                    .map(|v| v.cloned().collect())
+                    .unwrap_or_default();
+                (facet, values)
+            })
+            .collect();
+        Ok(())
+    }
+}
+
+impl Args for FacetFilters {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        Facets::default().iter().fold(cmd, |cmd, facet| {
+            let help = facet.spec().help;
+            cmd.arg(
+                clap::Arg::new(facet.name())
+                    .long(facet.name())
+                    .value_name("ID")
+                    .action(clap::ArgAction::Append)
+                    .help((!help.is_empty()).then_some(help)),
+            )
+        })
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
 }
 
 /// Runs the command line and returns the process's exit code.
@@ -568,22 +603,13 @@ fn search(args: &SearchArgs) -> ExitCode {
     request.page = args.page.max(1);
     request.sort = match Sort::parse(&args.sort) {
         Ok(s) => s,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(unknown) => {
+            eprintln!("error: {unknown}");
             return ExitCode::from(2);
         }
     };
-    let given = [
-        (Facet::Need, &args.need),
-        (Facet::Tier, &args.tier),
-        (Facet::Ingredient, &args.ingredient),
-        (Facet::Phase, &args.phase),
-        (Facet::Pfa, &args.pfa),
-        (Facet::Cycle, &args.cycle),
-        (Facet::Kind, &args.kind),
-        (Facet::Evidence, &args.evidence),
-    ];
-    for (facet, ids) in given {
+    for (facet, ids) in &args.filters.given {
+        let facet = *facet;
         for id in ids
             .iter()
             .flat_map(|v| v.split(','))
@@ -638,7 +664,7 @@ fn search(args: &SearchArgs) -> ExitCode {
             .meta
             .tier
             .as_deref()
-            .map(|t| format!(" [{}]", site.taxonomy.label(Facet::Tier, t)))
+            .map(|t| format!(" [{}]", site.taxonomy.label(Facet::TIER, t)))
             .unwrap_or_default();
         println!(
             "{:>3}. {}{} ({})",

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod facet;
 pub mod fsread;
 pub mod healthz;
 pub mod plan;

@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::facet::Facet;
+use crate::facet::{Facets, TermList, Terms};
 use crate::suggest::did_you_mean;
 
 /// The built-in taxonomy, used when a content folder has no `taxonomy.yaml`.
@@ -47,65 +49,10 @@ pub struct Taxonomy {
     pub evidence: Vec<Term>,
     pub staff: Vec<Term>,
     pub kinds: Vec<Term>,
-}
-
-/// The classifications a page carries, each a facet of search.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Facet {
-    Need,
-    Tier,
-    Ingredient,
-    Phase,
-    Pfa,
-    Cycle,
-    Kind,
-    Evidence,
-}
-
-impl Facet {
-    /// Every facet, in the order filters are shown.
-    pub const ALL: [Facet; 8] = [
-        Facet::Need,
-        Facet::Tier,
-        Facet::Ingredient,
-        Facet::Phase,
-        Facet::Pfa,
-        Facet::Cycle,
-        Facet::Kind,
-        Facet::Evidence,
-    ];
-
-    /// The name used in URLs, JSON and the command line (`need`, `tier`, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            Facet::Need => "need",
-            Facet::Tier => "tier",
-            Facet::Ingredient => "ingredient",
-            Facet::Phase => "phase",
-            Facet::Pfa => "pfa",
-            Facet::Cycle => "cycle",
-            Facet::Kind => "kind",
-            Facet::Evidence => "evidence",
-        }
-    }
-
-    /// A heading for the facet in the portal's filter panel.
-    pub fn title(self) -> &'static str {
-        match self {
-            Facet::Need => "Area of need",
-            Facet::Tier => "Level of support",
-            Facet::Ingredient => "Key ingredient",
-            Facet::Phase => "Age phase",
-            Facet::Pfa => "Preparation for adulthood",
-            Facet::Cycle => "Assess, plan, do, review",
-            Facet::Kind => "Type of page",
-            Facet::Evidence => "Strength of evidence",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Facet> {
-        Facet::ALL.into_iter().find(|f| f.name() == name)
-    }
+    /// The facets pages are classified by: the standard ones unless a
+    /// caller adds more (see [`Taxonomy::with_facets`]).
+    #[serde(skip)]
+    pub facets: Facets,
 }
 
 /// The ids the portal's own logic depends on; a taxonomy file must keep them.
@@ -193,19 +140,53 @@ impl Taxonomy {
 
     /// The flat terms of a facet (for `need`: the areas and their needs, areas first in each group).
     pub fn terms(&self, facet: Facet) -> Vec<TermRef<'_>> {
-        let flat = match facet {
-            Facet::Need => {
-                return self.needs_in_order().into_iter().map(|(t, _)| t).collect();
-            }
-            Facet::Tier => &self.tiers,
-            Facet::Ingredient => &self.ingredients,
-            Facet::Phase => &self.phases,
-            Facet::Pfa => &self.pfa,
-            Facet::Cycle => &self.cycle,
-            Facet::Kind => &self.kinds,
-            Facet::Evidence => &self.evidence,
-        };
-        flat.iter().map(Term::as_ref).collect()
+        match facet.spec().terms {
+            Terms::Areas => self.needs_in_order().into_iter().map(|(t, _)| t).collect(),
+            Terms::List(list) => self.term_list(list).iter().map(Term::as_ref).collect(),
+        }
+    }
+
+    /// One flat list of the taxonomy.
+    pub fn term_list(&self, list: TermList) -> &[Term] {
+        match list {
+            TermList::Tiers => &self.tiers,
+            TermList::Ingredients => &self.ingredients,
+            TermList::Phases => &self.phases,
+            TermList::Pfa => &self.pfa,
+            TermList::Cycle => &self.cycle,
+            TermList::Evidence => &self.evidence,
+            TermList::Staff => &self.staff,
+            TermList::Kinds => &self.kinds,
+        }
+    }
+
+    fn term_list_mut(&mut self, list: TermList) -> &mut Vec<Term> {
+        match list {
+            TermList::Tiers => &mut self.tiers,
+            TermList::Ingredients => &mut self.ingredients,
+            TermList::Phases => &mut self.phases,
+            TermList::Pfa => &mut self.pfa,
+            TermList::Cycle => &mut self.cycle,
+            TermList::Evidence => &mut self.evidence,
+            TermList::Staff => &mut self.staff,
+            TermList::Kinds => &mut self.kinds,
+        }
+    }
+
+    /// The same taxonomy classifying pages by another facet table.
+    pub fn with_facets(mut self, facets: Facets) -> Taxonomy {
+        self.facets = facets;
+        self
+    }
+
+    /// The facet path a page with this id is filed under: `/id`, or for an
+    /// area facet `/area` or `/area/need` (`None` for an unknown need).
+    pub fn facet_path(&self, facet: Facet, id: &str) -> Option<String> {
+        if facet.is_areas() {
+            self.need_path(id)
+        } else {
+            Some(format!("/{id}"))
+        }
     }
 
     /// Areas and needs in display order, each with its area (None for an area itself).
@@ -259,12 +240,12 @@ impl Taxonomy {
 
     /// Checks an id against a facet, with a did-you-mean in the message:
     /// `unknown need "autsim"; did you mean "autism"?`
-    pub fn check(&self, facet: Facet, id: &str) -> Result<(), String> {
+    pub fn check(&self, facet: Facet, id: &str) -> Result<(), UnknownId> {
         if self.term(facet, id).is_some() {
             return Ok(());
         }
         let ids: Vec<&str> = self.terms(facet).iter().map(|t| t.id).collect();
-        Err(unknown_message(facet.name(), id, &ids))
+        Err(UnknownId(unknown_message(facet.name(), id, &ids)))
     }
 
     /// Checks a staff id, the same way as [`Taxonomy::check`].
@@ -284,10 +265,11 @@ impl Taxonomy {
             for (id, label) in overrides {
                 let known = if group == "staff" {
                     self.check_staff(id)
-                } else if let Some(facet) = Facet::from_name(group) {
-                    self.check(facet, id)
+                } else if let Some(facet) = self.facets.find(group) {
+                    self.check(facet, id).map_err(|e| e.0)
                 } else {
-                    let groups: Vec<&str> = Facet::ALL
+                    let groups: Vec<&str> = self
+                        .facets
                         .iter()
                         .map(|f| f.name())
                         .chain(["staff"])
@@ -308,9 +290,9 @@ impl Taxonomy {
     }
 
     fn set_label(&mut self, group: &str, id: &str, label: &str) {
-        let term: Option<&mut Term> = match Facet::from_name(group) {
-            None => self.staff.iter_mut().find(|t| t.id == id),
-            Some(Facet::Need) => {
+        let terms = match self.facets.find(group).map(|f| f.spec().terms) {
+            None => &mut self.staff,
+            Some(Terms::Areas) => {
                 for area in &mut self.areas {
                     if area.id == id {
                         area.label = label.to_string();
@@ -321,17 +303,11 @@ impl Taxonomy {
                         return;
                     }
                 }
-                None
+                return;
             }
-            Some(Facet::Tier) => self.tiers.iter_mut().find(|t| t.id == id),
-            Some(Facet::Ingredient) => self.ingredients.iter_mut().find(|t| t.id == id),
-            Some(Facet::Phase) => self.phases.iter_mut().find(|t| t.id == id),
-            Some(Facet::Pfa) => self.pfa.iter_mut().find(|t| t.id == id),
-            Some(Facet::Cycle) => self.cycle.iter_mut().find(|t| t.id == id),
-            Some(Facet::Kind) => self.kinds.iter_mut().find(|t| t.id == id),
-            Some(Facet::Evidence) => self.evidence.iter_mut().find(|t| t.id == id),
+            Some(Terms::List(list)) => self.term_list_mut(list),
         };
-        if let Some(term) = term {
+        if let Some(term) = terms.iter_mut().find(|t| t.id == id) {
             term.label = label.to_string();
         }
     }
@@ -394,6 +370,12 @@ pub fn is_id(id: &str) -> bool {
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
 }
+
+/// An id a facet does not have; the message says which facet, and offers
+/// the nearest id or the valid ones.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UnknownId(pub String);
 
 /// `unknown need "autsim"; did you mean "autism"?`, or the list of valid ids
 /// when nothing is close.

@@ -49,7 +49,7 @@ fn the_bundled_taxonomy_holds_every_contract_id() {
     let t = bundled().taxonomy;
     let expect: &[(Facet, &[&str])] = &[
         (
-            Facet::Need,
+            Facet::NEED,
             &[
                 "communication-interaction",
                 "speech-language-communication",
@@ -74,11 +74,11 @@ fn the_bundled_taxonomy_holds_every_contract_id() {
             ],
         ),
         (
-            Facet::Tier,
+            Facet::TIER,
             &["universal", "targeted", "specialist", "statutory"],
         ),
         (
-            Facet::Ingredient,
+            Facet::INGREDIENT,
             &[
                 "culture-leadership",
                 "high-quality-teaching",
@@ -90,11 +90,11 @@ fn the_bundled_taxonomy_holds_every_contract_id() {
             ],
         ),
         (
-            Facet::Phase,
+            Facet::PHASE,
             &["early-years", "primary", "secondary", "post-16"],
         ),
         (
-            Facet::Pfa,
+            Facet::PFA,
             &[
                 "employment",
                 "independent-living",
@@ -102,13 +102,13 @@ fn the_bundled_taxonomy_holds_every_contract_id() {
                 "good-health",
             ],
         ),
-        (Facet::Cycle, &["assess", "plan", "do", "review"]),
+        (Facet::CYCLE, &["assess", "plan", "do", "review"]),
         (
-            Facet::Evidence,
+            Facet::EVIDENCE,
             &["strong", "moderate", "emerging", "practice"],
         ),
         (
-            Facet::Kind,
+            Facet::KIND,
             &["strategy", "resource", "guidance", "training"],
         ),
     ];

@@ -74,9 +74,9 @@ fn resolve(
                         .map_err(|m| format!("link {target}: {m}"))
                 })
             };
-            if let Some(result) = route("needs/", Facet::Need)
-                .or_else(|| route("tiers/", Facet::Tier))
-                .or_else(|| route("ingredients/", Facet::Ingredient))
+            if let Some(result) = route("needs/", Facet::NEED)
+                .or_else(|| route("tiers/", Facet::TIER))
+                .or_else(|| route("ingredients/", Facet::INGREDIENT))
             {
                 return result;
             }

@@ -62,7 +62,8 @@ impl Report<'_> {
     fn id(&mut self, facet: Facet, key: &str, id: &str) -> bool {
         match self.cx.taxonomy.check(facet, id) {
             Ok(()) => true,
-            Err(message) => {
+            Err(unknown) => {
+                let message = unknown.to_string();
                 let pos = self
                     .loc
                     .value(key, id)
@@ -166,12 +167,12 @@ pub fn validate(raw: &RawFrontMatter, loc: &Locator, cx: &Context) -> (Option<Me
             );
             None
         }
-        Some(k) => r.id(Facet::Kind, "kind", k).then(|| k.to_string()),
+        Some(k) => r.id(Facet::KIND, "kind", k).then(|| k.to_string()),
     };
     let classified = matches!(kind.as_deref(), Some("strategy" | "resource"));
 
     let needs = match raw.needs.as_deref() {
-        Some(list) if !list.is_empty() => r.ids(Facet::Need, "needs", list),
+        Some(list) if !list.is_empty() => r.ids(Facet::NEED, "needs", list),
         _ => {
             if classified {
                 r.missing(
@@ -184,7 +185,7 @@ pub fn validate(raw: &RawFrontMatter, loc: &Locator, cx: &Context) -> (Option<Me
     };
 
     let tier = match raw.tier.as_deref() {
-        Some(t) => r.id(Facet::Tier, "tier", t).then(|| t.to_string()),
+        Some(t) => r.id(Facet::TIER, "tier", t).then(|| t.to_string()),
         None => {
             if classified {
                 r.missing("tier", " (the lowest tier at which it is ordinarily used)");
@@ -194,17 +195,17 @@ pub fn validate(raw: &RawFrontMatter, loc: &Locator, cx: &Context) -> (Option<Me
     };
 
     let ingredients = r.ids(
-        Facet::Ingredient,
+        Facet::INGREDIENT,
         "ingredients",
         raw.ingredients.as_deref().unwrap_or_default(),
     );
     let phases = match raw.phases.as_deref() {
-        Some(list) if !list.is_empty() => r.ids(Facet::Phase, "phases", list),
+        Some(list) if !list.is_empty() => r.ids(Facet::PHASE, "phases", list),
         _ => cx.taxonomy.phases.iter().map(|p| p.id.clone()).collect(),
     };
-    let pfa = r.ids(Facet::Pfa, "pfa", raw.pfa.as_deref().unwrap_or_default());
+    let pfa = r.ids(Facet::PFA, "pfa", raw.pfa.as_deref().unwrap_or_default());
     let cycle = r.ids(
-        Facet::Cycle,
+        Facet::CYCLE,
         "cycle",
         raw.cycle.as_deref().unwrap_or_default(),
     );
@@ -307,8 +308,8 @@ fn validate_evidence(r: &mut Report, raw: &RawFrontMatter, kind: Option<&str>) -
             return None;
         }
         Some(s) => {
-            if r.cx.taxonomy.check(Facet::Evidence, s).is_err() {
-                let message = r.cx.taxonomy.check(Facet::Evidence, s).unwrap_err();
+            if r.cx.taxonomy.check(Facet::EVIDENCE, s).is_err() {
+                let message = r.cx.taxonomy.check(Facet::EVIDENCE, s).unwrap_err();
                 let pos = r
                     .loc
                     .nested_value("evidence", "strength", s)

@@ -403,11 +403,11 @@ pub fn csv(plan: &Plan, share_url: &str) -> Result<String, csv::Error> {
             .unwrap_or_default();
         let record = [
             m.title.clone(),
-            labels(Facet::Need, &m.needs),
+            labels(Facet::NEED, &m.needs),
             m.tier
                 .as_deref()
-                .map_or(String::new(), |id| t.label(Facet::Tier, id).to_string()),
-            labels(Facet::Phase, &m.phases),
+                .map_or(String::new(), |id| t.label(Facet::TIER, id).to_string()),
+            labels(Facet::PHASE, &m.phases),
             plan.evidence_label(page),
             p.map_or(String::new(), |p| number(p.sessions_per_week)),
             p.map_or(String::new(), |p| number(p.session_minutes)),

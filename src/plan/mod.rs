@@ -227,7 +227,7 @@ impl<'a> Plan<'a> {
         page.meta.evidence.as_ref().map_or_else(String::new, |e| {
             self.site
                 .taxonomy
-                .label(Facet::Evidence, &e.strength)
+                .label(Facet::EVIDENCE, &e.strength)
                 .to_string()
         })
     }

@@ -14,6 +14,7 @@ use tantivy::{
 use crate::content::Page;
 use crate::taxonomy::{Facet, Taxonomy};
 
+use super::facets::FacetWarmer;
 use super::schema::{Fields, register_analyzers, schema};
 use super::synonyms::Synonyms;
 use super::vocabulary::Vocabulary;
@@ -34,6 +35,9 @@ pub struct SearchIndex {
     pub synonyms: Synonyms,
     /// Every word of the corpus, for typo tolerance and did-you-mean.
     pub vocabulary: Vocabulary,
+    /// Each live segment's facet values, for counting (the reader holds it
+    /// only weakly, so it goes with the index).
+    pub(crate) facet_values: Arc<FacetWarmer>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -48,25 +52,11 @@ impl std::fmt::Debug for SearchIndex {
 /// area as parent (`/communication-interaction/autism`) so an area filter
 /// finds its needs' pages.
 pub fn facet_values(page: &Page, facet: Facet, taxonomy: &Taxonomy) -> Vec<String> {
-    let m = &page.meta;
-    match facet {
-        Facet::Need => m
-            .needs
-            .iter()
-            .filter_map(|n| taxonomy.need_path(n))
-            .collect(),
-        Facet::Tier => m.tier.iter().map(|t| format!("/{t}")).collect(),
-        Facet::Ingredient => m.ingredients.iter().map(|i| format!("/{i}")).collect(),
-        Facet::Phase => m.phases.iter().map(|p| format!("/{p}")).collect(),
-        Facet::Pfa => m.pfa.iter().map(|p| format!("/{p}")).collect(),
-        Facet::Cycle => m.cycle.iter().map(|c| format!("/{c}")).collect(),
-        Facet::Kind => vec![format!("/{}", m.kind)],
-        Facet::Evidence => m
-            .evidence
-            .iter()
-            .map(|e| format!("/{}", e.strength))
-            .collect(),
-    }
+    facet
+        .values(&page.meta)
+        .into_iter()
+        .filter_map(|id| taxonomy.facet_path(facet, id))
+        .collect()
 }
 
 /// The review date as a number that sorts like the date: YYYYMMDD.
@@ -82,7 +72,7 @@ fn tags_of(page: &Page, taxonomy: &Taxonomy) -> String {
     let mut tags = page.meta.tags.join(". ");
     for need in &page.meta.needs {
         tags.push_str(". ");
-        tags.push_str(taxonomy.label(Facet::Need, need));
+        tags.push_str(taxonomy.label(Facet::NEED, need));
     }
     tags
 }
@@ -104,7 +94,7 @@ fn document(page: &Page, ord: usize, fields: &Fields, taxonomy: &Taxonomy) -> Ta
         fields.title_sort => m.title.to_lowercase(),
         fields.tie => tie(ord),
     );
-    for facet in Facet::ALL {
+    for facet in taxonomy.facets.iter() {
         for path in facet_values(page, facet, taxonomy) {
             d.add_facet(
                 fields.facet(facet),
@@ -164,7 +154,7 @@ impl SearchIndex {
         taxonomy: &Taxonomy,
         synonyms: &Synonyms,
     ) -> tantivy::Result<SearchIndex> {
-        let (schema, fields) = schema();
+        let (schema, fields) = schema(&taxonomy.facets);
         // Documents sorted by `tie` in every segment and in the merge: the
         // one segment left has its pages in slug order, however the threads
         // shared them out. Scores must not depend on that: tantivy adds a
@@ -238,9 +228,12 @@ impl SearchIndex {
             || vocabulary_of(pages.iter().map(|p| &**p), taxonomy, synonyms),
         );
         added?;
+        let facet_values = Arc::new(FacetWarmer::new(&taxonomy.facets));
+        let warmer: Arc<dyn tantivy::Warmer> = facet_values.clone();
         let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .warmers(vec![Arc::downgrade(&warmer)])
             .try_into()?;
         reader.reload()?;
         Ok(SearchIndex {
@@ -251,6 +244,7 @@ impl SearchIndex {
             fields,
             synonyms: synonyms.clone(),
             vocabulary,
+            facet_values,
         })
     }
 

@@ -12,93 +12,160 @@
 //! once towards each value it is filed under: areas, and needs within an
 //! area), without one collector and one more search per facet.
 //!
-//! Reading eight facet columns for every matching page cost as much as the
+//! Reading every facet column for every matching page cost as much as the
 //! matching itself, so each segment's values are read once into one flat
-//! list per page and kept (segments never change; see [`segment_values`]).
+//! list per page by [`FacetWarmer`], a tantivy warmer: it reads a segment
+//! when a generation of the index first shows it, and lets it go when no
+//! searcher holds that segment any more. It lives as long as the index
+//! that made it, so no other index in the process shares or evicts it.
 
-use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, RwLock};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::schema::Facet as TantivyFacet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{Searcher, SearcherGeneration, Warmer};
 
-use crate::taxonomy::Facet;
+use crate::facet::Facets;
 
-/// Segments whose values are kept; past this the memory starts again (a
-/// long-running portal replaces segments as pages change).
-const MAX_CACHED_SEGMENTS: usize = 64;
-
-/// A facet value counted: its facet (index in `Facet::ALL`), the area it
+/// A facet value counted: its facet (its place in the table), the area it
 /// sits in for a need (`None` for a value directly under the root), and its
 /// id.
 pub type Key = (usize, Option<String>, String);
 
 /// Every facet value of every page of one segment.
 struct SegmentValues {
-    /// For each value: its facet's index in `Facet::ALL`, and its path.
+    /// For each value: its facet's place in the table, and its path.
     values: Vec<(usize, Vec<String>)>,
     /// Page `d`'s values are `ids[starts[d]..starts[d + 1]]`.
     starts: Vec<u32>,
     ids: Vec<u32>,
 }
 
-static CACHE: LazyLock<Mutex<HashMap<SegmentId, Arc<SegmentValues>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
-/// A segment's values, read once and kept: a segment's documents never
-/// change (deletions only hide them, and hidden pages are never collected).
-fn segment_values(reader: &SegmentReader) -> tantivy::Result<Arc<SegmentValues>> {
-    let id = reader.segment_id();
-    if let Some(found) = CACHE.lock().expect("cache lock").get(&id) {
-        return Ok(Arc::clone(found));
-    }
-    let mut values = Vec::new();
-    let mut readers = Vec::new();
-    let mut facet = TantivyFacet::root();
-    for (f, kind) in Facet::ALL.iter().enumerate() {
-        let facet_reader = reader.facet_reader(kind.name())?;
-        let base = values.len() as u32;
-        for ord in 0..facet_reader.num_facets() as u64 {
-            facet_reader.facet_from_ord(ord, &mut facet)?;
-            let path = facet.to_path().into_iter().map(str::to_string).collect();
-            values.push((f, path));
+impl SegmentValues {
+    /// Reads a segment's values: a segment's documents never change
+    /// (deletions only hide them, and hidden pages are never collected).
+    fn read(fields: &[&'static str], reader: &SegmentReader) -> tantivy::Result<SegmentValues> {
+        let mut values = Vec::new();
+        let mut readers = Vec::new();
+        let mut facet = TantivyFacet::root();
+        for (f, field) in fields.iter().enumerate() {
+            let facet_reader = reader.facet_reader(field)?;
+            let base = values.len() as u32;
+            for ord in 0..facet_reader.num_facets() as u64 {
+                facet_reader.facet_from_ord(ord, &mut facet)?;
+                let path = facet.to_path().into_iter().map(str::to_string).collect();
+                values.push((f, path));
+            }
+            readers.push((base, facet_reader));
         }
-        readers.push((base, facet_reader));
-    }
-    let max_doc = reader.max_doc();
-    let mut starts = Vec::with_capacity(max_doc as usize + 1);
-    let mut ids = Vec::new();
-    for doc in 0..max_doc {
+        let max_doc = reader.max_doc();
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut ids = Vec::new();
+        for doc in 0..max_doc {
+            starts.push(ids.len() as u32);
+            for (base, facet_reader) in &readers {
+                ids.extend(facet_reader.facet_ords(doc).map(|ord| base + ord as u32));
+            }
+        }
         starts.push(ids.len() as u32);
-        for (base, facet_reader) in &readers {
-            ids.extend(facet_reader.facet_ords(doc).map(|ord| base + ord as u32));
+        Ok(SegmentValues {
+            values,
+            starts,
+            ids,
+        })
+    }
+}
+
+/// The facet values of each segment an index's searchers can see.
+///
+/// Registered with the index's reader as a [`Warmer`]: the reader holds it
+/// weakly and the index strongly, so it is dropped with the index.
+pub struct FacetWarmer {
+    /// The facet fields, in table order.
+    fields: Vec<&'static str>,
+    segments: RwLock<HashMap<SegmentId, Arc<SegmentValues>>>,
+}
+
+impl FacetWarmer {
+    pub fn new(facets: &Facets) -> FacetWarmer {
+        FacetWarmer {
+            fields: facets.iter().map(|f| f.name()).collect(),
+            segments: RwLock::new(HashMap::new()),
         }
     }
-    starts.push(ids.len() as u32);
-    let built = Arc::new(SegmentValues {
-        values,
-        starts,
-        ids,
-    });
-    let mut cache = CACHE.lock().expect("cache lock");
-    if cache.len() >= MAX_CACHED_SEGMENTS {
-        cache.clear();
+
+    /// A segment's values: those read when it was warmed, or read now for
+    /// a searcher that did not come from this index's reader.
+    fn values(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentValues>> {
+        let warmed = self
+            .segments
+            .read()
+            .map_err(|_| poisoned())?
+            .get(&reader.segment_id())
+            .cloned();
+        match warmed {
+            Some(values) => Ok(values),
+            None => SegmentValues::read(&self.fields, reader).map(Arc::new),
+        }
     }
-    cache.insert(id, Arc::clone(&built));
-    Ok(built)
+
+    /// How many segments' values are held (for tests).
+    pub fn segments_held(&self) -> usize {
+        self.segments.read().map_or(0, |s| s.len())
+    }
+}
+
+fn poisoned() -> tantivy::TantivyError {
+    tantivy::TantivyError::InternalError("facet values lock poisoned".into())
+}
+
+impl Warmer for FacetWarmer {
+    fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
+        for reader in searcher.segment_readers() {
+            let id = reader.segment_id();
+            if self
+                .segments
+                .read()
+                .map_err(|_| poisoned())?
+                .contains_key(&id)
+            {
+                continue;
+            }
+            let values = Arc::new(SegmentValues::read(&self.fields, reader)?);
+            self.segments
+                .write()
+                .map_err(|_| poisoned())?
+                .insert(id, values);
+        }
+        Ok(())
+    }
+
+    fn garbage_collect(&self, live_generations: &[&SearcherGeneration]) {
+        let live: HashSet<SegmentId> = live_generations
+            .iter()
+            .flat_map(|g| g.segments().keys().copied())
+            .collect();
+        if let Ok(mut segments) = self.segments.write() {
+            segments.retain(|id, _| live.contains(id));
+        }
+    }
 }
 
 /// The filters of one search and the collector of its results and counts.
 pub struct FacetPass<C> {
-    /// Per facet (`Facet::ALL` order): the chosen paths, when any were
+    /// Per facet (table order): the chosen paths, when any were
     /// chosen. A page passes when one of its values is a chosen path or
     /// under one, as a facet term query matches.
-    selected: [Option<Vec<Vec<String>>>; 8],
+    selected: Vec<Option<Vec<Vec<String>>>>,
+    /// The facets (bits by place in the table) whose values sit under areas.
+    area_facets: u64,
     /// The areas whose needs are counted one by one.
     areas: Vec<String>,
+    values: Arc<FacetWarmer>,
     /// Collects the pages that pass every filter.
     inner: C,
 }
@@ -112,24 +179,41 @@ pub struct Counted<F> {
 }
 
 impl<C: Collector> FacetPass<C> {
-    /// `selected` holds, per facet in `Facet::ALL` order, the chosen facet
-    /// paths (`/area/need`, `/primary`), when any were chosen.
-    pub fn new(selected: [Option<Vec<String>>; 8], areas: Vec<String>, inner: C) -> Self {
+    /// `selected` holds, per facet of `facets` in order, the chosen facet
+    /// paths (`/area/need`, `/primary`), when any were chosen; `values`
+    /// gives each segment's facet values.
+    pub fn new(
+        facets: &Facets,
+        selected: Vec<Option<Vec<String>>>,
+        areas: Vec<String>,
+        values: Arc<FacetWarmer>,
+        inner: C,
+    ) -> Self {
+        assert_eq!(selected.len(), facets.len(), "one selection per facet");
+        let area_facets = facets
+            .iter()
+            .filter(|f| f.is_areas())
+            .fold(0u64, |mask, f| mask | 1 << f.index());
         FacetPass {
-            selected: selected.map(|paths| {
-                paths.map(|paths| {
-                    paths
-                        .iter()
-                        .map(|p| {
-                            p.split('/')
-                                .filter(|c| !c.is_empty())
-                                .map(str::to_string)
-                                .collect()
-                        })
-                        .collect()
+            selected: selected
+                .into_iter()
+                .map(|paths| {
+                    paths.map(|paths| {
+                        paths
+                            .iter()
+                            .map(|p| {
+                                p.split('/')
+                                    .filter(|c| !c.is_empty())
+                                    .map(str::to_string)
+                                    .collect()
+                            })
+                            .collect()
+                    })
                 })
-            }),
+                .collect(),
+            area_facets,
             areas,
+            values,
             inner,
         }
     }
@@ -163,7 +247,7 @@ impl<C: Collector> Collector for FacetPass<C> {
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
         let inner = self.inner.for_segment(segment_local_id, segment)?;
-        let values = segment_values(segment)?;
+        let values = self.values.values(segment)?;
         let mut keys: Vec<Key> = Vec::new();
         let mut key_ids: HashMap<Key, u32> = HashMap::new();
         let mut bucket = |key: Key| -> u32 {
@@ -174,8 +258,8 @@ impl<C: Collector> Collector for FacetPass<C> {
         };
         let n = values.values.len();
         let (mut pass, mut bit, mut top, mut child) =
-            (vec![0u8; n], vec![0u8; n], vec![NONE; n], vec![NONE; n]);
-        let mut selected_mask = 0u8;
+            (vec![0u64; n], vec![0u64; n], vec![NONE; n], vec![NONE; n]);
+        let mut selected_mask = 0u64;
         for (f, paths) in self.selected.iter().enumerate() {
             if paths.is_some() {
                 selected_mask |= 1 << f;
@@ -191,7 +275,7 @@ impl<C: Collector> Collector for FacetPass<C> {
             if let Some(first) = path.first() {
                 top[i] = bucket((*f, None, first.clone()));
             }
-            if Facet::ALL[*f] == Facet::Need
+            if self.area_facets & (1 << f) != 0
                 && path.len() >= 2
                 && self.areas.iter().any(|a| *a == path[0])
             {
@@ -248,9 +332,9 @@ pub struct FacetSegment<S> {
     inner: S,
     values: Arc<SegmentValues>,
     /// Per value: its facet's bit when it meets that facet's filter.
-    pass: Vec<u8>,
+    pass: Vec<u64>,
     /// Per value: its facet's bit.
-    bit: Vec<u8>,
+    bit: Vec<u64>,
     /// Per value: its bucket under the root, and (needs) within its area.
     top: Vec<u32>,
     child: Vec<u32>,
@@ -260,7 +344,7 @@ pub struct FacetSegment<S> {
     /// under one area counts once.
     stamps: Vec<u32>,
     /// The facets with a selection.
-    selected_mask: u8,
+    selected_mask: u64,
     total: usize,
 }
 
@@ -271,7 +355,7 @@ impl<S: SegmentCollector> SegmentCollector for FacetSegment<S> {
         let values = &*self.values;
         let ids = &values.ids[values.starts[doc as usize] as usize..]
             [..(values.starts[doc as usize + 1] - values.starts[doc as usize]) as usize];
-        let mut passed = 0u8;
+        let mut passed = 0u64;
         if self.selected_mask != 0 {
             for &id in ids {
                 passed |= self.pass[id as usize];

@@ -18,6 +18,6 @@ pub mod vocabulary;
 pub use build::SearchIndex;
 pub use query::{
     Filters, MAX_PER_PAGE, MAX_QUERY_BYTES, PER_PAGE, Pages, SearchHit, SearchRequest,
-    SearchResults, Sort,
+    SearchResults, Sort, UnknownSort,
 };
 pub use synonyms::Synonyms;

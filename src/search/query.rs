@@ -12,7 +12,7 @@ use tantivy::schema::{Facet as TantivyFacet, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::content::Page;
-use crate::taxonomy::{Facet, Taxonomy};
+use crate::taxonomy::{Facet, Taxonomy, UnknownId};
 
 use super::build::SearchIndex;
 use super::facets::{self, FacetPass, Key};
@@ -63,15 +63,18 @@ impl Sort {
         }
     }
 
-    pub fn parse(s: &str) -> Result<Sort, String> {
+    pub fn parse(s: &str) -> Result<Sort, UnknownSort> {
         Sort::ALL
             .into_iter()
             .find(|v| v.name() == s)
-            .ok_or_else(|| {
-                format!("unknown sort \"{s}\"; expected one of: relevance, updated, title")
-            })
+            .ok_or_else(|| UnknownSort(s.to_string()))
     }
 }
+
+/// A sort order that is not one of [`Sort::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown sort \"{0}\"; expected one of: relevance, updated, title")]
+pub struct UnknownSort(pub String);
 
 /// Chosen filter values by facet, every id checked against the taxonomy.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -81,7 +84,7 @@ pub struct Filters {
 
 impl Filters {
     /// Adds a value after checking it; repeated values are kept once.
-    pub fn add(&mut self, facet: Facet, id: &str, taxonomy: &Taxonomy) -> Result<(), String> {
+    pub fn add(&mut self, facet: Facet, id: &str, taxonomy: &Taxonomy) -> Result<(), UnknownId> {
         taxonomy.check(facet, id)?;
         let values = self.selected.entry(facet).or_default();
         if !values.iter().any(|v| v == id) {
@@ -217,18 +220,15 @@ impl SearchIndex {
         cx.build(q, relaxed)
     }
 
-    fn facet_filter(&self, facet: Facet, ids: &[String], taxonomy: &Taxonomy) -> Box<dyn Query> {
+    /// One facet's filter: pages filed under any of `paths` (see [`facet_paths`]).
+    fn facet_filter(&self, facet: Facet, paths: &[String]) -> Box<dyn Query> {
         let field = self.fields.facet(facet);
-        let clauses = ids
+        let clauses = paths
             .iter()
-            .filter_map(|id| match facet {
-                Facet::Need => taxonomy.need_path(id),
-                _ => Some(format!("/{id}")),
-            })
             .map(|path| {
                 let term = Term::from_facet(
                     field,
-                    &TantivyFacet::from_text(&path).expect("ids make valid paths"),
+                    &TantivyFacet::from_text(path).expect("ids make valid paths"),
                 );
                 let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
                 (Occur::Should, q)
@@ -295,21 +295,25 @@ impl SearchIndex {
         // One search for the results and every facet's counts: the words
         // and all but at most one facet's filter, the filters checked again
         // page by page in the collector (see `facets`).
+        let table = &taxonomy.facets;
         let mut filters = Vec::new();
-        let mut selected: [Option<Vec<String>>; 8] = Default::default();
-        for (i, facet) in Facet::ALL.into_iter().enumerate() {
+        let mut selected: Vec<Option<Vec<String>>> = vec![None; table.len()];
+        for facet in table.iter() {
             let ids = request.filters.get(facet);
             if !ids.is_empty() {
-                filters.push(self.facet_filter(facet, ids, taxonomy));
-                selected[i] = Some(facet_paths(facet, ids, taxonomy));
+                let paths = facet_paths(facet, ids, taxonomy);
+                filters.push(self.facet_filter(facet, &paths));
+                selected[facet.index()] = Some(paths);
             }
         }
         let query = facets::query(text.box_clone(), filters);
         let areas: Vec<String> = taxonomy.areas.iter().map(|a| a.id.clone()).collect();
         let (total, top, counts) = if sort == Sort::Title {
             let collector = FacetPass::new(
+                table,
                 selected,
                 areas,
+                Arc::clone(&self.facet_values),
                 // Equal titles in slug order, as equal scores are.
                 TopDocs::with_limit(per_page).and_offset(offset).order_by((
                     (SortByString::for_field("title_sort"), Order::Asc),
@@ -321,7 +325,13 @@ impl SearchIndex {
                 fruit.inner.into_iter().map(|(_, a)| (0.0, a)).collect();
             (fruit.total, top, fruit.counts)
         } else {
-            let collector = FacetPass::new(selected, areas, top_collector(sort, per_page, offset));
+            let collector = FacetPass::new(
+                table,
+                selected,
+                areas,
+                Arc::clone(&self.facet_values),
+                top_collector(sort, per_page, offset),
+            );
             let fruit = searcher.search(&*query, &collector)?;
             // Filters alone score nothing (tantivy drops "every page" from a
             // conjunction), though the query run here may be "every page"
@@ -334,10 +344,9 @@ impl SearchIndex {
                 .collect();
             (fruit.total, top, fruit.counts)
         };
-        let facets = Facet::ALL
-            .into_iter()
-            .enumerate()
-            .map(|(i, facet)| (facet, ordered_counts(i, facet, &counts, taxonomy)))
+        let facets = table
+            .iter()
+            .map(|facet| (facet, ordered_counts(facet, &counts, taxonomy)))
             .collect();
 
         let snippets = self.snippets(searcher, &*text)?;
@@ -435,13 +444,11 @@ struct SortKey {
     tie: u64,
 }
 
-/// Path ids as the facet filter spells them: a need under its area.
+/// Chosen ids as the facet paths pages are filed under: a need under its
+/// area. The same paths make the query's filter and the collector's check.
 fn facet_paths(facet: Facet, ids: &[String], taxonomy: &Taxonomy) -> Vec<String> {
     ids.iter()
-        .filter_map(|id| match facet {
-            Facet::Need => taxonomy.need_path(id),
-            _ => Some(format!("/{id}")),
-        })
+        .filter_map(|id| taxonomy.facet_path(facet, id))
         .collect()
 }
 
@@ -449,14 +456,13 @@ fn facet_paths(facet: Facet, ids: &[String], taxonomy: &Taxonomy) -> Vec<String>
 /// matched to the taxonomy by id: the values under the root first, then the
 /// needs of each area (a need's count wins over an area of the same id).
 fn ordered_counts(
-    index: usize,
     facet: Facet,
     counts: &HashMap<Key, u64>,
     taxonomy: &Taxonomy,
 ) -> Vec<(String, u64)> {
     let mut mine: Vec<(&Option<String>, &str, u64)> = counts
         .iter()
-        .filter(|((f, _, _), n)| *f == index && **n > 0)
+        .filter(|((f, _, _), n)| *f == facet.index() && **n > 0)
         .map(|((_, area, id), n)| (area, id.as_str(), *n))
         .collect();
     mine.sort_unstable_by(|a, b| a.1.cmp(b.1));
@@ -466,7 +472,7 @@ fn ordered_counts(
             by_id.insert(id, *n);
         }
     }
-    if facet == Facet::Need {
+    if facet.is_areas() {
         for area in &taxonomy.areas {
             for (_, id, n) in mine
                 .iter()

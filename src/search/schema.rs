@@ -9,7 +9,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 
-use crate::taxonomy::Facet;
+use crate::facet::{Facet, Facets};
 
 /// The analyser for English text: words, lower case, British spelling, stop
 /// words out, stemmed.
@@ -24,8 +24,8 @@ pub struct Fields {
     pub tags: Field,
     pub summary: Field,
     pub body: Field,
-    /// One facet field per [`Facet`], in `Facet::ALL` order.
-    pub facets: [Field; 8],
+    /// One facet field per facet of the table, in its order.
+    pub facets: Vec<Field>,
     /// The review date as a sortable number, YYYYMMDD.
     pub updated: Field,
     /// The title in lower case, for sorting A to Z.
@@ -39,11 +39,7 @@ pub struct Fields {
 
 impl Fields {
     pub fn facet(&self, facet: Facet) -> Field {
-        let i = Facet::ALL
-            .iter()
-            .position(|f| *f == facet)
-            .expect("every facet has a field");
-        self.facets[i]
+        self.facets[facet.index()]
     }
 
     /// The text fields a query searches, with their boosts: title above tags
@@ -58,8 +54,8 @@ impl Fields {
     }
 }
 
-/// Builds the schema and returns it with its field handles.
-pub fn schema() -> (Schema, Fields) {
+/// Builds the schema for a facet table and returns it with its field handles.
+pub fn schema(table: &Facets) -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
@@ -71,7 +67,10 @@ pub fn schema() -> (Schema, Fields) {
     let tags = b.add_text_field("tags", text.clone());
     let summary = b.add_text_field("summary", text.clone());
     let body = b.add_text_field("body", text);
-    let facets = Facet::ALL.map(|f| b.add_facet_field(f.name(), FacetOptions::default()));
+    let facets = table
+        .iter()
+        .map(|f| b.add_facet_field(f.name(), FacetOptions::default()))
+        .collect();
     let updated = b.add_i64_field("updated", FAST | INDEXED);
     let title_sort = b.add_text_field("title_sort", STRING | FAST);
     let tie = b.add_u64_field("tie", FAST);

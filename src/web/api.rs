@@ -11,7 +11,6 @@ use serde::Serialize;
 
 use crate::content::Page;
 use crate::search::SearchResults;
-use crate::taxonomy::Facet;
 
 use super::AppState;
 use super::cache::{Answer, Route};
@@ -84,15 +83,15 @@ pub fn search_json<'a>(
             })
         })
         .collect();
-    let facets = Facet::ALL
+    // The search gives every facet of the table, with or without counts.
+    let facets = results
+        .facets
         .iter()
-        .map(|f| {
-            let counts = results
-                .facets
-                .get(f)
-                .map(|c| c.iter().map(|(id, n)| (id.as_str(), *n)).collect())
-                .unwrap_or_default();
-            (f.name(), counts)
+        .map(|(f, c)| {
+            (
+                f.name(),
+                c.iter().map(|(id, n)| (id.as_str(), *n)).collect(),
+            )
         })
         .collect();
     ApiSearch {

@@ -3,7 +3,7 @@
 //! every id checked against the taxonomy.
 
 use crate::search::{Filters, SearchRequest, Sort};
-use crate::taxonomy::{Facet, Taxonomy};
+use crate::taxonomy::{Facet, Taxonomy, UnknownId};
 
 /// A parameter that cannot be used, named so the answer can say which.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +30,9 @@ pub fn parse_search(raw: Option<&str>, taxonomy: &Taxonomy) -> Result<SearchRequ
                     q = Some(value.into_owned());
                 }
             }
-            "sort" if !value.is_empty() => request.sort = Sort::parse(&value).map_err(error)?,
+            "sort" if !value.is_empty() => {
+                request.sort = Sort::parse(&value).map_err(|e| error(e.to_string()))?;
+            }
             "page" if !value.is_empty() => {
                 request.page = page_number(&value).ok_or_else(|| {
                     error(format!(
@@ -39,8 +41,9 @@ pub fn parse_search(raw: Option<&str>, taxonomy: &Taxonomy) -> Result<SearchRequ
                 })?;
             }
             name => {
-                if let Some(facet) = Facet::from_name(name) {
-                    add_values(&mut request.filters, facet, &value, taxonomy).map_err(error)?;
+                if let Some(facet) = taxonomy.facets.find(name) {
+                    add_values(&mut request.filters, facet, &value, taxonomy)
+                        .map_err(|e| error(e.to_string()))?;
                 }
             }
         }
@@ -66,7 +69,7 @@ fn add_values(
     facet: Facet,
     value: &str,
     taxonomy: &Taxonomy,
-) -> Result<(), String> {
+) -> Result<(), UnknownId> {
     for id in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         filters.add(facet, id, taxonomy)?;
     }
@@ -104,8 +107,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.q, "ear defenders");
-        assert_eq!(r.filters.get(Facet::Need), ["autism", "adhd", "semh"]);
-        assert_eq!(r.filters.get(Facet::Tier), ["universal"]);
+        assert_eq!(r.filters.get(Facet::NEED), ["autism", "adhd", "semh"]);
+        assert_eq!(r.filters.get(Facet::TIER), ["universal"]);
         assert_eq!(r.sort, Sort::Title);
         assert_eq!(r.page, 2);
     }

@@ -185,7 +185,7 @@ fn item_view(plan: &Plan, page: &crate::content::Page, order: &[String]) -> Plan
         kind: plan
             .site
             .taxonomy
-            .label(crate::taxonomy::Facet::Kind, &page.meta.kind)
+            .label(crate::taxonomy::Facet::KIND, &page.meta.kind)
             .to_string(),
         evidence: plan.evidence_label(page),
         steps_html: section_html(page, STEPS),

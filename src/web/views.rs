@@ -119,20 +119,20 @@ impl Card {
             url: page.url.clone(),
             title: m.title.clone(),
             summary: m.summary.clone(),
-            kind: t.label(Facet::Kind, &m.kind).to_string(),
+            kind: t.label(Facet::KIND, &m.kind).to_string(),
             tier: m
                 .tier
                 .as_deref()
-                .map(|id| t.label(Facet::Tier, id).to_string()),
+                .map(|id| t.label(Facet::TIER, id).to_string()),
             needs: m
                 .needs
                 .iter()
-                .map(|id| t.label(Facet::Need, id).to_string())
+                .map(|id| t.label(Facet::NEED, id).to_string())
                 .collect(),
             evidence: m
                 .evidence
                 .as_ref()
-                .map(|e| t.label(Facet::Evidence, &e.strength).to_string()),
+                .map(|e| t.label(Facet::EVIDENCE, &e.strength).to_string()),
             snippet: None,
             selectable: false,
         }

@@ -55,7 +55,7 @@ struct ListingInput<'a> {
 /// The phases ticked in a listing's query string; an unknown id is a 400.
 fn listing_phases(site: &Site, raw: Option<&str>) -> Result<Vec<String>, String> {
     parse_search(raw, &site.taxonomy)
-        .map(|request| request.filters.get(Facet::Phase).to_vec())
+        .map(|request| request.filters.get(Facet::PHASE).to_vec())
         .map_err(|e| {
             format!(
                 "The filter {}={} cannot be used: {}.",
@@ -66,11 +66,11 @@ fn listing_phases(site: &Site, raw: Option<&str>) -> Result<Vec<String>, String>
 
 /// The route a listing lives under: `/needs/`, `/tiers/` or `/ingredients/`.
 fn listing_route(facet: Facet) -> &'static str {
-    match facet {
-        Facet::Need => "needs",
-        Facet::Tier => "tiers",
-        _ => "ingredients",
-    }
+    facet
+        .spec()
+        .route
+        .and_then(|route| route.first_folder())
+        .expect("a listed facet has a route")
 }
 
 /// A page without phases is for every phase, so it stays under any filter.
@@ -97,14 +97,9 @@ fn listing(site: &Site, input: ListingInput<'_>, phases: &[String]) -> ListingTe
         .filter(|p| for_phases(p, phases))
         .collect();
     // Guidance written for exactly this id leads the page.
-    let (guidance, rest): (Vec<_>, Vec<_>) = pages.into_iter().partition(|p| {
-        p.is_kind("guidance")
-            && match facet {
-                Facet::Need => p.meta.needs.iter().any(|n| n == id),
-                Facet::Tier => p.meta.tier.as_deref() == Some(id),
-                _ => p.meta.ingredients.iter().any(|n| n == id),
-            }
-    });
+    let (guidance, rest): (Vec<_>, Vec<_>) = pages
+        .into_iter()
+        .partition(|p| p.is_kind("guidance") && facet.values(&p.meta).contains(&id));
     let phase_query: String = phases.iter().map(|p| format!("&phase={p}")).collect();
     let pfa = site
         .taxonomy
@@ -123,7 +118,7 @@ fn listing(site: &Site, input: ListingInput<'_>, phases: &[String]) -> ListingTe
         .collect();
     let phase_labels: Vec<String> = phases
         .iter()
-        .map(|p| site.taxonomy.label(Facet::Phase, p).to_string())
+        .map(|p| site.taxonomy.label(Facet::PHASE, p).to_string())
         .collect();
     ListingTemplate {
         chrome: Chrome::new(site, term.label),
@@ -164,7 +159,7 @@ pub async fn need(
 
 fn need_listing(site: &Site, id: &str, raw: Option<&str>) -> Response {
     let id = id.to_string();
-    if site.taxonomy.check(Facet::Need, &id).is_err() {
+    if site.taxonomy.check(Facet::NEED, &id).is_err() {
         return not_found(site, &format!("/needs/{id}"));
     }
     let phases = match listing_phases(site, raw) {
@@ -198,7 +193,7 @@ fn need_listing(site: &Site, id: &str, raw: Option<&str>) -> Response {
         });
     }
     let input = ListingInput {
-        facet: Facet::Need,
+        facet: Facet::NEED,
         id: &id,
         crumbs: trail,
         pages: pages_for_need(site, &id).collect(),
@@ -207,7 +202,7 @@ fn need_listing(site: &Site, id: &str, raw: Option<&str>) -> Response {
     listing(site, input, &phases).into_response()
 }
 
-/// A tier or an ingredient: every page that `lists` it, by tier, narrowed
+/// A tier or an ingredient: every page filed under it, by tier, narrowed
 /// by the phase filter.
 fn term_listing(
     site: &Site,
@@ -215,7 +210,6 @@ fn term_listing(
     id: &str,
     raw: Option<&str>,
     crumb: (&str, &str),
-    lists: impl Fn(&crate::content::Page) -> bool,
 ) -> Response {
     if site.taxonomy.check(facet, id).is_err() {
         return not_found(site, &format!("/{}/{id}", listing_route(facet)));
@@ -232,7 +226,7 @@ fn term_listing(
             .pages
             .iter()
             .map(|p| &**p)
-            .filter(|p| lists(p))
+            .filter(|p| facet.values(&p.meta).contains(&id))
             .collect(),
         children: Vec::new(),
     };
@@ -248,11 +242,10 @@ pub async fn tier(
     crate::web::off_loop(move || {
         term_listing(
             &site,
-            Facet::Tier,
+            Facet::TIER,
             &id,
             raw.as_deref(),
             ("/#tiers", "Levels of support"),
-            |p| p.meta.tier.as_deref() == Some(id.as_str()),
         )
     })
     .await
@@ -267,11 +260,10 @@ pub async fn ingredient(
     crate::web::off_loop(move || {
         term_listing(
             &site,
-            Facet::Ingredient,
+            Facet::INGREDIENT,
             &id,
             raw.as_deref(),
             ("/#ingredients", "Key ingredients"),
-            |p| p.meta.ingredients.contains(&id),
         )
     })
     .await

@@ -59,7 +59,7 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
             if area.id != *first {
                 crumb_list.push(Crumb {
                     url: format!("/needs/{first}"),
-                    label: t.label(Facet::Need, first).to_string(),
+                    label: t.label(Facet::NEED, first).to_string(),
                 });
             }
         }
@@ -67,11 +67,11 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
     let tier = m.tier.clone().into_iter().collect::<Vec<_>>();
     let all_phases = m.phases.len() == t.phases.len();
     let facts = [
-        fact(site, "Needs", Facet::Need, &m.needs, Some("/needs/")),
+        fact(site, "Needs", Facet::NEED, &m.needs, Some("/needs/")),
         fact(
             site,
             "Level of support",
-            Facet::Tier,
+            Facet::TIER,
             &tier,
             Some("/tiers/"),
         ),
@@ -84,26 +84,26 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
                 }],
             })
         } else {
-            fact(site, "Age phases", Facet::Phase, &m.phases, None)
+            fact(site, "Age phases", Facet::PHASE, &m.phases, None)
         },
         fact(
             site,
             "Key ingredients",
-            Facet::Ingredient,
+            Facet::INGREDIENT,
             &m.ingredients,
             Some("/ingredients/"),
         ),
         fact(
             site,
             "Preparation for adulthood",
-            Facet::Pfa,
+            Facet::PFA,
             &m.pfa,
             Some("/search?pfa="),
         ),
         fact(
             site,
             "Assess, plan, do, review",
-            Facet::Cycle,
+            Facet::CYCLE,
             &m.cycle,
             Some("/search?cycle="),
         ),
@@ -112,7 +112,7 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
     .flatten()
     .collect();
     let evidence = m.evidence.as_ref().map(|e| {
-        let term = t.term(Facet::Evidence, &e.strength);
+        let term = t.term(Facet::EVIDENCE, &e.strength);
         EvidenceView {
             label: term.map_or(e.strength.clone(), |t| t.label.to_string()),
             description: term.map_or(String::new(), |t| t.description.to_string()),
@@ -161,7 +161,7 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
         crumbs: crumb_list,
         title: m.title.clone(),
         summary: m.summary.clone(),
-        kind: t.label(Facet::Kind, &m.kind).to_string(),
+        kind: t.label(Facet::KIND, &m.kind).to_string(),
         html: page.html(),
         facts,
         evidence,

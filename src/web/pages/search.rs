@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Response};
 
 use crate::search::{Filters, SearchResults, Sort};
 use crate::site::Site;
-use crate::taxonomy::Facet;
 
 use super::{bad_request, search_href};
 use crate::web::AppState;
@@ -97,28 +96,28 @@ pub struct SortOption {
 }
 
 fn facet_groups(site: &Site, filters: &Filters, results: &SearchResults) -> Vec<FacetGroup> {
-    Facet::ALL
+    site.taxonomy
+        .facets
         .iter()
-        .map(|&facet| {
+        .map(|facet| {
             let counts = results.facets.get(&facet);
             let count_of = |id: &str| {
                 counts
                     .and_then(|c| c.iter().find(|(i, _)| i == id))
                     .map_or(0, |(_, n)| *n)
             };
-            let options: Vec<FacetOption> = match facet {
-                Facet::Need => site
-                    .taxonomy
+            let options: Vec<FacetOption> = if facet.is_areas() {
+                site.taxonomy
                     .needs_in_order()
                     .into_iter()
                     .map(|(term, area)| (term, area.is_some()))
-                    .collect::<Vec<_>>(),
-                _ => site
-                    .taxonomy
+                    .collect::<Vec<_>>()
+            } else {
+                site.taxonomy
                     .terms(facet)
                     .into_iter()
                     .map(|t| (t, false))
-                    .collect(),
+                    .collect()
             }
             .into_iter()
             .map(|(term, child)| FacetOption {
@@ -133,8 +132,7 @@ fn facet_groups(site: &Site, filters: &Filters, results: &SearchResults) -> Vec<
             FacetGroup {
                 name: facet.name().to_string(),
                 title: facet.title().to_string(),
-                open: !filters.get(facet).is_empty()
-                    || matches!(facet, Facet::Need | Facet::Tier | Facet::Phase),
+                open: !filters.get(facet).is_empty() || facet.spec().open,
                 selected: options.iter().filter(|o| o.checked).count(),
                 options,
             }
