@@ -12,6 +12,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
+use crate::facet::Facets;
 use crate::fsread::{self, Refusal};
 use crate::problem::{self, Pos, Problem};
 use crate::search::Synonyms;
@@ -33,6 +34,8 @@ pub struct LoadOptions {
     pub site_file: Option<PathBuf>,
     /// Today's date, for review-date warnings.
     pub today: Date,
+    /// The facets pages are classified by (the standard ones by default).
+    pub facets: Facets,
 }
 
 impl LoadOptions {
@@ -41,6 +44,7 @@ impl LoadOptions {
             content_dir: content_dir.into(),
             site_file: None,
             today: today(),
+            facets: Facets::default(),
         }
     }
 }
@@ -131,7 +135,9 @@ pub fn load_after(options: &LoadOptions, previous: &[Arc<Page>]) -> Result<Loade
         &mut settings_problems,
     )?;
     let synonyms = load_synonyms(dir, &root, &mut settings_problems)?;
-    let mut taxonomy = taxonomy.unwrap_or_else(Taxonomy::builtin);
+    let mut taxonomy = taxonomy
+        .unwrap_or_else(Taxonomy::builtin)
+        .with_facets(options.facets.clone());
     if let Some((config, site_path)) = &config {
         for fault in taxonomy.relabel(&config.labels) {
             settings_problems.push(Problem::error(site_path, Pos::START, fault));

@@ -265,9 +265,8 @@ pub fn validate(raw: &RawFrontMatter, loc: &Locator, cx: &Context) -> (Option<Me
         },
     };
 
-    let has_errors = r.problems.iter().any(Problem::is_error);
-    let meta = match (kind, updated, has_errors) {
-        (Some(kind), Some(updated), false) => Some(Meta {
+    let meta = match (kind, updated) {
+        (Some(kind), Some(updated)) => Some(Meta {
             title,
             summary,
             kind,
@@ -285,7 +284,36 @@ pub fn validate(raw: &RawFrontMatter, loc: &Locator, cx: &Context) -> (Option<Me
         }),
         _ => None,
     };
-    (meta, r.problems)
+    if let Some(meta) = &meta {
+        check_added_facets(&mut r, meta);
+    }
+    let has_errors = r.problems.iter().any(Problem::is_error);
+    (meta.filter(|_| !has_errors), r.problems)
+}
+
+/// Checks the ids of the facets added to the standard table, where each
+/// facet's spec says they are written. (The standard facets' ids are checked
+/// above, with their fields, as those also decide what a page must give.)
+fn check_added_facets(r: &mut Report, meta: &Meta) {
+    for facet in r.cx.taxonomy.facets.iter().skip(Facet::ALL.len()) {
+        for id in facet.values(meta) {
+            let Err(unknown) = r.cx.taxonomy.check(facet, id) else {
+                continue;
+            };
+            let field = facet.spec().field;
+            let pos = match field.split_once('.') {
+                Some((parent, child)) => r
+                    .loc
+                    .nested_value(parent, child, id)
+                    .unwrap_or_else(|| r.loc.key_or_start(parent)),
+                None => r
+                    .loc
+                    .value(field, id)
+                    .unwrap_or_else(|| r.loc.key_or_start(field)),
+            };
+            r.error(pos, unknown.to_string());
+        }
+    }
 }
 
 fn validate_evidence(r: &mut Report, raw: &RawFrontMatter, kind: Option<&str>) -> Option<Evidence> {
