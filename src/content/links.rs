@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::problem::{Pos, Problem};
 use crate::suggest::did_you_mean;
-use crate::taxonomy::{Facet, Taxonomy};
+use crate::taxonomy::Taxonomy;
 
 use std::sync::Arc;
 
@@ -67,18 +67,16 @@ fn resolve(
             _ => Ok(()),
         },
         None => {
-            let route = |prefix: &str, facet: Facet| {
-                slug.strip_prefix(prefix).map(|id| {
-                    taxonomy
+            // A listing's address: its facet's route, then one of its ids.
+            for facet in taxonomy.facets.iter() {
+                let Some(folder) = facet.spec().route.and_then(|r| r.first_folder()) else {
+                    continue;
+                };
+                if let Some(id) = slug.strip_prefix(folder).and_then(|s| s.strip_prefix('/')) {
+                    return taxonomy
                         .check(facet, id)
-                        .map_err(|m| format!("link {target}: {m}"))
-                })
-            };
-            if let Some(result) = route("needs/", Facet::NEED)
-                .or_else(|| route("tiers/", Facet::TIER))
-                .or_else(|| route("ingredients/", Facet::INGREDIENT))
-            {
-                return result;
+                        .map_err(|m| format!("link {target}: {m}"));
+                }
             }
             if ROUTES.contains(&path.trim_end_matches('/')) {
                 return Ok(());

@@ -398,3 +398,29 @@ impl<S: SegmentCollector> SegmentCollector for FacetSegment<S> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::content::LoadOptions;
+    use crate::site::Site;
+
+    #[test]
+    fn segment_values_are_read_when_warmed_and_go_with_their_index() {
+        let site = Site::load(&LoadOptions::new("tests/fixtures/valid")).expect("fixture loads");
+        let warmer = Arc::downgrade(&site.search.facet_values);
+        let segments = site.search.searcher.segment_readers().len();
+        assert!(segments >= 1);
+        assert_eq!(
+            warmer.upgrade().map(|w| w.segments_held()),
+            Some(segments),
+            "every segment is read when the reader is warmed, before any search"
+        );
+        drop(site);
+        assert!(
+            warmer.upgrade().is_none(),
+            "nothing outside the index keeps its facet values"
+        );
+    }
+}

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
 use crate::site::Site;
+use crate::taxonomy::Facet;
 
 use super::{count_pages, pages_for_need};
 use crate::web::AppState;
@@ -29,20 +30,17 @@ pub struct AreaView {
     needs: Vec<TermView>,
 }
 
-/// Each term with the number of pages that carry it and where it leads.
-fn term_views(
-    site: &Site,
-    terms: &[crate::taxonomy::Term],
-    carries: impl Fn(&crate::content::Page, &str) -> bool,
-    url: impl Fn(&str) -> String,
-) -> Vec<TermView> {
-    terms
-        .iter()
+/// Each term of a facet with the number of pages filed under it and where
+/// it leads.
+fn term_views(site: &Site, facet: Facet, url: impl Fn(&str) -> String) -> Vec<TermView> {
+    site.taxonomy
+        .terms(facet)
+        .into_iter()
         .map(|term| {
             TermView::new(
-                term.as_ref(),
-                count_pages(site, |p| carries(p, &term.id)),
-                url(&term.id),
+                term,
+                count_pages(site, |p| facet.values(&p.meta).contains(&term.id)),
+                url(term.id),
             )
         })
         .collect()
@@ -78,24 +76,9 @@ fn home_page(site: &Site) -> HomeTemplate {
                 .collect(),
         })
         .collect();
-    let tiers = term_views(
-        site,
-        &t.tiers,
-        |p, id| p.meta.tier.as_deref() == Some(id),
-        |id| format!("/tiers/{id}"),
-    );
-    let ingredients = term_views(
-        site,
-        &t.ingredients,
-        |p, id| p.meta.ingredients.iter().any(|i| i == id),
-        |id| format!("/ingredients/{id}"),
-    );
-    let cycle = term_views(
-        site,
-        &t.cycle,
-        |p, id| p.meta.cycle.iter().any(|c| c == id),
-        |id| format!("/search?cycle={id}"),
-    );
+    let tiers = term_views(site, Facet::TIER, |id| format!("/tiers/{id}"));
+    let ingredients = term_views(site, Facet::INGREDIENT, |id| format!("/ingredients/{id}"));
+    let cycle = term_views(site, Facet::CYCLE, |id| format!("/search?cycle={id}"));
     HomeTemplate {
         chrome: Chrome::new(site, site.config.name.clone()),
         tagline: site.config.tagline.clone(),
