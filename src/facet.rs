@@ -338,11 +338,6 @@ impl Facets {
     pub fn find(&self, key: &str) -> Option<Facet> {
         self.iter().find(|f| f.name() == key)
     }
-
-    /// The facets with a listing route.
-    pub fn for_route(&self, route: Route) -> Option<Facet> {
-        self.iter().find(|f| f.spec.route == Some(route))
-    }
 }
 
 #[cfg(test)]
