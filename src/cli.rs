@@ -441,7 +441,11 @@ fn serve(args: ServeArgs) -> ExitCode {
         let _watcher = if args.no_watch {
             None
         } else {
-            match crate::watch::spawn(state.clone(), options) {
+            match crate::watch::spawn(
+                std::sync::Arc::new(state.clone()),
+                state.reload.clone(),
+                options,
+            ) {
                 Ok(w) => Some(w),
                 Err(e) => {
                     tracing::warn!("cannot watch the content folder, changes need a restart: {e}");

@@ -43,6 +43,16 @@ pub struct Site {
     pub generation: u64,
 }
 
+/// Where the snapshot being served lives, as live reload sees it: the one
+/// served now, and a way to serve the next. The web server provides it, so
+/// reloading needs to know nothing of how requests share a snapshot.
+pub trait Publish: Send + Sync + 'static {
+    /// The snapshot being served.
+    fn current(&self) -> Arc<Site>;
+    /// Serves `site` from now on.
+    fn publish(&self, site: Site);
+}
+
 /// Why a snapshot could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
@@ -172,7 +182,7 @@ impl Site {
                 file_problems.push(problem);
                 continue;
             }
-            let slug = content::loader::slug_of(dir, source);
+            let slug = content::slug::of(dir, source);
             let cx = content::validate::Context {
                 taxonomy: &self.taxonomy,
                 today: options.today,

@@ -15,7 +15,7 @@ use crate::config::SiteConfig;
 use crate::fsread::{self, Refusal};
 use crate::problem::{self, Pos, Problem};
 use crate::search::Synonyms;
-use crate::taxonomy::{Taxonomy, is_id};
+use crate::taxonomy::Taxonomy;
 use crate::yaml;
 
 use super::page::Page;
@@ -40,20 +40,9 @@ impl LoadOptions {
         LoadOptions {
             content_dir: content_dir.into(),
             site_file: None,
-            today: today(),
+            today: crate::clock::today(),
         }
     }
-}
-
-/// Today's date in the local time zone, or `WAYMARK_TODAY` (YYYY-MM-DD) when
-/// set, so tests and content teams' CI can fix the date that warnings use.
-pub fn today() -> Date {
-    if let Ok(fixed) = std::env::var("WAYMARK_TODAY")
-        && let Ok(date) = fixed.parse::<Date>()
-    {
-        return date;
-    }
-    jiff::ZonedDateTime::now().date()
 }
 
 /// Everything read from a content folder.
@@ -201,7 +190,7 @@ pub fn load_file(
         Ok(text) => text,
         Err(p) => return (last_good(), vec![*p]),
     };
-    if let Err(message) = check_slug(slug) {
+    if let Err(message) = super::slug::check(slug) {
         return (None, vec![Problem::error(path, Pos::START, message)]);
     }
     let (page, found) = parse_page(&text, slug, cx);
@@ -232,17 +221,6 @@ pub fn dedupe(pages: Vec<Arc<Page>>, dir: &Path, problems: &mut Vec<Problem>) ->
         }
     }
     unique
-}
-
-/// The slug of a page file: its path under the content folder, less `.md`.
-pub fn slug_of(dir: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(dir).unwrap_or(path);
-    relative
-        .with_extension("")
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// A problem when `path` is a symbolic link that leads outside `root` (the
@@ -484,7 +462,7 @@ fn page_files(
         } else if !entry.file_type().is_file() {
             continue;
         }
-        let slug = slug_of(dir, path);
+        let slug = super::slug::of(dir, path);
         files.push((path.to_path_buf(), slug));
     }
     Ok(files)
@@ -515,22 +493,4 @@ fn read_page(path: &Path) -> Result<String, Box<Problem>> {
             format!("invalid UTF-8 (byte 0x{bad:02x}); save the file with UTF-8 encoding"),
         )
     })
-}
-
-/// Checks that a slug can be a web address and does not clash with the portal's routes.
-pub fn check_slug(slug: &str) -> Result<(), String> {
-    for segment in slug.split('/') {
-        if !is_id(segment) {
-            return Err(format!(
-                "\"{segment}\" cannot be part of a web address; name files and folders with lowercase letters, digits and hyphens, such as \"movement-breaks.md\""
-            ));
-        }
-    }
-    let first = slug.split('/').next().unwrap_or(slug);
-    if crate::routes::is_reserved(first) {
-        return Err(format!(
-            "the address /{slug} would clash with the portal's own /{first} pages; move the file into another folder"
-        ));
-    }
-    Ok(())
 }

@@ -10,6 +10,7 @@ pub mod loader;
 pub mod locate;
 pub mod markdown;
 pub mod page;
+pub mod slug;
 pub mod validate;
 
 pub use loader::{LoadError, LoadOptions, Loaded, load, load_after};
