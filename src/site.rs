@@ -117,7 +117,7 @@ impl Site {
         let mut full = self
             .file_problems
             .iter()
-            .any(|p| p.message.starts_with("duplicate slug"));
+            .any(|p| p.kind == crate::problem::Kind::DuplicateSlug);
         for path in changed {
             let relative = path
                 .strip_prefix(&root)

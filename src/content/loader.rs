@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::fsread::{self, Refusal};
-use crate::problem::{self, Pos, Problem};
+use crate::problem::{self, Kind, Pos, Problem};
 use crate::search::Synonyms;
 use crate::taxonomy::Taxonomy;
 use crate::yaml;
@@ -123,7 +123,7 @@ pub fn load_after(options: &LoadOptions, previous: &[Arc<Page>]) -> Result<Loade
     let mut taxonomy = taxonomy.unwrap_or_else(Taxonomy::builtin);
     if let Some((config, site_path)) = &config {
         for fault in taxonomy.relabel(&config.labels) {
-            settings_problems.push(Problem::error(site_path, Pos::START, fault));
+            settings_problems.push(Problem::error(Kind::Settings, site_path, Pos::START, fault));
         }
     }
     if !settings_problems.is_empty() {
@@ -191,7 +191,10 @@ pub fn load_file(
         Err(p) => return (last_good(), vec![*p]),
     };
     if let Err(message) = super::slug::check(slug) {
-        return (None, vec![Problem::error(path, Pos::START, message)]);
+        return (
+            None,
+            vec![Problem::error(Kind::BadSlug, path, Pos::START, message)],
+        );
     }
     let (page, found) = parse_page(&text, slug, cx);
     (page.map(Arc::new).or_else(last_good), found)
@@ -205,6 +208,7 @@ pub fn dedupe(pages: Vec<Arc<Page>>, dir: &Path, problems: &mut Vec<Problem>) ->
     for page in pages {
         match seen.get(&page.slug) {
             Some(first) => problems.push(Problem::error(
+                Kind::DuplicateSlug,
                 &page.source,
                 Pos::START,
                 format!(
@@ -229,6 +233,7 @@ pub fn symlink_problem(root: &Path, path: &Path) -> Option<Problem> {
     match fs::canonicalize(path) {
         Ok(target) if target.starts_with(root) && target.is_file() => None,
         _ => Some(Problem::error(
+            Kind::FileRead,
             path,
             Pos::START,
             "is a symbolic link to somewhere outside the content folder; Waymark only reads pages inside it",
@@ -269,6 +274,7 @@ fn read_settings_file(path: &Path, root: Option<&Path>, problems: &mut Vec<Probl
         Err(Refusal::NotFound) => Settings::Missing,
         Err(Refusal::TooLarge { size, .. }) => {
             problems.push(Problem::error(
+                Kind::FileRead,
                 path,
                 Pos::START,
                 format!("file is {size} bytes, over the 1 MiB limit for a settings file"),
@@ -276,7 +282,12 @@ fn read_settings_file(path: &Path, root: Option<&Path>, problems: &mut Vec<Probl
             Settings::Refused
         }
         Err(refusal) => {
-            problems.push(Problem::error(path, Pos::START, refusal.to_string()));
+            problems.push(Problem::error(
+                Kind::FileRead,
+                path,
+                Pos::START,
+                refusal.to_string(),
+            ));
             Settings::Refused
         }
     }
@@ -301,17 +312,22 @@ fn load_taxonomy(
             }
             for fault in faults {
                 // Point at the list a fault is about (`tiers` ...), else at the id it names.
-                let list = fault.strip_prefix('`').and_then(|r| r.split('`').next());
-                let pos = list
+                let pos = fault
+                    .list()
                     .and_then(|key| find_key(&text, key))
-                    .or_else(|| fault.split('"').nth(1).and_then(|id| find_word(&text, id)))
+                    .or_else(|| fault.id().and_then(|id| find_word(&text, id)))
                     .unwrap_or(Pos::START);
-                problems.push(Problem::error(&path, pos, fault));
+                problems.push(Problem::error(
+                    Kind::Taxonomy,
+                    &path,
+                    pos,
+                    fault.to_string(),
+                ));
             }
             Ok((None, true))
         }
         Err(e) => {
-            problems.push(Problem::error(&path, e.pos, e.message));
+            problems.push(Problem::error(Kind::Yaml, &path, e.pos, e.message));
             Ok((None, true))
         }
     }
@@ -331,7 +347,7 @@ fn load_synonyms(
     };
     Synonyms::parse(&text).or_else(|errors| {
         for e in errors {
-            problems.push(Problem::error(&path, e.pos, e.message));
+            problems.push(Problem::error(Kind::Settings, &path, e.pos, e.message));
         }
         Ok(Synonyms::default())
     })
@@ -369,12 +385,12 @@ fn load_site(
             }
             for (field, message) in faults {
                 let pos = find_key(&text, field).unwrap_or(Pos::START);
-                problems.push(Problem::error(&path, pos, message));
+                problems.push(Problem::error(Kind::Settings, &path, pos, message));
             }
             Ok(None)
         }
         Err(e) => {
-            problems.push(Problem::error(&path, e.pos, e.message));
+            problems.push(Problem::error(Kind::Yaml, &path, e.pos, e.message));
             Ok(None)
         }
     }
@@ -429,7 +445,7 @@ fn page_files(
                     || "cannot read: a folder loop".to_string(),
                     |io| format!("cannot read: {io}"),
                 );
-                problems.push(Problem::error(path, Pos::START, why));
+                problems.push(Problem::error(Kind::FileRead, path, Pos::START, why));
                 continue;
             }
         };
@@ -447,6 +463,7 @@ fn page_files(
                 && fs::canonicalize(path).is_ok_and(|target| !target.starts_with(&root))
             {
                 problems.push(Problem::error(
+                    Kind::FileRead,
                     path,
                     Pos::START,
                     "is a symbolic link to a folder outside the content folder; Waymark only reads pages inside it",
@@ -471,7 +488,8 @@ fn page_files(
 /// Reads a page's bytes as UTF-8 text, refusing files over the size limit
 /// and pointing at the first byte that is not UTF-8.
 fn read_page(path: &Path) -> Result<String, Box<Problem>> {
-    let err = |pos: Pos, message: String| Box::new(Problem::error(path, pos, message));
+    let err =
+        |pos: Pos, message: String| Box::new(Problem::error(Kind::FileRead, path, pos, message));
     let bytes = fsread::read_regular(path, MAX_PAGE_BYTES).map_err(|refusal| match refusal {
         Refusal::TooLarge { size, .. } => err(
             Pos::START,

@@ -16,7 +16,7 @@ pub mod validate;
 pub use loader::{LoadError, LoadOptions, Loaded, load, load_after};
 pub use page::{Evidence, Heading, InternalLink, Link, Meta, Page, Provision};
 
-use crate::problem::Problem;
+use crate::problem::{Kind, Problem};
 
 use locate::Locator;
 use validate::Context;
@@ -26,13 +26,18 @@ use validate::Context;
 pub fn parse_page(text: &str, slug: &str, cx: &Context) -> (Option<Page>, Vec<Problem>) {
     let split = match frontmatter::split(text) {
         Ok(s) => s,
-        Err(e) => return (None, vec![Problem::error(cx.path, e.pos, e.message)]),
+        Err(e) => {
+            return (
+                None,
+                vec![Problem::error(Kind::FrontMatter, cx.path, e.pos, e.message)],
+            );
+        }
     };
     let locator = Locator::new(split.yaml, split.yaml_line);
     let (raw, errors) = frontmatter::parse(split.yaml, &locator);
     let mut problems: Vec<Problem> = errors
         .into_iter()
-        .map(|e| Problem::error(cx.path, e.pos, e.message))
+        .map(|e| Problem::error(Kind::Yaml, cx.path, e.pos, e.message))
         .collect();
     let Some(raw) = raw else {
         return (None, problems);
