@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::content::{self, LoadError, LoadOptions};
+use crate::content::{LoadError, LoadOptions};
 use crate::problem::Problem;
 use crate::search::{SearchRequest, Sort};
 use crate::site::{BuildError, Site};
@@ -513,7 +513,7 @@ struct CheckReport<'a> {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let loaded = match content::load(&LoadOptions::new(&args.content)) {
+    let loaded = match crate::site::check(&LoadOptions::new(&args.content)) {
         Ok(l) => l,
         Err(e) => return report_load_error(&BuildError::Load(e), None),
     };

@@ -2,8 +2,11 @@
 //!
 //! One step per module: `frontmatter` splits and reads the YAML, `locate`
 //! finds where a field is written, `validate` checks it against the
-//! taxonomy, `markdown` renders the body, `loader` walks the folder.
+//! taxonomy, `markdown` renders the body, `slug` names the page, `changes`
+//! sorts changed paths into what they mean, `loader` reads the folder or
+//! applies those changes to the last load.
 
+pub mod changes;
 pub mod frontmatter;
 pub mod links;
 pub mod loader;
@@ -13,7 +16,8 @@ pub mod page;
 pub mod slug;
 pub mod validate;
 
-pub use loader::{LoadError, LoadOptions, Loaded, load, load_after};
+pub use changes::ChangeSet;
+pub use loader::{Before, Changed, ExtraSettings, LoadError, LoadOptions, Loaded, load};
 pub use page::{Evidence, Heading, InternalLink, Link, Meta, Page, Provision};
 
 use crate::problem::{Kind, Problem};

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::taxonomy::is_id;
 
 /// The slug of a page file: its path under the content folder, less `.md`.
-pub(crate) fn of(dir: &Path, path: &Path) -> String {
+pub(super) fn of(dir: &Path, path: &Path) -> String {
     let relative = path.strip_prefix(dir).unwrap_or(path);
     relative
         .with_extension("")
