@@ -12,8 +12,7 @@ use crate::config::SiteConfig;
 use crate::content::{
     self, Before, ChangeSet, Changed, ExtraSettings, LoadError, LoadOptions, Loaded, Page,
 };
-use crate::problem::Pos;
-use crate::problem::Problem;
+use crate::problem::{Pos, Problem};
 use crate::search::{SearchIndex, SearchRequest, SearchResults, Synonyms};
 use crate::taxonomy::Taxonomy;
 
@@ -111,7 +110,7 @@ impl Site {
         changes: &ChangeSet,
     ) -> Result<Option<Site>, BuildError> {
         let started = Instant::now();
-        let mut synonyms = SynonymsFile(Synonyms::builtin());
+        let mut synonyms = SynonymsFile(None);
         let Some(loaded) =
             content::load(options, previous.map(Site::before), changes, &mut synonyms)?
         else {
@@ -132,7 +131,8 @@ impl Site {
                 (search, false)
             }
             _ => {
-                let search = SearchIndex::build(&loaded.pages, &loaded.taxonomy, &synonyms.0)?;
+                let synonyms = synonyms.0.unwrap_or_else(Synonyms::builtin);
+                let search = SearchIndex::build(&loaded.pages, &loaded.taxonomy, &synonyms)?;
                 tracing::debug!(
                     "read and rendered {} pages in {:.0} ms, indexed them in {:.0} ms",
                     loaded.pages.len(),
@@ -195,8 +195,8 @@ fn index_slugs(pages: &[Arc<Page>]) -> HashMap<String, usize> {
 }
 
 /// The search's `synonyms.yaml`, read by the content loader with the other
-/// settings files; the built-in groups until a file says otherwise.
-struct SynonymsFile(Synonyms);
+/// settings files; `None` until a file is read (the built-in groups apply).
+struct SynonymsFile(Option<Synonyms>);
 
 impl ExtraSettings for SynonymsFile {
     fn file_name(&self) -> &'static str {
@@ -206,7 +206,7 @@ impl ExtraSettings for SynonymsFile {
     fn read(&mut self, text: &str) -> Vec<(Pos, String)> {
         match Synonyms::parse(text) {
             Ok(synonyms) => {
-                self.0 = synonyms;
+                self.0 = Some(synonyms);
                 Vec::new()
             }
             Err(errors) => errors.into_iter().map(|e| (e.pos, e.message)).collect(),
@@ -217,7 +217,7 @@ impl ExtraSettings for SynonymsFile {
 /// Reads and checks a content folder, its settings files included, without
 /// building a search index: what `waymark check` reports.
 pub fn check(options: &LoadOptions) -> Result<Loaded, LoadError> {
-    let mut synonyms = SynonymsFile(Synonyms::default());
+    let mut synonyms = SynonymsFile(None);
     let loaded = content::load(options, None, &ChangeSet::everything(), &mut synonyms)?;
     Ok(loaded.expect("a full load always gives a snapshot"))
 }

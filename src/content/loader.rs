@@ -134,40 +134,54 @@ pub enum LoadError {
 /// and partial loads are one path. Everything is read afresh when the change
 /// set says so, when there is no last load, or when the last load or this
 /// one finds a duplicate slug (which file wins depends on every file, so any
-/// change may settle it). Otherwise only the changed page files are read again, and the
-/// other pages are kept as they were. Either way a page whose file now has a
-/// problem keeps its last good version, marked stale, so an editor's mistake
-/// never takes a page offline. `None` when there is nothing to do.
+/// change may settle it). Otherwise only the changed page files are read
+/// again, and the other pages are kept as they were. Either way a page whose
+/// file now has a problem keeps its last good version, marked stale, so an
+/// editor's mistake never takes a page offline. `None` when there is nothing
+/// to do.
 pub fn load(
     options: &LoadOptions,
     before: Option<Before>,
     changes: &ChangeSet,
     extra: &mut dyn ExtraSettings,
 ) -> Result<Option<Loaded>, LoadError> {
-    let before = match before {
-        Some(b)
-            if !changes.everything
-                && !b
-                    .file_problems
-                    .iter()
-                    .any(|p| p.kind == Kind::DuplicateSlug) =>
-        {
-            b
+    match before {
+        Some(before) if !changes.everything && !has_duplicate(before.file_problems) => {
+            if changes.pages.is_empty() {
+                return Ok(None);
+            }
+            let loaded = load_pages(options, before, &changes.pages)?;
+            // Which of two files at one address is served depends on the
+            // order of every file, not on which changed: a fresh load
+            // decides, as it would after a restart.
+            if has_duplicate(&loaded.file_problems) {
+                return load_everything(options, before.pages, extra).map(Some);
+            }
+            Ok(Some(loaded))
         }
         _ => {
             let previous = before.map_or(&[][..], |b| b.pages);
-            return load_everything(options, previous, extra).map(Some);
+            load_everything(options, previous, extra).map(Some)
         }
-    };
-    if changes.pages.is_empty() {
-        return Ok(None);
     }
+}
+
+fn has_duplicate(problems: &[Problem]) -> bool {
+    problems.iter().any(|p| p.kind == Kind::DuplicateSlug)
+}
+
+/// Reads the page files `sources` again (or drops those that are gone) and
+/// keeps every other page and setting of `before`.
+fn load_pages(
+    options: &LoadOptions,
+    before: Before,
+    sources: &[PathBuf],
+) -> Result<Loaded, LoadError> {
     let dir = &options.content_dir;
     let root = fs::canonicalize(dir).map_err(|source| LoadError::Unreadable {
         path: dir.clone(),
         source,
     })?;
-    let sources = &changes.pages;
     let kept: Vec<Arc<Page>> = before
         .pages
         .iter()
@@ -201,17 +215,7 @@ pub fn load(
         problems,
         &files,
     );
-    // Which of two files at one address is served depends on the order of
-    // every file, not on which changed: a fresh load decides, as it would
-    // after a restart.
-    if read
-        .file_problems
-        .iter()
-        .any(|p| p.kind == Kind::DuplicateSlug)
-    {
-        return load_everything(options, before.pages, extra).map(Some);
-    }
-    Ok(Some(Loaded {
+    Ok(Loaded {
         taxonomy: before.taxonomy.clone(),
         config: before.config.clone(),
         pages: read.pages,
@@ -227,7 +231,7 @@ pub fn load(
                 .collect(),
             fresh: read.fresh,
         },
-    }))
+    })
 }
 
 /// Reads the settings files and every page afresh.
