@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::content::{self, LoadError, LoadOptions};
+use crate::content::{LoadError, LoadOptions};
 use crate::facet::Facets;
 use crate::problem::Problem;
 use crate::search::{SearchRequest, Sort};
@@ -476,7 +476,11 @@ fn serve(args: ServeArgs) -> ExitCode {
         let _watcher = if args.no_watch {
             None
         } else {
-            match crate::watch::spawn(state.clone(), options) {
+            match crate::watch::spawn(
+                std::sync::Arc::new(state.clone()),
+                state.reload.clone(),
+                options,
+            ) {
                 Ok(w) => Some(w),
                 Err(e) => {
                     tracing::warn!("cannot watch the content folder, changes need a restart: {e}");
@@ -544,7 +548,7 @@ struct CheckReport<'a> {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let loaded = match content::load(&LoadOptions::new(&args.content)) {
+    let loaded = match crate::site::check(&LoadOptions::new(&args.content)) {
         Ok(l) => l,
         Err(e) => return report_load_error(&BuildError::Load(e), None),
     };

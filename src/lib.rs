@@ -6,9 +6,11 @@
 //! snapshot with its `search` index; `web` serves it; `cli` is the command line.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod content;
 pub mod facet;
+pub mod fingerprint;
 pub mod fsread;
 pub mod healthz;
 pub mod plan;

@@ -17,6 +17,47 @@ pub enum Severity {
     Warning,
 }
 
+/// What sort of fault a problem is, so code that must act on one (a
+/// duplicate slug forces a full reload, say) never reads the message text.
+/// Not part of any output: the message says it for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// The file cannot be read, or may not be: unreadable, too large, not
+    /// UTF-8, not a regular file, or a symbolic link leading outside the
+    /// content folder.
+    FileRead,
+    /// YAML that cannot be read as the file's fields: a syntax error, a value
+    /// of the wrong type, an unknown key.
+    Yaml,
+    /// A page does not start with a front matter block, or it is not closed.
+    FrontMatter,
+    /// A required field is missing or empty.
+    MissingField,
+    /// An id the taxonomy does not have.
+    UnknownId,
+    /// An id listed twice in one field.
+    RepeatedId,
+    /// A value present but not acceptable: an empty tag, evidence sources
+    /// that do not fit the strength, a provision number that is not positive.
+    InvalidValue,
+    /// A date that is not a real YYYY-MM-DD date, or is in the future.
+    BadDate,
+    /// A review date over a year old (a warning).
+    ReviewDue,
+    /// A link in the front matter without a title or a full https:// url.
+    BadLink,
+    /// A link in a page's body to a page, heading or id that does not exist.
+    BrokenLink,
+    /// A file name that cannot be an address or clashes with a portal route.
+    BadSlug,
+    /// Two files that would serve at one address.
+    DuplicateSlug,
+    /// `taxonomy.yaml` contradicts itself or drops an id the portal needs.
+    Taxonomy,
+    /// `site.yaml` or `synonyms.yaml` holds a value that cannot be used.
+    Settings,
+}
+
 /// One problem in one file. Lines and columns count from 1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
@@ -24,24 +65,37 @@ pub struct Problem {
     pub line: usize,
     pub col: usize,
     pub severity: Severity,
+    #[serde(skip)]
+    pub kind: Kind,
     pub message: String,
 }
 
 impl Problem {
-    pub fn error(path: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Self {
+    pub fn error(
+        kind: Kind,
+        path: impl Into<PathBuf>,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Self {
         Problem {
             path: path.into(),
             line: pos.line,
             col: pos.col,
             severity: Severity::Error,
+            kind,
             message: message.into(),
         }
     }
 
-    pub fn warning(path: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Self {
+    pub fn warning(
+        kind: Kind,
+        path: impl Into<PathBuf>,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Self {
         Problem {
             severity: Severity::Warning,
-            ..Problem::error(path, pos, message)
+            ..Problem::error(kind, path, pos, message)
         }
     }
 
@@ -120,9 +174,14 @@ mod tests {
     #[test]
     fn shown_in_the_content_folder_no_server_path_appears() {
         let dir = Path::new("/srv/waymark/content");
-        let page = Problem::error(dir.join("strategies/a.md"), Pos::new(3, 1), "bad");
+        let page = Problem::error(
+            Kind::BrokenLink,
+            dir.join("strategies/a.md"),
+            Pos::new(3, 1),
+            "bad",
+        );
         assert_eq!(page.shown_in(dir).to_string(), "strategies/a.md:3:1: bad");
-        let outside = Problem::warning("/etc/waymark/site.yaml", Pos::START, "old");
+        let outside = Problem::warning(Kind::Settings, "/etc/waymark/site.yaml", Pos::START, "old");
         assert_eq!(
             outside.shown_in(dir).to_string(),
             "site.yaml:1:1: warning: old"

@@ -4,14 +4,16 @@
 //! one, re-reading and re-indexing only those pages ([`Site::update`]).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::SiteConfig;
-use crate::content::{self, LoadError, LoadOptions, Page};
-use crate::problem::Problem;
-use crate::search::{SearchIndex, SearchRequest, SearchResults};
+use crate::content::{
+    self, Before, ChangeSet, Changed, ExtraSettings, LoadError, LoadOptions, Loaded, Page,
+};
+use crate::problem::{Pos, Problem};
+use crate::search::{SearchIndex, SearchRequest, SearchResults, Synonyms};
 use crate::taxonomy::Taxonomy;
 
 /// Everything the portal serves, as of one load of the content folder.
@@ -43,6 +45,16 @@ pub struct Site {
     pub generation: u64,
 }
 
+/// Where the snapshot being served lives, as live reload sees it: the one
+/// served now, and a way to serve the next. The web server provides it, so
+/// reloading needs to know nothing of how requests share a snapshot.
+pub trait Publish: Send + Sync + 'static {
+    /// The snapshot being served.
+    fn current(&self) -> Arc<Site>;
+    /// Serves `site` from now on.
+    fn publish(&self, site: Site);
+}
+
 /// Why a snapshot could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
@@ -58,34 +70,11 @@ impl Site {
         Site::reload(options, None)
     }
 
-    /// Loads again after `previous`: pages whose files now have problems keep
-    /// their last good versions (see [`content::load_after`]).
+    /// Loads everything again after `previous`: pages whose files now have
+    /// problems keep their last good versions (see [`content::load`]).
     pub fn reload(options: &LoadOptions, previous: Option<&Site>) -> Result<Site, BuildError> {
-        let started = Instant::now();
-        let loaded = content::load_after(options, previous.map_or(&[], |s| s.pages.as_slice()))?;
-        let read = started.elapsed();
-        let search = SearchIndex::build(&loaded.pages, &loaded.taxonomy, &loaded.synonyms)?;
-        tracing::debug!(
-            "read and rendered {} pages in {:.0} ms, indexed them in {:.0} ms",
-            loaded.pages.len(),
-            read.as_secs_f64() * 1e3,
-            (started.elapsed() - read).as_secs_f64() * 1e3
-        );
-        Ok(Site {
-            by_slug: index_slugs(&loaded.pages),
-            taxonomy: loaded.taxonomy,
-            config: loaded.config,
-            pages: loaded.pages,
-            search,
-            problems: loaded.problems,
-            file_problems: loaded.file_problems,
-            taxonomy_from_folder: loaded.taxonomy_from_folder,
-            loaded_at: jiff::Timestamp::now(),
-            load_time: started.elapsed(),
-            full: true,
-            content_dir: options.content_dir.clone(),
-            generation: 0,
-        })
+        let next = Site::next(options, previous, &ChangeSet::everything())?;
+        Ok(next.expect("a full load always gives a snapshot"))
     }
 
     /// The next snapshot after files changed: only the changed pages are
@@ -97,128 +86,74 @@ impl Site {
         options: &LoadOptions,
         changed: &[PathBuf],
     ) -> Result<Option<Site>, BuildError> {
-        let started = Instant::now();
-        let dir = &options.content_dir;
-        let root = std::fs::canonicalize(dir).map_err(|source| LoadError::Unreadable {
-            path: dir.clone(),
-            source,
-        })?;
-        let mut sources: Vec<PathBuf> = Vec::new();
-        let mut full = self
-            .file_problems
-            .iter()
-            .any(|p| p.message.starts_with("duplicate slug"));
-        for path in changed {
-            let relative = path
-                .strip_prefix(&root)
-                .or_else(|_| path.strip_prefix(dir))
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|_| path.clone());
-            let is_settings = relative.file_name().is_some_and(|n| {
-                ["taxonomy.yaml", "site.yaml", "synonyms.yaml"]
-                    .contains(&n.to_string_lossy().as_ref())
-            }) || options.site_file.as_deref() == Some(path.as_path())
-                // The logo is read with site.yaml, so a new logo reloads it.
-                || self
-                    .config
-                    .logo
-                    .as_deref()
-                    .is_some_and(|logo| path.ends_with(logo));
-            let hidden = relative
-                .components()
-                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
-            let is_page = relative
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("md"));
-            if is_settings
-                || path.is_dir()
-                || (!is_page && !hidden && !path.exists() && relative.extension().is_none())
-            {
-                full = true;
-            } else if is_page && !hidden {
-                let source = dir.join(&relative);
-                if !sources.contains(&source) {
-                    sources.push(source);
-                }
-            }
-        }
-        if full {
-            return Site::reload(options, Some(self)).map(Some);
-        }
-        if sources.is_empty() {
-            return Ok(None);
-        }
+        let changes = ChangeSet::observe(options, &self.before(), changed)?;
+        Site::next(options, Some(self), &changes)
+    }
 
-        let mut pages: Vec<Arc<Page>> = self
-            .pages
-            .iter()
-            .filter(|p| !sources.contains(&p.source))
-            .cloned()
-            .collect();
-        let mut file_problems: Vec<Problem> = self
-            .file_problems
-            .iter()
-            .filter(|p| !sources.contains(&p.path))
-            .cloned()
-            .collect();
-        let mut fresh = Vec::new();
-        for source in &sources {
-            let Ok(meta) = std::fs::symlink_metadata(source) else {
-                continue; // deleted
-            };
-            if meta.file_type().is_symlink()
-                && let Some(problem) = content::loader::symlink_problem(&root, source)
-            {
-                file_problems.push(problem);
-                continue;
-            }
-            let slug = content::loader::slug_of(dir, source);
-            let cx = content::validate::Context {
-                taxonomy: &self.taxonomy,
-                today: options.today,
-                path: source,
-            };
-            let (page, found) = content::loader::load_file(&slug, &cx, &self.pages);
-            file_problems.extend(found);
-            fresh.extend(page);
-        }
-        let fresh_slugs: Vec<String> = fresh.iter().map(|p| p.slug.clone()).collect();
-        pages.extend(fresh);
-        let mut pages = content::loader::dedupe(pages, dir, &mut file_problems);
-        pages.sort_by(|a, b| a.slug.cmp(&b.slug));
-        crate::problem::sort(&mut file_problems);
-        let mut problems = file_problems.clone();
-        problems.extend(content::links::check(&pages, &self.taxonomy));
-        crate::problem::sort(&mut problems);
-
-        // Only these documents change: the old versions of the changed files
-        // and whatever they now hold.
-        let removed: Vec<&Page> = self
-            .pages
-            .iter()
-            .filter(|p| sources.contains(&p.source))
-            .map(|p| &**p)
-            .collect();
-        let by_slug = index_slugs(&pages);
-        // An updated page's tie-break comes from its new position; the
-        // others keep theirs, so equal scores keep a fixed order.
-        let added: Vec<(usize, &Page)> = fresh_slugs
-            .iter()
-            .filter_map(|s| by_slug.get(s).map(|&i| (i, &*pages[i])))
-            .collect();
-        let search = self.search.update(&removed, &added, &self.taxonomy)?;
-        Ok(Some(Site {
-            taxonomy: self.taxonomy.clone(),
-            config: self.config.clone(),
-            by_slug,
-            pages,
-            search,
-            problems,
-            file_problems,
+    /// What the loader needs to know of this snapshot to apply changes to it.
+    fn before(&self) -> Before<'_> {
+        Before {
+            taxonomy: &self.taxonomy,
+            config: &self.config,
             taxonomy_from_folder: self.taxonomy_from_folder,
+            pages: &self.pages,
+            file_problems: &self.file_problems,
+        }
+    }
+
+    /// Applies `changes` to `previous` (or loads afresh) and indexes the
+    /// result: the whole index when everything was read, else only the
+    /// changed pages' documents.
+    fn next(
+        options: &LoadOptions,
+        previous: Option<&Site>,
+        changes: &ChangeSet,
+    ) -> Result<Option<Site>, BuildError> {
+        let started = Instant::now();
+        let mut synonyms = SynonymsFile(None);
+        let Some(loaded) =
+            content::load(options, previous.map(Site::before), changes, &mut synonyms)?
+        else {
+            return Ok(None);
+        };
+        let read = started.elapsed();
+        let by_slug = index_slugs(&loaded.pages);
+        let (search, full) = match (&loaded.changed, previous) {
+            (Changed::Pages { removed, fresh }, Some(previous)) => {
+                let removed: Vec<&Page> = removed.iter().map(|p| &**p).collect();
+                // An updated page's tie-break comes from its new position; the
+                // others keep theirs, so equal scores keep a fixed order.
+                let added: Vec<(usize, &Page)> = fresh
+                    .iter()
+                    .filter_map(|s| by_slug.get(s).map(|&i| (i, &*loaded.pages[i])))
+                    .collect();
+                let search = previous.search.update(&removed, &added, &loaded.taxonomy)?;
+                (search, false)
+            }
+            _ => {
+                let synonyms = synonyms.0.unwrap_or_else(Synonyms::builtin);
+                let search = SearchIndex::build(&loaded.pages, &loaded.taxonomy, &synonyms)?;
+                tracing::debug!(
+                    "read and rendered {} pages in {:.0} ms, indexed them in {:.0} ms",
+                    loaded.pages.len(),
+                    read.as_secs_f64() * 1e3,
+                    (started.elapsed() - read).as_secs_f64() * 1e3
+                );
+                (search, true)
+            }
+        };
+        Ok(Some(Site {
+            by_slug,
+            taxonomy: loaded.taxonomy,
+            config: loaded.config,
+            pages: loaded.pages,
+            search,
+            problems: loaded.problems,
+            file_problems: loaded.file_problems,
+            taxonomy_from_folder: loaded.taxonomy_from_folder,
             loaded_at: jiff::Timestamp::now(),
             load_time: started.elapsed(),
-            full: false,
+            full,
             content_dir: options.content_dir.clone(),
             generation: 0,
         }))
@@ -257,4 +192,32 @@ fn index_slugs(pages: &[Arc<Page>]) -> HashMap<String, usize> {
         .enumerate()
         .map(|(i, p)| (p.slug.clone(), i))
         .collect()
+}
+
+/// The search's `synonyms.yaml`, read by the content loader with the other
+/// settings files; `None` until a file is read (the built-in groups apply).
+struct SynonymsFile(Option<Synonyms>);
+
+impl ExtraSettings for SynonymsFile {
+    fn file_name(&self) -> &'static str {
+        "synonyms.yaml"
+    }
+
+    fn read(&mut self, text: &str) -> Vec<(Pos, String)> {
+        match Synonyms::parse(text) {
+            Ok(synonyms) => {
+                self.0 = Some(synonyms);
+                Vec::new()
+            }
+            Err(errors) => errors.into_iter().map(|e| (e.pos, e.message)).collect(),
+        }
+    }
+}
+
+/// Reads and checks a content folder, its settings files included, without
+/// building a search index: what `waymark check` reports.
+pub fn check(options: &LoadOptions) -> Result<Loaded, LoadError> {
+    let mut synonyms = SynonymsFile(None);
+    let loaded = content::load(options, None, &ChangeSet::everything(), &mut synonyms)?;
+    Ok(loaded.expect("a full load always gives a snapshot"))
 }

@@ -76,31 +76,34 @@ impl Taxonomy {
 
     /// Checks the taxonomy's own consistency: ids well formed and unique
     /// across areas and needs, and the ids the portal depends on present.
-    /// Returns one message per fault, each naming the id.
-    pub fn validate(&self) -> Vec<String> {
+    /// Returns every fault, each naming the id or list it is about.
+    pub fn validate(&self) -> Vec<Fault> {
         let mut faults = Vec::new();
         let mut seen_needs = HashSet::new();
         for area in &self.areas {
             check_id(&area.id, "area", &mut faults);
             if !seen_needs.insert(area.id.as_str()) {
-                faults.push(format!("need or area id \"{}\" appears twice", area.id));
+                faults.push(Fault::RepeatedNeed(area.id.clone()));
             }
             for need in &area.needs {
                 check_id(&need.id, "need", &mut faults);
                 if !seen_needs.insert(need.id.as_str()) {
-                    faults.push(format!("need or area id \"{}\" appears twice", need.id));
+                    faults.push(Fault::RepeatedNeed(need.id.clone()));
                 }
             }
         }
         if self.areas.is_empty() {
-            faults.push("`areas` is empty; list at least one area of need".into());
+            faults.push(Fault::NoAreas);
         }
         for (list, terms) in self.lists() {
             let mut seen = HashSet::new();
             for term in terms {
                 check_id(&term.id, list, &mut faults);
                 if !seen.insert(term.id.as_str()) {
-                    faults.push(format!("{list} id \"{}\" appears twice", term.id));
+                    faults.push(Fault::Repeated {
+                        list,
+                        id: term.id.clone(),
+                    });
                 }
             }
         }
@@ -108,9 +111,7 @@ impl Taxonomy {
             let terms = self.list(list);
             for id in *ids {
                 if !terms.iter().any(|t| t.id == *id) {
-                    faults.push(format!(
-                        "`{list}` has no \"{id}\"; ids are a stable contract and cannot be removed (relabel it in site.yaml instead)"
-                    ));
+                    faults.push(Fault::Required { list, id });
                 }
             }
         }
@@ -321,6 +322,49 @@ impl Taxonomy {
     }
 }
 
+/// A fault in a taxonomy file, naming the id or the list it is about.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Fault {
+    /// `what` is `area`, `need` or a list's name.
+    #[error("{what} id \"{id}\" is not valid; use lowercase letters, digits and single hyphens")]
+    BadId { what: &'static str, id: String },
+    #[error("need or area id \"{0}\" appears twice")]
+    RepeatedNeed(String),
+    #[error("`areas` is empty; list at least one area of need")]
+    NoAreas,
+    #[error("{list} id \"{id}\" appears twice")]
+    Repeated { list: &'static str, id: String },
+    #[error(
+        "`{list}` has no \"{id}\"; ids are a stable contract and cannot be removed (relabel it in site.yaml instead)"
+    )]
+    Required {
+        list: &'static str,
+        id: &'static str,
+    },
+}
+
+impl Fault {
+    /// The top-level key of the list the fault is about, when it is about a whole list.
+    pub fn list(&self) -> Option<&str> {
+        match self {
+            Fault::NoAreas => Some("areas"),
+            Fault::Required { list, .. } => Some(list),
+            _ => None,
+        }
+    }
+
+    /// The id the fault names, if any.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Fault::BadId { id, .. } | Fault::RepeatedNeed(id) | Fault::Repeated { id, .. } => {
+                Some(id)
+            }
+            Fault::Required { id, .. } => Some(id),
+            Fault::NoAreas => None,
+        }
+    }
+}
+
 /// Label overrides from `site.yaml`: facet name (or `staff`) to id to label.
 pub type Labels = BTreeMap<String, BTreeMap<String, String>>;
 
@@ -353,11 +397,12 @@ pub struct TermRef<'a> {
     pub description: &'a str,
 }
 
-fn check_id(id: &str, what: &str, faults: &mut Vec<String>) {
+fn check_id(id: &str, what: &'static str, faults: &mut Vec<Fault>) {
     if !is_id(id) {
-        faults.push(format!(
-            "{what} id \"{id}\" is not valid; use lowercase letters, digits and single hyphens"
-        ));
+        faults.push(Fault::BadId {
+            what,
+            id: id.to_string(),
+        });
     }
 }
 
@@ -387,5 +432,63 @@ pub fn unknown_message(what: &str, given: &str, valid: &[&str]) -> String {
             valid.join(", ")
         ),
         None => format!("unknown {what} \"{given}\"; the valid ids are listed in taxonomy.yaml"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_taxonomy_has_no_faults() {
+        assert_eq!(Taxonomy::builtin().validate(), Vec::<Fault>::new());
+    }
+
+    #[test]
+    fn faults_name_their_id_or_list_and_read_as_before() {
+        let mut t = Taxonomy::builtin();
+        let first_tier = t.tiers[0].clone();
+        t.tiers.push(first_tier);
+        t.kinds.retain(|k| k.id != "training");
+        t.pfa[0].id = "Bad Id".into();
+        let area = t.areas[0].id.clone();
+        t.areas[1].needs[0].id = area.clone();
+        let faults = t.validate();
+        assert_eq!(
+            faults,
+            vec![
+                Fault::RepeatedNeed(area.clone()),
+                Fault::Repeated {
+                    list: "tiers",
+                    id: "universal".into()
+                },
+                Fault::BadId {
+                    what: "pfa",
+                    id: "Bad Id".into()
+                },
+                Fault::Required {
+                    list: "kinds",
+                    id: "training"
+                },
+            ]
+        );
+        let shown: Vec<String> = faults.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                format!("need or area id \"{area}\" appears twice"),
+                "tiers id \"universal\" appears twice".to_string(),
+                "pfa id \"Bad Id\" is not valid; use lowercase letters, digits and single hyphens"
+                    .to_string(),
+                "`kinds` has no \"training\"; ids are a stable contract and cannot be removed (relabel it in site.yaml instead)".to_string(),
+            ]
+        );
+        assert_eq!(faults[3].list(), Some("kinds"));
+        assert_eq!(faults[3].id(), Some("training"));
+        assert_eq!(faults[2].list(), None);
+        assert_eq!(faults[2].id(), Some("Bad Id"));
+        t.areas.clear();
+        assert!(t.validate().contains(&Fault::NoAreas));
+        assert_eq!(Fault::NoAreas.list(), Some("areas"));
     }
 }

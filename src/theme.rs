@@ -5,9 +5,8 @@
 use std::path::{Component, Path};
 use std::sync::Arc;
 
+use crate::fingerprint::fingerprinted;
 use crate::fsread::{self, Refusal};
-
-use crate::web::assets::fingerprinted;
 
 /// The largest logo accepted: a header logo needs far less.
 pub const MAX_LOGO_BYTES: u64 = 100 * 1024;

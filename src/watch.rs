@@ -12,7 +12,7 @@
 //! name is watched afresh, and a removed one is reported until it is back.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use notify::RecursiveMode;
@@ -20,8 +20,7 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::content::LoadOptions;
-use crate::site::{BuildError, Site};
-use crate::web::AppState;
+use crate::site::{BuildError, Publish, Site};
 
 /// How long the watcher waits for a burst of saves to settle.
 pub const DEBOUNCE: Duration = Duration::from_millis(150);
@@ -80,8 +79,23 @@ impl Drop for Watcher {
 
 type Batch = Vec<PathBuf>;
 
-/// Starts watching. Each reload runs on a thread of its own, one at a time.
-pub fn spawn(state: AppState, options: LoadOptions) -> notify::Result<Watcher> {
+/// What a watch works on: where each snapshot is published, and the
+/// notices it posts for `/status`.
+#[derive(Clone)]
+struct Live {
+    target: Arc<dyn Publish>,
+    notices: Arc<ReloadState>,
+}
+
+/// Starts watching: each next snapshot is published to `target`, and what
+/// live reload could not do is posted to `notices`. Each reload runs on a
+/// thread of its own, one at a time.
+pub fn spawn(
+    target: Arc<dyn Publish>,
+    notices: Arc<ReloadState>,
+    options: LoadOptions,
+) -> notify::Result<Watcher> {
+    let state = Live { target, notices };
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Batch>();
     let folder = identity(&options.content_dir);
     let debouncer = watch(&options, tx.clone())?;
@@ -136,7 +150,7 @@ fn identity(dir: &Path) -> Option<(u64, u64)> {
 }
 
 async fn run(
-    state: AppState,
+    state: Live,
     options: LoadOptions,
     tx: UnboundedSender<Batch>,
     mut rx: UnboundedReceiver<Batch>,
@@ -169,7 +183,7 @@ async fn run(
                     tracing::error!(
                         "the content folder {shown} is gone; the last good content stays live until it is back"
                     );
-                    state.reload.edit(|n| {
+                    state.notices.edit(|n| {
                         n.folder = Some(format!(
                             "The content folder is gone (moved or removed); the content shown is from {}. It is watched for again every {} s.",
                             stamp(&state), FOLDER_CHECK.as_secs()
@@ -183,7 +197,7 @@ async fn run(
                     Ok(fresh) => {
                         debouncer = fresh;
                         folder = now;
-                        state.reload.edit(|n| n.folder = None);
+                        state.notices.edit(|n| n.folder = None);
                         tracing::warn!(
                             "the content folder {shown} was replaced or came back; watching it afresh and reloading everything"
                         );
@@ -198,9 +212,10 @@ async fn run(
 }
 
 /// When the snapshot being served was built, for notices.
-fn stamp(state: &AppState) -> String {
+fn stamp(state: &Live) -> String {
     state
-        .site()
+        .target
+        .current()
         .loaded_at
         .strftime("%Y-%m-%d %H:%M:%S UTC")
         .to_string()
@@ -208,9 +223,9 @@ fn stamp(state: &AppState) -> String {
 
 /// One reload. Returns false when it did not finish in time, so the next one
 /// reloads everything.
-async fn reload(state: &AppState, options: &LoadOptions, everything: bool, paths: Batch) -> bool {
+async fn reload(state: &Live, options: &LoadOptions, everything: bool, paths: Batch) -> bool {
     let options = options.clone();
-    let previous = state.site();
+    let previous = state.target.current();
     reload_with(state, RELOAD_TIMEOUT, move || {
         if everything {
             Site::reload(&options, Some(&previous)).map(Some)
@@ -224,34 +239,34 @@ async fn reload(state: &AppState, options: &LoadOptions, everything: bool, paths
 /// Runs one reload `job` for at most `limit` and applies or reports what
 /// came of it.
 async fn reload_with(
-    state: &AppState,
+    state: &Live,
     limit: Duration,
     job: impl FnOnce() -> Result<Option<Site>, BuildError> + Send + 'static,
 ) -> bool {
     let outcome = bounded(limit, job).await;
     let finished = !matches!(outcome, Outcome::TimedOut);
     if finished {
-        state.reload.edit(|n| n.stuck = None);
+        state.notices.edit(|n| n.stuck = None);
     }
     match outcome {
         Outcome::Done(Ok(Some(site))) => {
             log_reload(&site);
             // A refusal stands until the settings files are read again.
             if site.full {
-                state.reload.edit(|n| n.refused.clear());
+                state.notices.edit(|n| n.refused.clear());
             }
-            state.swap(site);
+            state.target.publish(site);
         }
         Outcome::Done(Ok(None)) => {}
         Outcome::Done(Err(e)) => {
-            let dir = &state.site().content_dir;
+            let dir = &state.target.current().content_dir;
             log_failure(&e, dir);
             if let BuildError::Load(crate::content::LoadError::Settings(problems)) = &e {
                 let refused = problems
                     .iter()
                     .map(|p| format!("Reload refused: {}", p.shown_in(dir)))
                     .collect();
-                state.reload.edit(|n| n.refused = refused);
+                state.notices.edit(|n| n.refused = refused);
             }
         }
         Outcome::Panicked => tracing::error!("reload failed, the last good content stays live"),
@@ -262,7 +277,7 @@ async fn reload_with(
                 stamp(state)
             );
             tracing::error!("{message}");
-            state.reload.edit(|n| n.stuck = Some(message));
+            state.notices.edit(|n| n.stuck = Some(message));
         }
     }
     finished
@@ -347,11 +362,36 @@ mod tests {
         assert!(matches!(outcome, Outcome::Panicked), "{outcome:?}");
     }
 
+    /// A stand-in for the server: holds the snapshot and counts publishes.
+    struct Served {
+        site: Mutex<Arc<Site>>,
+        published: std::sync::atomic::AtomicUsize,
+    }
+
+    impl Publish for Served {
+        fn current(&self) -> Arc<Site> {
+            Arc::clone(&self.site.lock().unwrap())
+        }
+
+        fn publish(&self, site: Site) {
+            *self.site.lock().unwrap() = Arc::new(site);
+            self.published
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
     #[tokio::test]
     async fn a_stuck_reload_is_reported_and_the_next_one_clears_it() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
         let options = LoadOptions::new(dir);
-        let state = AppState::new(Site::load(&options).unwrap());
+        let served = Arc::new(Served {
+            site: Mutex::new(Arc::new(Site::load(&options).unwrap())),
+            published: Default::default(),
+        });
+        let state = Live {
+            target: served.clone(),
+            notices: Arc::default(),
+        };
         let (_keep, stuck) = std::sync::mpsc::channel::<()>();
         let finished = reload_with(&state, Duration::from_secs(1), move || {
             let _ = stuck.recv();
@@ -359,7 +399,7 @@ mod tests {
         })
         .await;
         assert!(!finished);
-        let notices = state.reload.notices();
+        let notices = state.notices.notices();
         assert_eq!(notices.len(), 1, "{notices:?}");
         assert!(
             notices[0].starts_with(
@@ -372,7 +412,10 @@ mod tests {
         })
         .await;
         assert!(finished);
-        assert!(state.reload.notices().is_empty());
-        assert_eq!(state.metrics.reloads(), 1);
+        assert!(state.notices.notices().is_empty());
+        assert_eq!(
+            served.published.load(std::sync::atomic::Ordering::Relaxed),
+            1
+        );
     }
 }

@@ -211,7 +211,7 @@ fn page_problems(yaml: String, limit: Duration) -> Vec<Problem> {
     let path = dir.path().to_path_buf();
     let started = Instant::now();
     let loaded = within(Duration::from_secs(60), move || {
-        content::load(&options(path)).unwrap()
+        waymark::site::check(&options(path)).unwrap()
     });
     assert!(
         started.elapsed() < limit,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::problem::{Pos, Problem};
+use crate::problem::{Kind, Pos, Problem};
 use crate::suggest::did_you_mean;
 use crate::taxonomy::Taxonomy;
 
@@ -23,6 +23,7 @@ pub fn check(pages: &[Arc<Page>], taxonomy: &Taxonomy) -> Vec<Problem> {
         for link in &page.internal_links {
             if let Err(message) = resolve(&link.target, page, &by_slug, taxonomy) {
                 problems.push(Problem::error(
+                    Kind::BrokenLink,
                     &page.source,
                     Pos::new(link.line, link.col),
                     message,

@@ -1,5 +1,7 @@
-//! Walks a content folder: reads the taxonomy and site settings, then every
+//! Loads a content folder: reads the taxonomy and site settings, then every
 //! `**/*.md` page, collecting every problem instead of stopping at the first.
+//! A later load applies a [`ChangeSet`] to the one before by the same path,
+//! reading again only the page files that changed.
 
 use std::collections::HashMap;
 use std::fs;
@@ -14,11 +16,11 @@ use rayon::prelude::*;
 use crate::config::SiteConfig;
 use crate::facet::Facets;
 use crate::fsread::{self, Refusal};
-use crate::problem::{self, Pos, Problem};
-use crate::search::Synonyms;
-use crate::taxonomy::{Taxonomy, is_id};
+use crate::problem::{self, Kind, Pos, Problem};
+use crate::taxonomy::Taxonomy;
 use crate::yaml;
 
+use super::changes::ChangeSet;
 use super::page::Page;
 use super::parse_page;
 use super::validate::Context;
@@ -43,21 +45,10 @@ impl LoadOptions {
         LoadOptions {
             content_dir: content_dir.into(),
             site_file: None,
-            today: today(),
+            today: crate::clock::today(),
             facets: Facets::default(),
         }
     }
-}
-
-/// Today's date in the local time zone, or `WAYMARK_TODAY` (YYYY-MM-DD) when
-/// set, so tests and content teams' CI can fix the date that warnings use.
-pub fn today() -> Date {
-    if let Ok(fixed) = std::env::var("WAYMARK_TODAY")
-        && let Ok(date) = fixed.parse::<Date>()
-    {
-        return date;
-    }
-    jiff::ZonedDateTime::now().date()
 }
 
 /// Everything read from a content folder.
@@ -65,7 +56,6 @@ pub fn today() -> Date {
 pub struct Loaded {
     pub taxonomy: Taxonomy,
     pub config: SiteConfig,
-    pub synonyms: Synonyms,
     /// Valid pages, sorted by slug, shared with the snapshots built on them.
     pub pages: Vec<Arc<Page>>,
     /// Every problem and warning, sorted by file and line.
@@ -74,12 +64,52 @@ pub struct Loaded {
     pub file_problems: Vec<Problem>,
     /// Whether the taxonomy came from the content folder (false: built in).
     pub taxonomy_from_folder: bool,
+    /// Which pages this load changed from the one before.
+    pub changed: Changed,
 }
 
 impl Loaded {
     pub fn errors(&self) -> usize {
         self.problems.iter().filter(|p| p.is_error()).count()
     }
+}
+
+/// Which pages a load changed, so whatever is built on the pages (the
+/// search index) changes only those.
+#[derive(Debug, Clone)]
+pub enum Changed {
+    /// Everything was read afresh, settings files included.
+    All,
+    /// Only some page files were read again.
+    Pages {
+        /// The last load's versions of the page files read again.
+        removed: Vec<Arc<Page>>,
+        /// The slugs of the pages read from those files now.
+        fresh: Vec<String>,
+    },
+}
+
+/// The content as last loaded, which a change set is applied to.
+#[derive(Debug, Clone, Copy)]
+pub struct Before<'a> {
+    pub taxonomy: &'a Taxonomy,
+    pub config: &'a SiteConfig,
+    pub taxonomy_from_folder: bool,
+    pub pages: &'a [Arc<Page>],
+    pub file_problems: &'a [Problem],
+}
+
+/// A settings file in the content folder whose meaning belongs to a layer
+/// above the content (the search's `synonyms.yaml`). The loader reads it by
+/// the rules of every settings file and reports its faults with theirs, so
+/// a bad one refuses the load as a bad taxonomy does, without the content
+/// knowing what the file holds.
+pub trait ExtraSettings {
+    /// Its name in the content folder.
+    fn file_name(&self) -> &'static str;
+    /// Takes the file's text: keeps what it means, or returns each fault
+    /// and where in the text it is.
+    fn read(&mut self, text: &str) -> Vec<(Pos, String)>;
 }
 
 /// Why nothing could be loaded at all.
@@ -104,15 +134,116 @@ pub enum LoadError {
     Settings(Vec<Problem>),
 }
 
-/// Loads a content folder.
-pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
-    load_after(options, &[])
+/// Loads a content folder, or applies a change set to the last load: full
+/// and partial loads are one path. Everything is read afresh when the change
+/// set says so, when there is no last load, or when the last load or this
+/// one finds a duplicate slug (which file wins depends on every file, so any
+/// change may settle it). Otherwise only the changed page files are read
+/// again, and the other pages are kept as they were. Either way a page whose
+/// file now has a problem keeps its last good version, marked stale, so an
+/// editor's mistake never takes a page offline. `None` when there is nothing
+/// to do.
+pub fn load(
+    options: &LoadOptions,
+    before: Option<Before>,
+    changes: &ChangeSet,
+    extra: &mut dyn ExtraSettings,
+) -> Result<Option<Loaded>, LoadError> {
+    match before {
+        Some(before) if !changes.everything && !has_duplicate(before.file_problems) => {
+            if changes.pages.is_empty() {
+                return Ok(None);
+            }
+            let loaded = load_pages(options, before, &changes.pages)?;
+            // Which of two files at one address is served depends on the
+            // order of every file, not on which changed: a fresh load
+            // decides, as it would after a restart.
+            if has_duplicate(&loaded.file_problems) {
+                return load_everything(options, before.pages, extra).map(Some);
+            }
+            Ok(Some(loaded))
+        }
+        _ => {
+            let previous = before.map_or(&[][..], |b| b.pages);
+            load_everything(options, previous, extra).map(Some)
+        }
+    }
 }
 
-/// Loads a content folder after an earlier load: a page whose file now has a
-/// problem keeps its last good version from `previous`, marked stale, so an
-/// editor's mistake never takes a page offline.
-pub fn load_after(options: &LoadOptions, previous: &[Arc<Page>]) -> Result<Loaded, LoadError> {
+fn has_duplicate(problems: &[Problem]) -> bool {
+    problems.iter().any(|p| p.kind == Kind::DuplicateSlug)
+}
+
+/// Reads the page files `sources` again (or drops those that are gone) and
+/// keeps every other page and setting of `before`.
+fn load_pages(
+    options: &LoadOptions,
+    before: Before,
+    sources: &[PathBuf],
+) -> Result<Loaded, LoadError> {
+    let dir = &options.content_dir;
+    let root = fs::canonicalize(dir).map_err(|source| LoadError::Unreadable {
+        path: dir.clone(),
+        source,
+    })?;
+    let kept: Vec<Arc<Page>> = before
+        .pages
+        .iter()
+        .filter(|p| !sources.contains(&p.source))
+        .cloned()
+        .collect();
+    let mut problems: Vec<Problem> = before
+        .file_problems
+        .iter()
+        .filter(|p| !sources.contains(&p.path))
+        .cloned()
+        .collect();
+    let mut files = Vec::new();
+    for source in sources {
+        let Ok(meta) = fs::symlink_metadata(source) else {
+            continue; // removed
+        };
+        if meta.file_type().is_symlink()
+            && let Some(problem) = symlink_problem(&root, source)
+        {
+            problems.push(problem);
+            continue;
+        }
+        files.push((source.clone(), super::slug::of(dir, source)));
+    }
+    let read = apply(
+        options,
+        before.taxonomy,
+        before.pages,
+        kept,
+        problems,
+        &files,
+    );
+    Ok(Loaded {
+        taxonomy: before.taxonomy.clone(),
+        config: before.config.clone(),
+        pages: read.pages,
+        problems: read.problems,
+        file_problems: read.file_problems,
+        taxonomy_from_folder: before.taxonomy_from_folder,
+        changed: Changed::Pages {
+            removed: before
+                .pages
+                .iter()
+                .filter(|p| sources.contains(&p.source))
+                .cloned()
+                .collect(),
+            fresh: read.fresh,
+        },
+    })
+}
+
+/// Reads the settings files and every page afresh.
+fn load_everything(
+    options: &LoadOptions,
+    previous: &[Arc<Page>],
+    extra: &mut dyn ExtraSettings,
+) -> Result<Loaded, LoadError> {
     let dir = &options.content_dir;
     let meta = fs::metadata(dir).map_err(|source| LoadError::Unreadable {
         path: dir.clone(),
@@ -134,13 +265,13 @@ pub fn load_after(options: &LoadOptions, previous: &[Arc<Page>]) -> Result<Loade
         options.site_file.as_deref(),
         &mut settings_problems,
     )?;
-    let synonyms = load_synonyms(dir, &root, &mut settings_problems)?;
+    load_extra(dir, &root, extra, &mut settings_problems);
     let mut taxonomy = taxonomy
         .unwrap_or_else(Taxonomy::builtin)
         .with_facets(options.facets.clone());
     if let Some((config, site_path)) = &config {
         for fault in taxonomy.relabel(&config.labels) {
-            settings_problems.push(Problem::error(site_path, Pos::START, fault));
+            settings_problems.push(Problem::error(Kind::Settings, site_path, Pos::START, fault));
         }
     }
     if !settings_problems.is_empty() {
@@ -150,40 +281,70 @@ pub fn load_after(options: &LoadOptions, previous: &[Arc<Page>]) -> Result<Loade
     let config = config.map(|(c, _)| c).unwrap_or_default();
 
     let mut problems = Vec::new();
-    let mut pages = Vec::new();
     let files = page_files(dir, &mut problems)?;
+    let read = apply(options, &taxonomy, previous, Vec::new(), problems, &files);
+    Ok(Loaded {
+        taxonomy,
+        config,
+        pages: read.pages,
+        problems: read.problems,
+        file_problems: read.file_problems,
+        taxonomy_from_folder,
+        changed: Changed::All,
+    })
+}
+
+/// What [`apply`] makes of some page files.
+struct Applied {
+    pages: Vec<Arc<Page>>,
+    problems: Vec<Problem>,
+    file_problems: Vec<Problem>,
+    fresh: Vec<String>,
+}
+
+/// Reads `files` (each with its slug) and adds their pages to `kept`: two
+/// files at one address are refused, the pages sorted by slug, and the links
+/// between all of them checked. `problems` are the file problems so far.
+fn apply(
+    options: &LoadOptions,
+    taxonomy: &Taxonomy,
+    previous: &[Arc<Page>],
+    kept: Vec<Arc<Page>>,
+    mut problems: Vec<Problem>,
+    files: &[(PathBuf, String)],
+) -> Applied {
     // Each file is read, checked and rendered on its own, so the files are
     // shared out over every core; the results come back in the files' order.
     let results: Vec<(Option<Arc<Page>>, Vec<Problem>)> = files
         .par_iter()
         .map(|(path, slug)| {
             let cx = Context {
-                taxonomy: &taxonomy,
+                taxonomy,
                 today: options.today,
                 path,
             };
             load_file(slug, &cx, previous)
         })
         .collect();
+    let mut pages = kept;
+    let mut fresh = Vec::new();
     for (page, found) in results {
         problems.extend(found);
+        fresh.extend(page.iter().map(|p| p.slug.clone()));
         pages.extend(page);
     }
-    let mut unique = dedupe(pages, dir, &mut problems);
+    let mut unique = dedupe(pages, &options.content_dir, &mut problems);
     unique.sort_by(|a, b| a.slug.cmp(&b.slug));
     problem::sort(&mut problems);
     let file_problems = problems.clone();
-    problems.extend(super::links::check(&unique, &taxonomy));
+    problems.extend(super::links::check(&unique, taxonomy));
     problem::sort(&mut problems);
-    Ok(Loaded {
-        taxonomy,
-        config,
-        synonyms,
+    Applied {
         pages: unique,
         problems,
         file_problems,
-        taxonomy_from_folder,
-    })
+        fresh,
+    }
 }
 
 /// Reads and checks one page file. A file with a problem keeps its last good
@@ -207,8 +368,11 @@ pub fn load_file(
         Ok(text) => text,
         Err(p) => return (last_good(), vec![*p]),
     };
-    if let Err(message) = check_slug(slug) {
-        return (None, vec![Problem::error(path, Pos::START, message)]);
+    if let Err(message) = super::slug::check(slug) {
+        return (
+            None,
+            vec![Problem::error(Kind::BadSlug, path, Pos::START, message)],
+        );
     }
     let (page, found) = parse_page(&text, slug, cx);
     (page.map(Arc::new).or_else(last_good), found)
@@ -216,12 +380,13 @@ pub fn load_file(
 
 /// Two files that would serve at one address: keeps the first (in the order
 /// given), reports the rest.
-pub fn dedupe(pages: Vec<Arc<Page>>, dir: &Path, problems: &mut Vec<Problem>) -> Vec<Arc<Page>> {
+fn dedupe(pages: Vec<Arc<Page>>, dir: &Path, problems: &mut Vec<Problem>) -> Vec<Arc<Page>> {
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     let mut unique = Vec::with_capacity(pages.len());
     for page in pages {
         match seen.get(&page.slug) {
             Some(first) => problems.push(Problem::error(
+                Kind::DuplicateSlug,
                 &page.source,
                 Pos::START,
                 format!(
@@ -240,23 +405,13 @@ pub fn dedupe(pages: Vec<Arc<Page>>, dir: &Path, problems: &mut Vec<Problem>) ->
     unique
 }
 
-/// The slug of a page file: its path under the content folder, less `.md`.
-pub fn slug_of(dir: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(dir).unwrap_or(path);
-    relative
-        .with_extension("")
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// A problem when `path` is a symbolic link that leads outside `root` (the
 /// canonical content folder) or to something that is not a file.
-pub fn symlink_problem(root: &Path, path: &Path) -> Option<Problem> {
+fn symlink_problem(root: &Path, path: &Path) -> Option<Problem> {
     match fs::canonicalize(path) {
         Ok(target) if target.starts_with(root) && target.is_file() => None,
         _ => Some(Problem::error(
+            Kind::FileRead,
             path,
             Pos::START,
             "is a symbolic link to somewhere outside the content folder; Waymark only reads pages inside it",
@@ -297,6 +452,7 @@ fn read_settings_file(path: &Path, root: Option<&Path>, problems: &mut Vec<Probl
         Err(Refusal::NotFound) => Settings::Missing,
         Err(Refusal::TooLarge { size, .. }) => {
             problems.push(Problem::error(
+                Kind::FileRead,
                 path,
                 Pos::START,
                 format!("file is {size} bytes, over the 1 MiB limit for a settings file"),
@@ -304,7 +460,12 @@ fn read_settings_file(path: &Path, root: Option<&Path>, problems: &mut Vec<Probl
             Settings::Refused
         }
         Err(refusal) => {
-            problems.push(Problem::error(path, Pos::START, refusal.to_string()));
+            problems.push(Problem::error(
+                Kind::FileRead,
+                path,
+                Pos::START,
+                refusal.to_string(),
+            ));
             Settings::Refused
         }
     }
@@ -329,40 +490,36 @@ fn load_taxonomy(
             }
             for fault in faults {
                 // Point at the list a fault is about (`tiers` ...), else at the id it names.
-                let list = fault.strip_prefix('`').and_then(|r| r.split('`').next());
-                let pos = list
+                let pos = fault
+                    .list()
                     .and_then(|key| find_key(&text, key))
-                    .or_else(|| fault.split('"').nth(1).and_then(|id| find_word(&text, id)))
+                    .or_else(|| fault.id().and_then(|id| find_word(&text, id)))
                     .unwrap_or(Pos::START);
-                problems.push(Problem::error(&path, pos, fault));
+                problems.push(Problem::error(
+                    Kind::Taxonomy,
+                    &path,
+                    pos,
+                    fault.to_string(),
+                ));
             }
             Ok((None, true))
         }
         Err(e) => {
-            problems.push(Problem::error(&path, e.pos, e.message));
+            problems.push(Problem::error(Kind::Yaml, &path, e.pos, e.message));
             Ok((None, true))
         }
     }
 }
 
-/// `synonyms.yaml` in the content folder, or the built-in groups when there is none.
-fn load_synonyms(
-    dir: &Path,
-    root: &Path,
-    problems: &mut Vec<Problem>,
-) -> Result<Synonyms, LoadError> {
-    let path = dir.join("synonyms.yaml");
-    let text = match read_settings_file(&path, Some(root), problems) {
-        Settings::Text(text) => text,
-        Settings::Missing => return Ok(Synonyms::builtin()),
-        Settings::Refused => return Ok(Synonyms::default()),
-    };
-    Synonyms::parse(&text).or_else(|errors| {
-        for e in errors {
-            problems.push(Problem::error(&path, e.pos, e.message));
+/// Hands the extra settings file to `extra` when there is one; when there
+/// is none, `extra` keeps what it holds (its built-in settings).
+fn load_extra(dir: &Path, root: &Path, extra: &mut dyn ExtraSettings, problems: &mut Vec<Problem>) {
+    let path = dir.join(extra.file_name());
+    if let Settings::Text(text) = read_settings_file(&path, Some(root), problems) {
+        for (pos, message) in extra.read(&text) {
+            problems.push(Problem::error(Kind::Settings, &path, pos, message));
         }
-        Ok(Synonyms::default())
-    })
+    }
 }
 
 fn load_site(
@@ -397,12 +554,12 @@ fn load_site(
             }
             for (field, message) in faults {
                 let pos = find_key(&text, field).unwrap_or(Pos::START);
-                problems.push(Problem::error(&path, pos, message));
+                problems.push(Problem::error(Kind::Settings, &path, pos, message));
             }
             Ok(None)
         }
         Err(e) => {
-            problems.push(Problem::error(&path, e.pos, e.message));
+            problems.push(Problem::error(Kind::Yaml, &path, e.pos, e.message));
             Ok(None)
         }
     }
@@ -457,7 +614,7 @@ fn page_files(
                     || "cannot read: a folder loop".to_string(),
                     |io| format!("cannot read: {io}"),
                 );
-                problems.push(Problem::error(path, Pos::START, why));
+                problems.push(Problem::error(Kind::FileRead, path, Pos::START, why));
                 continue;
             }
         };
@@ -475,6 +632,7 @@ fn page_files(
                 && fs::canonicalize(path).is_ok_and(|target| !target.starts_with(&root))
             {
                 problems.push(Problem::error(
+                    Kind::FileRead,
                     path,
                     Pos::START,
                     "is a symbolic link to a folder outside the content folder; Waymark only reads pages inside it",
@@ -490,7 +648,7 @@ fn page_files(
         } else if !entry.file_type().is_file() {
             continue;
         }
-        let slug = slug_of(dir, path);
+        let slug = super::slug::of(dir, path);
         files.push((path.to_path_buf(), slug));
     }
     Ok(files)
@@ -499,7 +657,8 @@ fn page_files(
 /// Reads a page's bytes as UTF-8 text, refusing files over the size limit
 /// and pointing at the first byte that is not UTF-8.
 fn read_page(path: &Path) -> Result<String, Box<Problem>> {
-    let err = |pos: Pos, message: String| Box::new(Problem::error(path, pos, message));
+    let err =
+        |pos: Pos, message: String| Box::new(Problem::error(Kind::FileRead, path, pos, message));
     let bytes = fsread::read_regular(path, MAX_PAGE_BYTES).map_err(|refusal| match refusal {
         Refusal::TooLarge { size, .. } => err(
             Pos::START,
@@ -523,20 +682,65 @@ fn read_page(path: &Path) -> Result<String, Box<Problem>> {
     })
 }
 
-/// Checks that a slug can be a web address and does not clash with the portal's routes.
-pub fn check_slug(slug: &str) -> Result<(), String> {
-    for segment in slug.split('/') {
-        if !is_id(segment) {
-            return Err(format!(
-                "\"{segment}\" cannot be part of a web address; name files and folders with lowercase letters, digits and hyphens, such as \"movement-breaks.md\""
-            ));
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoExtra;
+
+    impl ExtraSettings for NoExtra {
+        fn file_name(&self) -> &'static str {
+            "extra.yaml"
+        }
+
+        fn read(&mut self, _: &str) -> Vec<(Pos, String)> {
+            Vec::new()
         }
     }
-    let first = slug.split('/').next().unwrap_or(slug);
-    if crate::routes::is_reserved(first) {
-        return Err(format!(
-            "the address /{slug} would clash with the portal's own /{first} pages; move the file into another folder"
-        ));
+
+    /// The problems loading a folder whose taxonomy is `yaml` gives.
+    fn taxonomy_problems(yaml: &str) -> Vec<Problem> {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("taxonomy.yaml"), yaml).unwrap();
+        let options = LoadOptions::new(dir.path());
+        match load(&options, None, &ChangeSet::everything(), &mut NoExtra) {
+            Err(LoadError::Settings(problems)) => problems,
+            other => panic!("{other:?}"),
+        }
     }
-    Ok(())
+
+    fn line_of(text: &str, what: &str) -> usize {
+        text.lines().position(|l| l.contains(what)).unwrap() + 1
+    }
+
+    #[test]
+    fn a_taxonomy_fault_points_at_its_list_or_its_id() {
+        let yaml = crate::taxonomy::BUILTIN_YAML.replacen("id: training", "id: courses", 1);
+        let problems = taxonomy_problems(&yaml);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].kind, Kind::Taxonomy);
+        assert_eq!(problems[0].line, line_of(&yaml, "kinds:"));
+        assert_eq!(
+            problems[0].message,
+            "`kinds` has no \"training\"; ids are a stable contract and cannot be removed (relabel it in site.yaml instead)"
+        );
+
+        let yaml = crate::taxonomy::BUILTIN_YAML.replacen("id: targeted", "id: Targeted", 1);
+        let problems = taxonomy_problems(&yaml);
+        let bad = problems
+            .iter()
+            .find(|p| p.message.starts_with("tiers id \"Targeted\""))
+            .unwrap();
+        assert_eq!(bad.kind, Kind::Taxonomy);
+        assert_eq!(bad.line, line_of(&yaml, "id: Targeted"));
+        assert_eq!(
+            bad.col,
+            yaml.lines()
+                .nth(bad.line - 1)
+                .unwrap()
+                .find("Targeted")
+                .unwrap()
+                + 1
+        );
+    }
 }

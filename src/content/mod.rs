@@ -2,20 +2,25 @@
 //!
 //! One step per module: `frontmatter` splits and reads the YAML, `locate`
 //! finds where a field is written, `validate` checks it against the
-//! taxonomy, `markdown` renders the body, `loader` walks the folder.
+//! taxonomy, `markdown` renders the body, `slug` names the page, `changes`
+//! sorts changed paths into what they mean, `loader` reads the folder or
+//! applies those changes to the last load.
 
+pub mod changes;
 pub mod frontmatter;
 pub mod links;
 pub mod loader;
 pub mod locate;
 pub mod markdown;
 pub mod page;
+pub mod slug;
 pub mod validate;
 
-pub use loader::{LoadError, LoadOptions, Loaded, load, load_after};
+pub use changes::ChangeSet;
+pub use loader::{Before, Changed, ExtraSettings, LoadError, LoadOptions, Loaded, load};
 pub use page::{Evidence, Heading, InternalLink, Link, Meta, Page, Provision};
 
-use crate::problem::Problem;
+use crate::problem::{Kind, Problem};
 
 use locate::Locator;
 use validate::Context;
@@ -25,13 +30,18 @@ use validate::Context;
 pub fn parse_page(text: &str, slug: &str, cx: &Context) -> (Option<Page>, Vec<Problem>) {
     let split = match frontmatter::split(text) {
         Ok(s) => s,
-        Err(e) => return (None, vec![Problem::error(cx.path, e.pos, e.message)]),
+        Err(e) => {
+            return (
+                None,
+                vec![Problem::error(Kind::FrontMatter, cx.path, e.pos, e.message)],
+            );
+        }
     };
     let locator = Locator::new(split.yaml, split.yaml_line);
     let (raw, errors) = frontmatter::parse(split.yaml, &locator);
     let mut problems: Vec<Problem> = errors
         .into_iter()
-        .map(|e| Problem::error(cx.path, e.pos, e.message))
+        .map(|e| Problem::error(Kind::Yaml, cx.path, e.pos, e.message))
         .collect();
     let Some(raw) = raw else {
         return (None, problems);

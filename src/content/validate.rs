@@ -6,7 +6,7 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
-use crate::problem::{Pos, Problem};
+use crate::problem::{Kind, Pos, Problem};
 use crate::taxonomy::{Facet, Taxonomy};
 
 use super::frontmatter::{RawFrontMatter, RawLink};
@@ -32,14 +32,18 @@ struct Report<'a> {
 }
 
 impl Report<'_> {
-    fn error(&mut self, pos: Pos, message: impl Into<String>) {
+    fn error(&mut self, kind: Kind, pos: Pos, message: impl Into<String>) {
         self.problems
-            .push(Problem::error(self.cx.path, pos, message));
+            .push(Problem::error(kind, self.cx.path, pos, message));
     }
 
     fn missing(&mut self, field: &str, why: &str) {
         let pos = self.loc.start();
-        self.error(pos, format!("missing required field \"{field}\"{why}"));
+        self.error(
+            Kind::MissingField,
+            pos,
+            format!("missing required field \"{field}\"{why}"),
+        );
     }
 
     /// A required, non-empty text field.
@@ -48,7 +52,7 @@ impl Report<'_> {
             Some(v) if !v.is_empty() => v.to_string(),
             Some(_) => {
                 let pos = self.loc.key_or_start(field);
-                self.error(pos, format!("\"{field}\" is empty"));
+                self.error(Kind::MissingField, pos, format!("\"{field}\" is empty"));
                 String::new()
             }
             None => {
@@ -68,7 +72,7 @@ impl Report<'_> {
                     .loc
                     .value(key, id)
                     .unwrap_or_else(|| self.loc.key_or_start(key));
-                self.error(pos, message);
+                self.error(Kind::UnknownId, pos, message);
                 false
             }
         }
@@ -83,7 +87,11 @@ impl Report<'_> {
                     .loc
                     .value(key, id)
                     .unwrap_or_else(|| self.loc.key_or_start(key));
-                self.error(pos, format!("{} \"{id}\" is listed twice", facet.name()));
+                self.error(
+                    Kind::RepeatedId,
+                    pos,
+                    format!("{} \"{id}\" is listed twice", facet.name()),
+                );
                 continue;
             }
             if self.id(facet, key, id) {
@@ -107,6 +115,7 @@ impl Report<'_> {
         let mut ok = true;
         if title.is_empty() {
             self.error(
+                Kind::BadLink,
                 pos,
                 format!("{what} needs a \"title\" as well as a \"url\""),
             );
@@ -114,12 +123,14 @@ impl Report<'_> {
         }
         if url.is_empty() {
             self.error(
+                Kind::BadLink,
                 pos,
                 format!("{what} needs a \"url\" as well as a \"title\""),
             );
             ok = false;
         } else if !is_https_url(url) {
             self.error(
+                Kind::BadLink,
                 pos,
                 format!("{what} url \"{url}\" must be a full https:// address"),
             );
@@ -215,7 +226,7 @@ pub fn validate(raw: &RawFrontMatter, loc: &Locator, cx: &Context) -> (Option<Me
         let tag = tag.trim();
         if tag.is_empty() {
             let pos = loc.key_or_start("tags");
-            r.error(pos, "a tag is empty");
+            r.error(Kind::InvalidValue, pos, "a tag is empty");
         } else {
             tags.push(tag.to_string());
         }
@@ -245,9 +256,10 @@ pub fn validate(raw: &RawFrontMatter, loc: &Locator, cx: &Context) -> (Option<Me
                     .value("updated", text)
                     .unwrap_or_else(|| loc.key_or_start("updated"));
                 if date > cx.today {
-                    r.error(pos, format!("updated date {date} is in the future; use the date the page was last reviewed"));
+                    r.error(Kind::BadDate, pos, format!("updated date {date} is in the future; use the date the page was last reviewed"));
                 } else if age > REVIEW_AFTER_DAYS {
                     r.problems.push(Problem::warning(
+                        Kind::ReviewDue,
                         cx.path,
                         pos,
                         format!("last reviewed {date}, over a year ago; check the page is still right and update the date"),
@@ -259,7 +271,7 @@ pub fn validate(raw: &RawFrontMatter, loc: &Locator, cx: &Context) -> (Option<Me
                 let pos = loc
                     .value("updated", text)
                     .unwrap_or_else(|| loc.key_or_start("updated"));
-                r.error(pos, message);
+                r.error(Kind::BadDate, pos, message);
                 None
             }
         },
@@ -311,7 +323,7 @@ fn check_added_facets(r: &mut Report, meta: &Meta) {
                     .value(field, id)
                     .unwrap_or_else(|| r.loc.key_or_start(field)),
             };
-            r.error(pos, unknown.to_string());
+            r.error(Kind::UnknownId, pos, unknown.to_string());
         }
     }
 }
@@ -330,6 +342,7 @@ fn validate_evidence(r: &mut Report, raw: &RawFrontMatter, kind: Option<&str>) -
         None => {
             let pos = r.loc.key_or_start("evidence");
             r.error(
+                Kind::MissingField,
                 pos,
                 "evidence needs a \"strength\": strong, moderate, emerging or practice",
             );
@@ -342,7 +355,11 @@ fn validate_evidence(r: &mut Report, raw: &RawFrontMatter, kind: Option<&str>) -
                     .loc
                     .nested_value("evidence", "strength", s)
                     .unwrap_or_else(|| r.loc.key_or_start("evidence"));
-                r.error(pos, format!("evidence strength: {message}"));
+                r.error(
+                    Kind::UnknownId,
+                    pos,
+                    format!("evidence strength: {message}"),
+                );
                 return None;
             }
             s.to_string()
@@ -358,13 +375,13 @@ fn validate_evidence(r: &mut Report, raw: &RawFrontMatter, kind: Option<&str>) -
             .loc
             .nested("evidence", "sources")
             .unwrap_or_else(|| r.loc.key_or_start("evidence"));
-        r.error(pos, "evidence strength \"practice\" cites no sources; remove them, or choose the strength the sources support");
+        r.error(Kind::InvalidValue, pos, "evidence strength \"practice\" cites no sources; remove them, or choose the strength the sources support");
     } else if strength != "practice" && evidence.sources.is_empty() {
         let pos = r
             .loc
             .nested("evidence", "strength")
             .unwrap_or_else(|| r.loc.key_or_start("evidence"));
-        r.error(pos, format!("evidence strength \"{strength}\" needs at least one source with a title and an https url; use \"practice\" where no publication supports it"));
+        r.error(Kind::InvalidValue, pos, format!("evidence strength \"{strength}\" needs at least one source with a title and an https url; use \"practice\" where no publication supports it"));
     }
     Some(Evidence { strength, sources })
 }
@@ -388,7 +405,11 @@ fn validate_provision(
         match value {
             None => {
                 let pos = r.loc.key_or_start("provision");
-                r.error(pos, format!("provision needs \"{field}\""));
+                r.error(
+                    Kind::MissingField,
+                    pos,
+                    format!("provision needs \"{field}\""),
+                );
                 None
             }
             Some(v) if !(v.is_finite() && v > 0.0) || (whole && v.fract() != 0.0) => {
@@ -401,7 +422,11 @@ fn validate_provision(
                 } else {
                     "a positive number"
                 };
-                r.error(pos, format!("provision.{field} must be {what}, not {v}"));
+                r.error(
+                    Kind::InvalidValue,
+                    pos,
+                    format!("provision.{field} must be {what}, not {v}"),
+                );
                 None
             }
             Some(v) => Some(v),
@@ -415,6 +440,7 @@ fn validate_provision(
         None => {
             let pos = r.loc.key_or_start("provision");
             r.error(
+                Kind::MissingField,
                 pos,
                 "provision needs \"staff\" (who delivers it, such as teaching-assistant)",
             );
@@ -427,7 +453,7 @@ fn validate_provision(
                     .loc
                     .nested_value("provision", "staff", s)
                     .unwrap_or_else(|| r.loc.key_or_start("provision"));
-                r.error(pos, message);
+                r.error(Kind::UnknownId, pos, message);
                 None
             }
         },

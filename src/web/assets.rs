@@ -14,6 +14,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
+use crate::fingerprint::fingerprinted;
 
 /// How long a fingerprinted asset may be cached: a year, and never revalidated.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -92,15 +93,6 @@ impl Assets {
             return self.by_plain.get(plain).map(|a| (a, true));
         }
         self.by_plain.get(file).map(|a| (a, false))
-    }
-}
-
-/// `name.ext` with a fingerprint of `bytes` before the extension.
-pub fn fingerprinted(plain: &str, bytes: &[u8]) -> String {
-    let hash = crc32fast::hash(bytes);
-    match plain.rsplit_once('.') {
-        Some((stem, ext)) => format!("{stem}.{hash:08x}.{ext}"),
-        None => format!("{plain}.{hash:08x}"),
     }
 }
 

@@ -92,7 +92,7 @@ pub struct Shared {
     /// Queries that found nothing; kept across reloads.
     pub missing: missing::MissingQueries,
     /// What live reload last could not do, for `/status`.
-    pub reload: crate::watch::ReloadState,
+    pub reload: Arc<crate::watch::ReloadState>,
     /// Recent search answers, by snapshot generation.
     pub answers: cache::AnswerCache,
     /// The generation the next snapshot gets.
@@ -133,7 +133,7 @@ impl AppState {
                 generations: std::sync::atomic::AtomicU64::new(2),
                 metrics: Metrics::default(),
                 missing: missing::MissingQueries::default(),
-                reload: crate::watch::ReloadState::default(),
+                reload: Arc::default(),
                 base_path: String::new(),
                 max_concurrent: DEFAULT_MAX_CONCURRENT,
                 origin: DEFAULT_ORIGIN.to_string(),
@@ -199,6 +199,17 @@ impl AppState {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.site.store(Arc::new(site));
         self.metrics.record_reload();
+    }
+}
+
+/// Live reload publishes each next snapshot through the state, which counts it.
+impl crate::site::Publish for AppState {
+    fn current(&self) -> Arc<Site> {
+        self.site()
+    }
+
+    fn publish(&self, site: Site) {
+        self.swap(site);
     }
 }
 

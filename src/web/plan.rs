@@ -56,7 +56,7 @@ pub fn cookie_items(headers: &HeaderMap) -> Vec<String> {
                 .map(str::to_string)
         })
         .flat_map(|v| v.split('.').map(str::to_string).collect::<Vec<_>>())
-        .filter(|s| crate::content::loader::check_slug(s).is_ok())
+        .filter(|s| crate::content::slug::check(s).is_ok())
         .take(MAX_ITEMS)
         .collect()
 }

@@ -155,7 +155,7 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
             ]
         })
         .unwrap_or_default();
-    let age_days = (crate::content::loader::today() - m.updated).get_days();
+    let age_days = (crate::clock::today() - m.updated).get_days();
     PageTemplate {
         chrome: Chrome::new(site, m.title.clone()),
         crumbs: crumb_list,
