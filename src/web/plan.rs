@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::content::markdown;
 use crate::plan::export::{self, PRIVACY, View};
 use crate::plan::{
-    FACILITATOR_NOTES, MAX_ITEMS, MEASURES, Plan, STEPS, clock, number, parse_items,
+    FACILITATOR_NOTES, ItemsError, MAX_ITEMS, MEASURES, Plan, STEPS, clock, number, parse_items,
 };
 use crate::site::Site;
 
@@ -85,7 +85,16 @@ struct PlanQuery {
     view: String,
 }
 
-fn read_query(raw: Option<&str>) -> Result<PlanQuery, String> {
+/// Why a plan's query string cannot be used; the text is shown to the person.
+#[derive(Debug, thiserror::Error)]
+enum QueryError {
+    #[error(transparent)]
+    Items(#[from] ItemsError),
+    #[error("There is no \"{0}\" view of a plan; use view=plan, view=session or view=present.")]
+    View(String),
+}
+
+fn read_query(raw: Option<&str>) -> Result<PlanQuery, QueryError> {
     let mut values = Vec::new();
     let mut given = false;
     let mut view = "plan".to_string();
@@ -105,9 +114,7 @@ fn read_query(raw: Option<&str>) -> Result<PlanQuery, String> {
         None
     };
     if !["plan", "session", "present"].contains(&view.as_str()) {
-        return Err(format!(
-            "There is no \"{view}\" view of a plan; use view=plan, view=session or view=present."
-        ));
+        return Err(QueryError::View(view));
     }
     Ok(PlanQuery { items, view })
 }
@@ -276,7 +283,7 @@ pub async fn show(
     let site = state.site();
     let query = match read_query(raw.as_deref()) {
         Ok(q) => q,
-        Err(message) => return bad_request(&site, &message),
+        Err(e) => return bad_request(&site, &e.to_string()),
     };
     let items = match query.items {
         Some(items) => items,
@@ -304,7 +311,7 @@ pub async fn download(
     let site = state.site();
     let query = match read_query(raw.as_deref()) {
         Ok(q) => q,
-        Err(message) => return bad_request(&site, &message),
+        Err(e) => return bad_request(&site, &e.to_string()),
     };
     let items = query.items.unwrap_or_else(|| cookie_items(&headers));
     let view = if query.view == "plan" {
@@ -417,7 +424,7 @@ pub async fn add(State(state): State<AppState>, headers: HeaderMap, body: String
         .collect();
     let added = match parse_items(adding) {
         Ok(a) => a,
-        Err(message) => return bad_request(&site, &message),
+        Err(e) => return bad_request(&site, &e.to_string()),
     };
     let mut count = 0;
     for slug in added.into_iter().filter(|s| site.page(s).is_some()) {
@@ -465,7 +472,7 @@ pub async fn update(State(state): State<AppState>, Form(form): Form<UpdateForm>)
     let site = state.site();
     let items = match parse_items([form.items.as_str()]) {
         Ok(items) => items,
-        Err(message) => return bad_request(&site, &message),
+        Err(e) => return bad_request(&site, &e.to_string()),
     };
     let view = match form.view.as_deref() {
         Some("session") => "session",
@@ -476,4 +483,28 @@ pub async fn update(State(state): State<AppState>, Form(form): Form<UpdateForm>)
         Redirect::to(&plan_url(&items, view)),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_plan_query_names_what_is_wrong_in_the_words_shown_before() {
+        let view = read_query(Some("items=a&view=slides")).err().unwrap();
+        assert!(matches!(&view, QueryError::View(v) if v == "slides"));
+        assert_eq!(
+            view.to_string(),
+            "There is no \"slides\" view of a plan; use view=plan, view=session or view=present."
+        );
+        let many: Vec<String> = (0..101).map(|i| format!("p{i}")).collect();
+        let items = read_query(Some(&format!("items={}", many.join(","))))
+            .err()
+            .unwrap();
+        assert!(matches!(items, QueryError::Items(ItemsError::TooMany)));
+        assert_eq!(
+            items.to_string(),
+            "A plan can hold at most 100 pages; this one lists more. Remove some pages and try again."
+        );
+    }
 }
