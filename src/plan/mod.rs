@@ -1,6 +1,6 @@
 //! Plans and sessions: a list of page slugs (from the URL) turned into an
 //! assess-plan-do-review plan for a SENCO or a staff session for a trainer,
-//! and exported as Markdown, CSV and Word (`export`).
+//! and exported as Markdown, CSV and Word (`export`, one format a file).
 //!
 //! A plan is only slugs. Nothing about a child reaches the server: the
 //! exports leave blanks for the child's details, outcomes and review dates.

@@ -287,7 +287,7 @@ fn handler(route: Route, audience: Audience) -> MethodRouter<AppState> {
         Route::Plan => get(plan::show),
         Route::PlanAdd => post(plan::add),
         Route::PlanUpdate => post(plan::update),
-        Route::PlanDocx | Route::PlanMarkdown | Route::PlanCsv => get(plan::download),
+        Route::PlanExport(format) => plan::download(format),
         Route::ApiSearch => get(api::search),
         Route::ApiPage => get(api::page),
         Route::ApiTaxonomy => get(api::taxonomy),

@@ -10,9 +10,10 @@ use askama_web::WebTemplate;
 use axum::extract::{Form, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, get};
 
 use crate::content::markdown;
-use crate::plan::export::{self, PRIVACY, View};
+use crate::plan::export::{Format, PRIVACY, View};
 use crate::plan::{
     FACILITATOR_NOTES, ItemsError, MAX_ITEMS, MEASURES, Plan, STEPS, clock, number, parse_items,
 };
@@ -300,14 +301,22 @@ pub async fn show(
     super::off_loop(move || render_plan(&site, items, &query.view, &base).into_response()).await
 }
 
-/// `GET /plan.docx`, `/plan.md`, `/plan.csv`.
-pub async fn download(
-    State(state): State<AppState>,
+/// `GET /plan.docx`, `/plan.md`, `/plan.csv`: the handler of one export
+/// route, bound to its format when the router is built.
+pub fn download(format: Format) -> MethodRouter<AppState> {
+    get(
+        move |State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery| {
+            download_as(format, state, headers, raw)
+        },
+    )
+}
+
+async fn download_as(
+    format: Format,
+    state: AppState,
     headers: HeaderMap,
-    uri: axum::http::Uri,
-    RawQuery(raw): RawQuery,
+    raw: Option<String>,
 ) -> Response {
-    let format = uri.path().trim_start_matches('/').to_string();
     let site = state.site();
     let query = match read_query(raw.as_deref()) {
         Ok(q) => q,
@@ -321,7 +330,7 @@ pub async fn download(
     };
     let base = state.public_base(&site);
     // Word documents and a hundred pages' sections take a while to make.
-    super::off_loop(move || export_answer(&site, items, view, &query.view, &base, &format)).await
+    super::off_loop(move || export_answer(&site, items, view, &query.view, &base, format)).await
 }
 
 /// One export of a plan or session, as a download.
@@ -331,43 +340,19 @@ fn export_answer(
     view: View,
     view_name: &str,
     base: &str,
-    format: &str,
+    format: Format,
 ) -> Response {
     let plan = Plan::new(site, items);
     let order: Vec<String> = plan.pages.iter().map(|p| p.slug.clone()).collect();
     let share = format!("{base}{}", plan_url(&order, view_name));
-    let name = if view == View::Plan {
-        "waymark-plan"
-    } else {
-        "waymark-session"
-    };
-    let (content_type, extension, body): (&str, &str, Result<Vec<u8>, String>) = match format {
-        "plan.docx" => (
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            "docx",
-            export::docx(&plan, view, &share),
-        ),
-        "plan.md" => (
-            "text/markdown; charset=utf-8",
-            "md",
-            Ok(export::markdown(&plan, view, &share).into_bytes()),
-        ),
-        "plan.csv" => (
-            "text/csv; charset=utf-8",
-            "csv",
-            export::csv(&plan, &share)
-                .map(String::into_bytes)
-                .map_err(|e| e.to_string()),
-        ),
-        _ => return super::pages::not_found(site, &format!("/{format}")),
-    };
-    match body {
+    let exporter = format.exporter();
+    match exporter.render(&plan, view, &share) {
         Ok(bytes) => (
             [
-                (header::CONTENT_TYPE, content_type.to_string()),
+                (header::CONTENT_TYPE, exporter.content_type().to_string()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}.{extension}\""),
+                    format!("attachment; filename=\"{}\"", exporter.file_name(view)),
                 ),
                 (header::CACHE_CONTROL, "no-store".to_string()),
             ],
