@@ -13,6 +13,7 @@ pub mod api;
 pub mod assets;
 pub mod cache;
 pub mod conn;
+pub mod error;
 pub mod fast;
 pub mod feeds;
 pub mod metrics;

@@ -8,7 +8,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Form, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get};
 
@@ -20,6 +20,7 @@ use crate::plan::{
 use crate::site::Site;
 
 use super::AppState;
+use super::error::AppError;
 use super::pages::bad_request;
 use super::views::Chrome;
 
@@ -359,14 +360,7 @@ fn export_answer(
             bytes,
         )
             .into_response(),
-        Err(e) => {
-            tracing::error!("export failed: {e}");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "The export failed; please try again.",
-            )
-                .into_response()
-        }
+        Err(e) => AppError::internal("export", e).into_response(),
     }
 }
 
