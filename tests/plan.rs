@@ -238,13 +238,8 @@ async fn every_export_format_is_listed_once_and_answered_at_its_own_route() {
             let (_, _, bytes) = get_bytes(&s, &uri).await;
             let items: Vec<String> = THREE.split(',').map(str::to_string).collect();
             let plan = Plan::new(&site, items);
-            let view_name = if view == View::Plan {
-                ""
-            } else {
-                "&view=session"
-            };
             let share = format!(
-                "http://127.0.0.1:3000/plan?items={}{view_name}",
+                "http://127.0.0.1:3000/plan?items={}{query}",
                 THREE.replace('/', "%2F").replace(',', "%2C")
             );
             assert_eq!(
@@ -254,6 +249,21 @@ async fn every_export_format_is_listed_once_and_answered_at_its_own_route() {
             );
         }
     }
+    // The plan page offers each format once, in the list's order.
+    let (_, _, html) = get(&s, &format!("/plan?items={THREE}")).await;
+    let mut offered = Vec::new();
+    for format in FORMATS {
+        let link = format!("<a href=\"{}?items=", format.path());
+        assert_eq!(html.matches(&link).count(), 1, "{}", format.id());
+        let at = html.find(&link).unwrap();
+        let (anchor, _) = html[at..].split_once("</a>").unwrap();
+        assert!(
+            anchor.ends_with(&format!(">{}", format.label())),
+            "{anchor}"
+        );
+        offered.push(at);
+    }
+    assert!(offered.is_sorted(), "{offered:?}");
     // No route reads the extension at request time: an unknown one is no export.
     let (status, _, _) = get(&s, &format!("/plan.txt?items={THREE}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);

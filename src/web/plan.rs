@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get};
 
 use crate::content::markdown;
-use crate::plan::export::{Format, PRIVACY, View};
+use crate::plan::export::{Export, FORMATS, Format, PRIVACY, View};
 use crate::plan::{
     FACILITATOR_NOTES, ItemsError, MAX_ITEMS, MEASURES, Plan, STEPS, clock, number, parse_items,
 };
@@ -173,6 +173,8 @@ pub struct PlanTemplate {
     session_url: String,
     present_url: String,
     export_query: String,
+    /// The export formats, each linked with `export_query`.
+    formats: &'static [&'static dyn Export],
     privacy: &'static str,
 }
 
@@ -271,6 +273,7 @@ fn render_plan(site: &Site, items: Vec<String>, view: &str, base: &str) -> PlanT
         session_url: plan_url(&order, "session"),
         present_url: plan_url(&order, "present"),
         export_query: export_query.finish(),
+        formats: &FORMATS,
         privacy: PRIVACY,
     }
 }

@@ -44,6 +44,10 @@ impl Export for ProvisionMap {
         "text/csv; charset=utf-8"
     }
 
+    fn label(&self) -> &'static str {
+        "Provision map (CSV)"
+    }
+
     /// The same map for a plan and a session.
     fn render(&self, plan: &Plan, _view: View, share_url: &str) -> Result<Vec<u8>, ExportError> {
         Ok(csv(plan, share_url)?)

@@ -30,6 +30,10 @@ impl Export for Word {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     }
 
+    fn label(&self) -> &'static str {
+        "Word document"
+    }
+
     fn render(&self, plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportError> {
         docx(plan, view, share_url)
     }

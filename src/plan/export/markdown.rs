@@ -25,6 +25,10 @@ impl Export for Markdown {
         "text/markdown; charset=utf-8"
     }
 
+    fn label(&self) -> &'static str {
+        "Markdown"
+    }
+
     fn render(&self, plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportError> {
         Ok(markdown(plan, view, share_url).into_bytes())
     }

@@ -71,6 +71,9 @@ pub trait Export: Sync {
     /// The `Content-Type` of the answer.
     fn content_type(&self) -> &'static str;
 
+    /// The link's text on the plan page ("Word document").
+    fn label(&self) -> &'static str;
+
     /// The plan or session in this format; `share_url` is the plan's own
     /// absolute address, quoted in the export.
     fn render(&self, plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportError>;
@@ -81,7 +84,8 @@ pub trait Export: Sync {
     }
 }
 
-/// Every export format, each answered at its own route.
+/// Every export format, each answered at its own route, in the order the
+/// plan page offers them.
 pub const FORMATS: [&dyn Export; 3] = [&docx::Word, &markdown::Markdown, &csv::ProvisionMap];
 
 /// One of [`FORMATS`], as a route names it: chosen when the router is
