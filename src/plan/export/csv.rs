@@ -36,10 +36,6 @@ impl Export for ProvisionMap {
         "/plan.csv"
     }
 
-    fn file_extension(&self) -> &'static str {
-        "csv"
-    }
-
     fn content_type(&self) -> &'static str {
         "text/csv; charset=utf-8"
     }

@@ -22,10 +22,6 @@ impl Export for Word {
         "/plan.docx"
     }
 
-    fn file_extension(&self) -> &'static str {
-        "docx"
-    }
-
     fn content_type(&self) -> &'static str {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     }

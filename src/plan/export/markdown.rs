@@ -17,10 +17,6 @@ impl Export for Markdown {
         "/plan.md"
     }
 
-    fn file_extension(&self) -> &'static str {
-        "md"
-    }
-
     fn content_type(&self) -> &'static str {
         "text/markdown; charset=utf-8"
     }
