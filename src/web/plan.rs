@@ -273,7 +273,7 @@ fn render_plan(site: &Site, items: Vec<String>, view: &str, base: &str) -> PlanT
         session_url: plan_url(&order, "session"),
         present_url: plan_url(&order, "present"),
         export_query: export_query.finish(),
-        formats: &FORMATS,
+        formats: FORMATS,
         privacy: PRIVACY,
     }
 }

@@ -91,7 +91,7 @@ pub trait Export: Sync {
 
 /// Every export format, each answered at its own route, in the order the
 /// plan page offers them.
-pub const FORMATS: [&dyn Export; 3] = [&docx::Word, &markdown::Markdown, &csv::ProvisionMap];
+pub const FORMATS: &[&dyn Export] = &[&docx::Word, &markdown::Markdown, &csv::ProvisionMap];
 
 /// One of [`FORMATS`], as a route names it: chosen when the router is
 /// built, never by reading the request's path.
