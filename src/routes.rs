@@ -2,6 +2,10 @@
 //! built from it (`web::app`), and the content loader refuses a page whose
 //! first folder would be shadowed by one of them. Adding a route here
 //! without a handler, or a handler without a route, does not compile.
+//! The plan's export routes come from the formats' own list
+//! ([`crate::plan::export::FORMATS`]), one route a format.
+
+use crate::plan::export::{FORMATS, Format};
 
 /// One of the portal's own routes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,9 +22,8 @@ pub enum Route {
     Plan,
     PlanAdd,
     PlanUpdate,
-    PlanDocx,
-    PlanMarkdown,
-    PlanCsv,
+    /// `/plan.docx`, `/plan.md`, ...: one route for each export format.
+    PlanExport(Format),
     ApiSearch,
     ApiPage,
     ApiTaxonomy,
@@ -31,8 +34,25 @@ pub enum Route {
 }
 
 impl Route {
-    /// Every route, in the order the router adds them.
-    pub const ALL: [Route; 22] = [
+    /// Every route, in the order the router adds them: the portal's own,
+    /// then one for each export format.
+    pub const ALL: [Route; Route::OWN.len() + FORMATS.len()] = {
+        let mut all = [Route::Home; Route::OWN.len() + FORMATS.len()];
+        let mut i = 0;
+        while i < Route::OWN.len() {
+            all[i] = Route::OWN[i];
+            i += 1;
+        }
+        let mut j = 0;
+        while j < FORMATS.len() {
+            all[i + j] = Route::PlanExport(Format(FORMATS[j]));
+            j += 1;
+        }
+        all
+    };
+
+    /// The portal's own routes, less the export formats'.
+    const OWN: [Route; 19] = [
         Route::Home,
         Route::Need,
         Route::Tier,
@@ -45,9 +65,6 @@ impl Route {
         Route::Plan,
         Route::PlanAdd,
         Route::PlanUpdate,
-        Route::PlanDocx,
-        Route::PlanMarkdown,
-        Route::PlanCsv,
         Route::ApiSearch,
         Route::ApiPage,
         Route::ApiTaxonomy,
@@ -58,7 +75,7 @@ impl Route {
     ];
 
     /// The route's path as the router matches it.
-    pub const fn path(self) -> &'static str {
+    pub fn path(self) -> &'static str {
         match self {
             Route::Home => "/",
             Route::Need => "/needs/{id}",
@@ -72,9 +89,7 @@ impl Route {
             Route::Plan => "/plan",
             Route::PlanAdd => "/plan/add",
             Route::PlanUpdate => "/plan/update",
-            Route::PlanDocx => "/plan.docx",
-            Route::PlanMarkdown => "/plan.md",
-            Route::PlanCsv => "/plan.csv",
+            Route::PlanExport(format) => format.exporter().path(),
             Route::ApiSearch => "/api/search",
             Route::ApiPage => "/api/pages/{*slug}",
             Route::ApiTaxonomy => "/api/taxonomy",

@@ -8,9 +8,11 @@ use std::io::Read;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{bundled, get, get_bytes, state};
+use common::{bundled, get, get_bytes, send, state};
 use tower::ServiceExt;
-use waymark::plan::export::CSV_COLUMNS;
+use waymark::plan::Plan;
+use waymark::plan::export::{CSV_COLUMNS, FORMATS, Format, View};
+use waymark::routes::Route;
 use waymark::web::app;
 
 const THREE: &str = "strategies/movement-breaks-for-attention,strategies/small-group-nurture-sessions,strategies/salt-programme-delivery-by-teaching-assistant";
@@ -184,6 +186,87 @@ async fn the_markdown_export_renders() {
     assert!(
         md.contains("| Outcome we want | How we will measure it | Review date | What happened |")
     );
+}
+
+/// The formats' list is the one place a format is named: each is listed
+/// once, has its own route in the router, and that route answers with the
+/// format's own content type, file name and bytes.
+#[tokio::test]
+async fn every_export_format_is_listed_once_and_answered_at_its_own_route() {
+    let site = bundled();
+    let s = state(bundled());
+    let mut paths: Vec<&str> = FORMATS.iter().map(|f| f.path()).collect();
+    paths.sort_unstable();
+    assert_eq!(paths, ["/plan.csv", "/plan.docx", "/plan.md"]);
+    for (i, format) in FORMATS.iter().enumerate() {
+        assert!(
+            FORMATS[..i]
+                .iter()
+                .all(|f| f.id() != format.id() && f.file_extension() != format.file_extension()),
+            "{} is listed twice",
+            format.id()
+        );
+        let routes: Vec<&Route> = Route::ALL
+            .iter()
+            .filter(|r| r.path() == format.path())
+            .collect();
+        assert_eq!(
+            routes,
+            [&Route::PlanExport(Format(*format))],
+            "{}",
+            format.id()
+        );
+        for (view, query) in [(View::Plan, ""), (View::Session, "&view=session")] {
+            let uri = format!("{}?items={THREE}{query}", format.path());
+            let answer = send(&s, Request::get(&uri).body(Body::empty()).unwrap()).await;
+            assert_eq!(answer.status, StatusCode::OK, "{uri}");
+            assert_eq!(
+                answer.headers["content-type"],
+                format.content_type(),
+                "{uri}"
+            );
+            let disposition = answer.headers["content-disposition"].to_str().unwrap();
+            assert_eq!(
+                disposition,
+                format!("attachment; filename=\"{}\"", format.file_name(view)),
+                "{uri}"
+            );
+            assert!(
+                disposition.ends_with(&format!(".{}\"", format.file_extension())),
+                "{uri}"
+            );
+            let (_, _, bytes) = get_bytes(&s, &uri).await;
+            let items: Vec<String> = THREE.split(',').map(str::to_string).collect();
+            let plan = Plan::new(&site, items);
+            let share = format!(
+                "http://127.0.0.1:3000/plan?items={}{query}",
+                THREE.replace('/', "%2F").replace(',', "%2C")
+            );
+            assert_eq!(
+                bytes,
+                format.render(&plan, view, &share).unwrap(),
+                "{uri} answers its own format"
+            );
+        }
+    }
+    // The plan page offers each format once, in the list's order.
+    let (_, _, html) = get(&s, &format!("/plan?items={THREE}")).await;
+    let mut offered = Vec::new();
+    for format in FORMATS {
+        let link = format!("<a href=\"{}?items=", format.path());
+        assert_eq!(html.matches(&link).count(), 1, "{}", format.id());
+        let at = html.find(&link).unwrap();
+        let (anchor, _) = html[at..].split_once("</a>").unwrap();
+        assert!(
+            anchor.ends_with(&format!(">{}", format.label())),
+            "{anchor}"
+        );
+        offered.push(at);
+    }
+    assert!(offered.is_sorted(), "{offered:?}");
+    // No route reads the extension at request time: an unknown one is no export.
+    let (status, _, _) = get(&s, &format!("/plan.txt?items={THREE}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

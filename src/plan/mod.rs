@@ -1,6 +1,6 @@
 //! Plans and sessions: a list of page slugs (from the URL) turned into an
 //! assess-plan-do-review plan for a SENCO or a staff session for a trainer,
-//! and exported as Markdown, CSV and Word (`export`).
+//! and exported as Markdown, CSV and Word (`export`, one format a file).
 //!
 //! A plan is only slugs. Nothing about a child reaches the server: the
 //! exports leave blanks for the child's details, outcomes and review dates.
@@ -19,13 +19,24 @@ pub const STEPS: &str = "what-you-can-do";
 pub const MEASURES: &str = "how-you-will-know-it-is-working";
 pub const FACILITATOR_NOTES: &str = "facilitator-notes";
 
+/// Why a list of pages cannot be a plan.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ItemsError {
+    #[error(
+        "A plan can hold at most {MAX_ITEMS} pages; this one lists more. Remove some pages and try again."
+    )]
+    TooMany,
+}
+
 /// Reads `items`: slugs separated by commas (or given as repeated keys),
 /// duplicates folded, order kept. More than [`MAX_ITEMS`] is an error that
 /// says the limit. Reading stops at the first slug past the limit and each
 /// slug is checked against a set, so a long list costs no more than the
 /// limit's worth of work (a scan of the list for each slug made 120,000
 /// slugs take half a minute).
-pub fn parse_items<'a>(values: impl IntoIterator<Item = &'a str>) -> Result<Vec<String>, String> {
+pub fn parse_items<'a>(
+    values: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<String>, ItemsError> {
     let mut items: Vec<String> = Vec::new();
     let mut seen: std::collections::HashSet<&'a str> = std::collections::HashSet::new();
     for value in values {
@@ -37,9 +48,7 @@ pub fn parse_items<'a>(values: impl IntoIterator<Item = &'a str>) -> Result<Vec<
                 continue;
             }
             if items.len() == MAX_ITEMS {
-                return Err(format!(
-                    "A plan can hold at most {MAX_ITEMS} pages; this one lists more. Remove some pages and try again."
-                ));
+                return Err(ItemsError::TooMany);
             }
             items.push(slug.to_string());
         }
@@ -325,7 +334,7 @@ mod tests {
         assert_eq!(parse_items(["/strategies/x/,"]).unwrap(), ["strategies/x"]);
         let many: Vec<String> = (0..101).map(|i| format!("p{i}")).collect();
         let joined = many.join(",");
-        let err = parse_items([joined.as_str()]).unwrap_err();
+        let err = parse_items([joined.as_str()]).unwrap_err().to_string();
         assert!(
             err.starts_with("A plan can hold at most 100 pages; this one lists more."),
             "{err}"

@@ -13,6 +13,7 @@ pub mod api;
 pub mod assets;
 pub mod cache;
 pub mod conn;
+pub mod error;
 pub mod fast;
 pub mod feeds;
 pub mod metrics;
@@ -298,7 +299,7 @@ fn handler(route: Route, audience: Audience) -> MethodRouter<AppState> {
         Route::Plan => get(plan::show),
         Route::PlanAdd => post(plan::add),
         Route::PlanUpdate => post(plan::update),
-        Route::PlanDocx | Route::PlanMarkdown | Route::PlanCsv => get(plan::download),
+        Route::PlanExport(format) => plan::download(format),
         Route::ApiSearch => get(api::search),
         Route::ApiPage => get(api::page),
         Route::ApiTaxonomy => get(api::taxonomy),

@@ -8,17 +8,19 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Form, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, get};
 
 use crate::content::markdown;
-use crate::plan::export::{self, PRIVACY, View};
+use crate::plan::export::{Export, FORMATS, Format, PRIVACY, View};
 use crate::plan::{
-    FACILITATOR_NOTES, MAX_ITEMS, MEASURES, Plan, STEPS, clock, number, parse_items,
+    FACILITATOR_NOTES, ItemsError, MAX_ITEMS, MEASURES, Plan, STEPS, clock, number, parse_items,
 };
 use crate::site::Site;
 
 use super::AppState;
+use super::error::AppError;
 use super::pages::bad_request;
 use super::views::Chrome;
 
@@ -85,7 +87,16 @@ struct PlanQuery {
     view: String,
 }
 
-fn read_query(raw: Option<&str>) -> Result<PlanQuery, String> {
+/// Why a plan's query string cannot be used; the text is shown to the person.
+#[derive(Debug, thiserror::Error)]
+enum QueryError {
+    #[error(transparent)]
+    Items(#[from] ItemsError),
+    #[error("There is no \"{0}\" view of a plan; use view=plan, view=session or view=present.")]
+    View(String),
+}
+
+fn read_query(raw: Option<&str>) -> Result<PlanQuery, QueryError> {
     let mut values = Vec::new();
     let mut given = false;
     let mut view = "plan".to_string();
@@ -105,9 +116,7 @@ fn read_query(raw: Option<&str>) -> Result<PlanQuery, String> {
         None
     };
     if !["plan", "session", "present"].contains(&view.as_str()) {
-        return Err(format!(
-            "There is no \"{view}\" view of a plan; use view=plan, view=session or view=present."
-        ));
+        return Err(QueryError::View(view));
     }
     Ok(PlanQuery { items, view })
 }
@@ -164,6 +173,8 @@ pub struct PlanTemplate {
     session_url: String,
     present_url: String,
     export_query: String,
+    /// The export formats, each linked with `export_query`.
+    formats: &'static [&'static dyn Export],
     privacy: &'static str,
 }
 
@@ -262,6 +273,7 @@ fn render_plan(site: &Site, items: Vec<String>, view: &str, base: &str) -> PlanT
         session_url: plan_url(&order, "session"),
         present_url: plan_url(&order, "present"),
         export_query: export_query.finish(),
+        formats: FORMATS,
         privacy: PRIVACY,
     }
 }
@@ -276,7 +288,7 @@ pub async fn show(
     let site = state.site();
     let query = match read_query(raw.as_deref()) {
         Ok(q) => q,
-        Err(message) => return bad_request(&site, &message),
+        Err(e) => return bad_request(&site, &e.to_string()),
     };
     let items = match query.items {
         Some(items) => items,
@@ -293,18 +305,26 @@ pub async fn show(
     super::off_loop(move || render_plan(&site, items, &query.view, &base).into_response()).await
 }
 
-/// `GET /plan.docx`, `/plan.md`, `/plan.csv`.
-pub async fn download(
-    State(state): State<AppState>,
+/// `GET /plan.docx`, `/plan.md`, `/plan.csv`: the handler of one export
+/// route, bound to its format when the router is built.
+pub fn download(format: Format) -> MethodRouter<AppState> {
+    get(
+        move |State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery| {
+            download_as(format, state, headers, raw)
+        },
+    )
+}
+
+async fn download_as(
+    format: Format,
+    state: AppState,
     headers: HeaderMap,
-    uri: axum::http::Uri,
-    RawQuery(raw): RawQuery,
+    raw: Option<String>,
 ) -> Response {
-    let format = uri.path().trim_start_matches('/').to_string();
     let site = state.site();
     let query = match read_query(raw.as_deref()) {
         Ok(q) => q,
-        Err(message) => return bad_request(&site, &message),
+        Err(e) => return bad_request(&site, &e.to_string()),
     };
     let items = query.items.unwrap_or_else(|| cookie_items(&headers));
     let view = if query.view == "plan" {
@@ -314,7 +334,7 @@ pub async fn download(
     };
     let base = state.public_base(&site);
     // Word documents and a hundred pages' sections take a while to make.
-    super::off_loop(move || export_answer(&site, items, view, &query.view, &base, &format)).await
+    super::off_loop(move || export_answer(&site, items, view, &query.view, &base, format)).await
 }
 
 /// One export of a plan or session, as a download.
@@ -324,57 +344,26 @@ fn export_answer(
     view: View,
     view_name: &str,
     base: &str,
-    format: &str,
+    format: Format,
 ) -> Response {
     let plan = Plan::new(site, items);
     let order: Vec<String> = plan.pages.iter().map(|p| p.slug.clone()).collect();
     let share = format!("{base}{}", plan_url(&order, view_name));
-    let name = if view == View::Plan {
-        "waymark-plan"
-    } else {
-        "waymark-session"
-    };
-    let (content_type, extension, body): (&str, &str, Result<Vec<u8>, String>) = match format {
-        "plan.docx" => (
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            "docx",
-            export::docx(&plan, view, &share),
-        ),
-        "plan.md" => (
-            "text/markdown; charset=utf-8",
-            "md",
-            Ok(export::markdown(&plan, view, &share).into_bytes()),
-        ),
-        "plan.csv" => (
-            "text/csv; charset=utf-8",
-            "csv",
-            export::csv(&plan, &share)
-                .map(String::into_bytes)
-                .map_err(|e| e.to_string()),
-        ),
-        _ => return super::pages::not_found(site, &format!("/{format}")),
-    };
-    match body {
+    let exporter = format.exporter();
+    match exporter.render(&plan, view, &share) {
         Ok(bytes) => (
             [
-                (header::CONTENT_TYPE, content_type.to_string()),
+                (header::CONTENT_TYPE, exporter.content_type().to_string()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}.{extension}\""),
+                    format!("attachment; filename=\"{}\"", exporter.file_name(view)),
                 ),
                 (header::CACHE_CONTROL, "no-store".to_string()),
             ],
             bytes,
         )
             .into_response(),
-        Err(e) => {
-            tracing::error!("export failed: {e}");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "The export failed; please try again.",
-            )
-                .into_response()
-        }
+        Err(e) => AppError::internal("export", e).into_response(),
     }
 }
 
@@ -417,7 +406,7 @@ pub async fn add(State(state): State<AppState>, headers: HeaderMap, body: String
         .collect();
     let added = match parse_items(adding) {
         Ok(a) => a,
-        Err(message) => return bad_request(&site, &message),
+        Err(e) => return bad_request(&site, &e.to_string()),
     };
     let mut count = 0;
     for slug in added.into_iter().filter(|s| site.page(s).is_some()) {
@@ -465,7 +454,7 @@ pub async fn update(State(state): State<AppState>, Form(form): Form<UpdateForm>)
     let site = state.site();
     let items = match parse_items([form.items.as_str()]) {
         Ok(items) => items,
-        Err(message) => return bad_request(&site, &message),
+        Err(e) => return bad_request(&site, &e.to_string()),
     };
     let view = match form.view.as_deref() {
         Some("session") => "session",
@@ -476,4 +465,28 @@ pub async fn update(State(state): State<AppState>, Form(form): Form<UpdateForm>)
         Redirect::to(&plan_url(&items, view)),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_plan_query_names_what_is_wrong_in_the_words_shown_before() {
+        let view = read_query(Some("items=a&view=slides")).err().unwrap();
+        assert!(matches!(&view, QueryError::View(v) if v == "slides"));
+        assert_eq!(
+            view.to_string(),
+            "There is no \"slides\" view of a plan; use view=plan, view=session or view=present."
+        );
+        let many: Vec<String> = (0..101).map(|i| format!("p{i}")).collect();
+        let items = read_query(Some(&format!("items={}", many.join(","))))
+            .err()
+            .unwrap();
+        assert!(matches!(items, QueryError::Items(ItemsError::TooMany)));
+        assert_eq!(
+            items.to_string(),
+            "A plan can hold at most 100 pages; this one lists more. Remove some pages and try again."
+        );
+    }
 }

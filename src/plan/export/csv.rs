@@ -1,0 +1,102 @@
+//! The plan as a CSV provision map: one row per strategy, for a
+//! spreadsheet. A session exports the same map.
+
+use super::escape::inert_cell;
+use super::{Export, ExportError, View, base_of};
+use crate::plan::{MEASURES, Plan, number};
+use crate::taxonomy::Facet;
+
+/// The CSV provision map's columns.
+pub const CSV_COLUMNS: &[&str] = &[
+    "title",
+    "needs",
+    "tier",
+    "phases",
+    "evidence strength",
+    "sessions a week",
+    "minutes",
+    "weeks",
+    "group size",
+    "staff",
+    "staff hours a week",
+    "staff hours per pupil over the intervention",
+    "link",
+    "review measure",
+];
+
+/// A CSV provision map, for a spreadsheet.
+pub struct ProvisionMap;
+
+impl Export for ProvisionMap {
+    fn id(&self) -> &'static str {
+        "csv"
+    }
+
+    fn path(&self) -> &'static str {
+        "/plan.csv"
+    }
+
+    fn content_type(&self) -> &'static str {
+        "text/csv; charset=utf-8"
+    }
+
+    fn label(&self) -> &'static str {
+        "Provision map (CSV)"
+    }
+
+    /// The same map for a plan and a session.
+    fn render(&self, plan: &Plan, _view: View, share_url: &str) -> Result<Vec<u8>, ExportError> {
+        Ok(csv(plan, share_url)?)
+    }
+}
+
+/// One row per page (strategies first as listed), for a provision map.
+pub fn csv(plan: &Plan, share_url: &str) -> Result<Vec<u8>, csv::Error> {
+    let t = &plan.site.taxonomy;
+    let base = base_of(share_url);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(CSV_COLUMNS)?;
+    let rows = plan.provision();
+    for page in plan.strategies() {
+        let m = &page.meta;
+        let labels = |facet: Facet, ids: &[String]| {
+            ids.iter()
+                .map(|id| t.label(facet, id))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let row = rows.iter().find(|r| r.page.slug == page.slug);
+        let p = m.provision.as_ref();
+        let measure = page
+            .section(MEASURES)
+            .map(|s| {
+                crate::content::markdown::render(s)
+                    .text
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default();
+        let record = [
+            m.title.clone(),
+            labels(Facet::NEED, &m.needs),
+            m.tier
+                .as_deref()
+                .map_or(String::new(), |id| t.label(Facet::TIER, id).to_string()),
+            labels(Facet::PHASE, &m.phases),
+            plan.evidence_label(page),
+            p.map_or(String::new(), |p| number(p.sessions_per_week)),
+            p.map_or(String::new(), |p| number(p.session_minutes)),
+            p.map_or(String::new(), |p| number(p.weeks)),
+            p.map_or(String::new(), |p| p.group_size.to_string()),
+            row.map_or(String::new(), |r| r.staff_label.clone()),
+            row.map_or(String::new(), |r| number(r.staff_hours_per_week)),
+            row.map_or(String::new(), |r| number(r.hours_per_pupil)),
+            format!("{base}{}", page.url),
+            measure,
+        ];
+        w.write_record(record.iter().map(|c| inert_cell(c)))?;
+    }
+    // Every cell is a `String`, so the bytes are UTF-8 already.
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}

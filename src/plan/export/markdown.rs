@@ -1,0 +1,179 @@
+//! The plan or session as Markdown, for pasting into a school's own
+//! documents; a page's sections are quoted through [`super::escape`].
+
+use super::escape::{md_link, md_text, quote_markdown};
+use super::{CHILD_DETAILS, Export, ExportError, PRIVACY, View, base_of};
+use crate::plan::{FACILITATOR_NOTES, MEASURES, PROVISION_COLUMNS, Plan, STEPS, clock, number};
+
+/// Markdown, for a school's own documents or a Markdown viewer.
+pub struct Markdown;
+
+impl Export for Markdown {
+    fn id(&self) -> &'static str {
+        "markdown"
+    }
+
+    fn path(&self) -> &'static str {
+        "/plan.md"
+    }
+
+    fn content_type(&self) -> &'static str {
+        "text/markdown; charset=utf-8"
+    }
+
+    fn label(&self) -> &'static str {
+        "Markdown"
+    }
+
+    fn render(&self, plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportError> {
+        Ok(markdown(plan, view, share_url).into_bytes())
+    }
+}
+
+/// The plan or session as Markdown.
+pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
+    let mut out = String::new();
+    match view {
+        View::Plan => {
+            out.push_str("# SEN support plan\n\n");
+            out.push_str(&format!(
+                "Built with {} from {} pages. Share link: {}\n\n",
+                md_text(&plan.site.config.name),
+                plan.pages.len(),
+                md_link(share_url)
+            ));
+            out.push_str("| About the child | |\n|---|---|\n");
+            for row in CHILD_DETAILS {
+                out.push_str(&format!("| {row} | |\n"));
+            }
+            out.push('\n');
+            let needs = plan.needs();
+            if !needs.is_empty() {
+                out.push_str("## Needs this plan addresses\n\n");
+                for need in needs {
+                    out.push_str(&format!("- {}\n", md_text(&need)));
+                }
+                out.push('\n');
+            }
+            for page in plan.strategies() {
+                out.push_str(&format!(
+                    "## {}\n\n{}\n\n",
+                    md_text(&page.meta.title),
+                    md_text(&page.meta.summary)
+                ));
+                if let Some(steps) = page.section(STEPS) {
+                    out.push_str(&format!(
+                        "### What you can do\n\n{}\n\n",
+                        shift_headings(&quote_markdown(steps))
+                    ));
+                }
+                if let Some(measures) = page.section(MEASURES) {
+                    out.push_str(&format!(
+                        "### How you will know it is working\n\n{}\n\n",
+                        shift_headings(&quote_markdown(measures))
+                    ));
+                }
+                out.push_str("| Outcome we want | How we will measure it | Review date | What happened |\n|---|---|---|---|\n| | | | |\n\n");
+            }
+            let rows = plan.provision();
+            if !rows.is_empty() {
+                out.push_str("## Provision\n\n");
+                out.push_str(&markdown_row(
+                    PROVISION_COLUMNS.iter().map(|c| (*c).to_string()),
+                ));
+                out.push_str(&markdown_row(
+                    PROVISION_COLUMNS.iter().map(|_| "---".to_string()),
+                ));
+                for r in &rows {
+                    out.push_str(&markdown_row(r.cells(plan).iter().map(|c| cell(c))));
+                }
+                out.push_str("\nStaff hours a week by role: ");
+                let totals: Vec<String> = plan
+                    .hours_by_role()
+                    .iter()
+                    .map(|(role, h)| format!("{} {}", md_text(role), number(*h)))
+                    .collect();
+                out.push_str(&totals.join("; "));
+                out.push_str("\n\n");
+            }
+            let resources: Vec<_> = plan.resources().collect();
+            if !resources.is_empty() {
+                out.push_str("## Resources\n\n");
+                for r in resources {
+                    out.push_str(&format!(
+                        "- [{}]({}{})\n",
+                        md_text(&r.meta.title),
+                        base_of(share_url),
+                        r.url
+                    ));
+                }
+                out.push('\n');
+            }
+        }
+        View::Session => {
+            out.push_str(&format!(
+                "# Staff session ({} minutes)\n\n",
+                plan.session_minutes()
+            ));
+            out.push_str(&format!(
+                "Built with {}. Share link: {}\n\n",
+                md_text(&plan.site.config.name),
+                md_link(share_url)
+            ));
+            out.push_str("## Running order\n\n| Time | Minutes | Item |\n|---|---|---|\n");
+            for slot in plan.running_order() {
+                out.push_str(&format!(
+                    "| {} | {} | {} |\n",
+                    clock(slot.start_minute),
+                    slot.minutes,
+                    cell(&slot.title)
+                ));
+            }
+            out.push('\n');
+            for group in plan.by_ingredient() {
+                out.push_str(&format!("## {}\n\n", md_text(&group.label)));
+                for page in &group.pages {
+                    out.push_str(&format!(
+                        "### {}\n\n{}\n\n",
+                        md_text(&page.meta.title),
+                        md_text(&page.meta.summary)
+                    ));
+                    if let Some(steps) = page.section(STEPS) {
+                        out.push_str(&format!("{}\n\n", shift_headings(&quote_markdown(steps))));
+                    }
+                }
+                if let Some(notes) = group.training.and_then(|t| t.section(FACILITATOR_NOTES)) {
+                    out.push_str(&format!(
+                        "### Facilitator notes\n\n{}\n\n",
+                        shift_headings(&quote_markdown(notes))
+                    ));
+                }
+            }
+        }
+    }
+    out.push_str(&format!("---\n\n{PRIVACY}\n"));
+    out
+}
+
+/// Moves headings inside a quoted section down so they sit under ours.
+fn shift_headings(markdown: &str) -> String {
+    markdown
+        .lines()
+        .map(|l| {
+            if l.starts_with('#') {
+                format!("###{l}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn markdown_row(cells: impl Iterator<Item = String>) -> String {
+    format!("| {} |\n", cells.collect::<Vec<_>>().join(" | "))
+}
+
+fn cell(text: &str) -> String {
+    md_text(text).replace('|', "\\|")
+}
