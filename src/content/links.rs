@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::problem::{Pos, Problem};
+use crate::routes::Route;
 use crate::suggest::did_you_mean;
 use crate::taxonomy::{Facet, Taxonomy};
 
@@ -11,8 +12,13 @@ use std::sync::Arc;
 
 use super::page::Page;
 
-/// Portal routes a page may link to without a page behind them.
-const ROUTES: &[&str] = &["", "/search", "/plan", "/status"];
+/// The listing routes a page may link to with an id, and the facet that id
+/// must belong to.
+const LISTINGS: [(Route, Facet); 3] = [
+    (Route::Need, Facet::Need),
+    (Route::Tier, Facet::Tier),
+    (Route::Ingredient, Facet::Ingredient),
+];
 
 /// One problem per link that leads nowhere. Pages stay served: a broken
 /// link is the editor's to fix, not a reason to hide the page.
@@ -67,20 +73,22 @@ fn resolve(
             _ => Ok(()),
         },
         None => {
-            let route = |prefix: &str, facet: Facet| {
+            let listing = LISTINGS.iter().find_map(|&(route, facet)| {
+                let prefix = route.prefix()?.trim_start_matches('/');
                 slug.strip_prefix(prefix).map(|id| {
                     taxonomy
                         .check(facet, id)
                         .map_err(|m| format!("link {target}: {m}"))
                 })
-            };
-            if let Some(result) = route("needs/", Facet::Need)
-                .or_else(|| route("tiers/", Facet::Tier))
-                .or_else(|| route("ingredients/", Facet::Ingredient))
-            {
+            });
+            if let Some(result) = listing {
                 return result;
             }
-            if ROUTES.contains(&path.trim_end_matches('/')) {
+            let route = path.trim_end_matches('/');
+            if Route::ALL
+                .iter()
+                .any(|r| r.is_link_target() && r.path().trim_end_matches('/') == route)
+            {
                 return Ok(());
             }
             let hint = match did_you_mean(slug, by_slug.keys().copied()) {

@@ -63,7 +63,7 @@ pub fn parse_page(text: &str, slug: &str, cx: &Context) -> (Option<Page>, Vec<Pr
         .collect();
     let page = Page {
         slug: slug.to_string(),
-        url: format!("/{slug}"),
+        url: crate::routes::page(slug),
         meta,
         text: rendered.text,
         headings: rendered.headings,

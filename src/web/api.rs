@@ -14,7 +14,7 @@ use crate::search::SearchResults;
 use crate::taxonomy::Facet;
 
 use super::AppState;
-use super::cache::{Answer, Route};
+use super::cache::{Answer, AnswerKind};
 use super::params::{ParamError, parse_search};
 
 /// One result of `/api/search`.
@@ -145,7 +145,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
     let site = state.site();
     // A popular search is answered from memory before anything is parsed.
     let key = raw.as_deref().unwrap_or("");
-    if let Some(hit) = state.answers.get(site.generation, Route::ApiSearch, key) {
+    if let Some(hit) = state.answers.get(site.generation, AnswerKind::Json, key) {
         state.missing.record(&hit.q, hit.total, &site);
         return json_response(hit.body);
     }
@@ -168,7 +168,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
                     let body = axum::body::Bytes::from(bytes);
                     state.answers.put(
                         site.generation,
-                        Route::ApiSearch,
+                        AnswerKind::Json,
                         key,
                         Answer::new(body.clone(), results.total, &request.q),
                     );
@@ -191,7 +191,7 @@ fn json_response(body: axum::body::Bytes) -> Response {
     (
         [(
             axum::http::header::CONTENT_TYPE,
-            Route::ApiSearch.content_type(),
+            AnswerKind::Json.content_type(),
         )],
         body,
     )

@@ -20,7 +20,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use super::AppState;
-use super::cache::{Encoding, Route};
+use super::cache::{AnswerKind, Encoding};
 
 /// Middleware: answers a kept search at once, or passes the request on.
 pub async fn cached_answer(
@@ -39,7 +39,9 @@ fn answer_from_cache(state: &AppState, request: &Request) -> Option<Response> {
         return None;
     }
     let path = request.uri().path();
-    let route = Route::ALL.into_iter().find(|r| r.path() == path)?;
+    let route = AnswerKind::ALL
+        .into_iter()
+        .find(|k| k.route().path() == path)?;
     // The request log lives in the slow path's `metrics::observe`.
     if tracing::enabled!(target: "waymark::http", tracing::Level::DEBUG) {
         return None;
@@ -54,7 +56,7 @@ fn answer_from_cache(state: &AppState, request: &Request) -> Option<Response> {
     let key = request.uri().query().unwrap_or("");
     let hit = state.answers.get(site.generation, route, key)?;
     // Searches made while still typing are not "searched and not found".
-    let typing = route == Route::SearchPage && headers.contains_key(super::pages::LIVE_HEADER);
+    let typing = route == AnswerKind::Html && headers.contains_key(super::pages::LIVE_HEADER);
     if !typing {
         state.missing.record(&hit.q, hit.total, &site);
     }
@@ -82,7 +84,7 @@ fn answer_from_cache(state: &AppState, request: &Request) -> Option<Response> {
         );
     }
     state.metrics.record(
-        route.path(),
+        route.route().path(),
         StatusCode::OK,
         started.elapsed().as_secs_f64(),
     );

@@ -84,8 +84,9 @@ fn atom_xml(site: &crate::site::Site, base: &str) -> Response {
     ));
     out.push_str(&format!("  <id>{}/</id>\n", xml(base)));
     out.push_str(&format!(
-        "  <link rel=\"self\" href=\"{}/feed.xml\"/>\n",
-        xml(base)
+        "  <link rel=\"self\" href=\"{}{}\"/>\n",
+        xml(base),
+        crate::routes::Route::Feed.path()
     ));
     out.push_str(&format!(
         "  <link rel=\"alternate\" href=\"{}/\"/>\n",

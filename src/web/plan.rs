@@ -118,7 +118,7 @@ fn plan_url(items: &[String], view: &str) -> String {
     if view != "plan" {
         s.append_pair("view", view);
     }
-    format!("/plan?{}", s.finish())
+    crate::routes::plan(&s.finish())
 }
 
 // ------------------------------------------------------------------ views

@@ -6,6 +6,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
+use crate::routes;
 use crate::site::Site;
 
 use super::{count_pages, pages_for_need};
@@ -63,7 +64,7 @@ fn home_page(site: &Site) -> HomeTemplate {
             term: TermView::new(
                 area.as_ref(),
                 pages_for_need(site, &area.id).count(),
-                format!("/needs/{}", area.id),
+                routes::need(&area.id),
             ),
             needs: area
                 .needs
@@ -72,7 +73,7 @@ fn home_page(site: &Site) -> HomeTemplate {
                     TermView::new(
                         n.as_ref(),
                         count_pages(site, |p| p.has_need(&n.id)),
-                        format!("/needs/{}", n.id),
+                        routes::need(&n.id),
                     )
                 })
                 .collect(),
@@ -82,19 +83,19 @@ fn home_page(site: &Site) -> HomeTemplate {
         site,
         &t.tiers,
         |p, id| p.meta.tier.as_deref() == Some(id),
-        |id| format!("/tiers/{id}"),
+        routes::tier,
     );
     let ingredients = term_views(
         site,
         &t.ingredients,
         |p, id| p.meta.ingredients.iter().any(|i| i == id),
-        |id| format!("/ingredients/{id}"),
+        routes::ingredient,
     );
     let cycle = term_views(
         site,
         &t.cycle,
         |p, id| p.meta.cycle.iter().any(|c| c == id),
-        |id| format!("/search?cycle={id}"),
+        |id| routes::search_for("cycle", id),
     );
     HomeTemplate {
         chrome: Chrome::new(site, site.config.name.clone()),

@@ -6,6 +6,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 
+use crate::routes;
 use crate::site::Site;
 use crate::taxonomy::Facet;
 
@@ -116,7 +117,12 @@ fn listing(site: &Site, input: ListingInput<'_>, phases: &[String]) -> ListingTe
                 TermView::new(
                     o.as_ref(),
                     n,
-                    format!("/search?{}={}&pfa={}{phase_query}", facet.name(), id, o.id),
+                    routes::search(&format!(
+                        "{}={}&pfa={}{phase_query}",
+                        facet.name(),
+                        id,
+                        o.id
+                    )),
                 )
             })
         })
@@ -135,7 +141,7 @@ fn listing(site: &Site, input: ListingInput<'_>, phases: &[String]) -> ListingTe
         total: rest.len(),
         groups: group_by_tier(rest, site),
         pfa,
-        search_url: format!("/search?{}={}{phase_query}", facet.name(), id),
+        search_url: routes::search(&format!("{}={}{phase_query}", facet.name(), id)),
         path: format!("/{}/{id}", listing_route(facet)),
         phases: site
             .taxonomy
@@ -165,7 +171,7 @@ pub async fn need(
 fn need_listing(site: &Site, id: &str, raw: Option<&str>) -> Response {
     let id = id.to_string();
     if site.taxonomy.check(Facet::Need, &id).is_err() {
-        return not_found(site, &format!("/needs/{id}"));
+        return not_found(site, &routes::need(&id));
     }
     let phases = match listing_phases(site, raw) {
         Ok(p) => p,
@@ -181,19 +187,19 @@ fn need_listing(site: &Site, id: &str, raw: Option<&str>) -> Response {
                     TermView::new(
                         n.as_ref(),
                         count_pages(site, |p| p.has_need(&n.id) && for_phases(p, &phases)),
-                        format!("/needs/{}", n.id),
+                        routes::need(&n.id),
                     )
                 })
                 .collect()
         })
         .unwrap_or_default();
     let mut trail = vec![Crumb {
-        url: "/".to_string(),
+        url: routes::home(),
         label: "Home".to_string(),
     }];
     if let Some(area) = site.taxonomy.area_of(&id).filter(|a| a.id != id) {
         trail.push(Crumb {
-            url: format!("/needs/{}", area.id),
+            url: routes::need(&area.id),
             label: area.label.clone(),
         });
     }
@@ -227,7 +233,7 @@ fn term_listing(
     let input = ListingInput {
         facet,
         id,
-        crumbs: crumbs(&[("/", "Home"), crumb]),
+        crumbs: crumbs(&[(&routes::home(), "Home"), crumb]),
         pages: site
             .pages
             .iter()
@@ -251,7 +257,7 @@ pub async fn tier(
             Facet::Tier,
             &id,
             raw.as_deref(),
-            ("/#tiers", "Levels of support"),
+            (&routes::home_section("tiers"), "Levels of support"),
             |p| p.meta.tier.as_deref() == Some(id.as_str()),
         )
     })
@@ -270,7 +276,7 @@ pub async fn ingredient(
             Facet::Ingredient,
             &id,
             raw.as_deref(),
-            ("/#ingredients", "Key ingredients"),
+            (&routes::home_section("ingredients"), "Key ingredients"),
             |p| p.meta.ingredients.contains(&id),
         )
     })

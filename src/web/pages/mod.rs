@@ -36,9 +36,5 @@ pub(super) fn pages_for_need<'a>(
 
 /// `/search` with a query string, or bare when there is none.
 pub(super) fn search_href(query: String) -> String {
-    if query.is_empty() {
-        "/search".to_string()
-    } else {
-        format!("/search?{query}")
-    }
+    crate::routes::search(&query)
 }

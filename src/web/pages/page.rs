@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::content::Link;
 use crate::content::validate::REVIEW_AFTER_DAYS;
+use crate::routes;
 use crate::site::Site;
 use crate::taxonomy::Facet;
 
@@ -47,18 +48,18 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
     let t = &site.taxonomy;
     let m = &page.meta;
     let mut crumb_list = vec![Crumb {
-        url: "/".into(),
+        url: routes::home(),
         label: "Home".into(),
     }];
     if let Some(first) = m.needs.first() {
         if let Some(area) = t.area_of(first) {
             crumb_list.push(Crumb {
-                url: format!("/needs/{}", area.id),
+                url: routes::need(&area.id),
                 label: area.label.clone(),
             });
             if area.id != *first {
                 crumb_list.push(Crumb {
-                    url: format!("/needs/{first}"),
+                    url: routes::need(first),
                     label: t.label(Facet::Need, first).to_string(),
                 });
             }
@@ -67,13 +68,13 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
     let tier = m.tier.clone().into_iter().collect::<Vec<_>>();
     let all_phases = m.phases.len() == t.phases.len();
     let facts = [
-        fact(site, "Needs", Facet::Need, &m.needs, Some("/needs/")),
+        fact(site, "Needs", Facet::Need, &m.needs, Some(routes::need)),
         fact(
             site,
             "Level of support",
             Facet::Tier,
             &tier,
-            Some("/tiers/"),
+            Some(routes::tier),
         ),
         if all_phases {
             Some(Fact {
@@ -91,21 +92,21 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
             "Key ingredients",
             Facet::Ingredient,
             &m.ingredients,
-            Some("/ingredients/"),
+            Some(routes::ingredient),
         ),
         fact(
             site,
             "Preparation for adulthood",
             Facet::Pfa,
             &m.pfa,
-            Some("/search?pfa="),
+            Some(|id| routes::search_for("pfa", id)),
         ),
         fact(
             site,
             "Assess, plan, do, review",
             Facet::Cycle,
             &m.cycle,
-            Some("/search?cycle="),
+            Some(|id| routes::search_for("cycle", id)),
         ),
     ]
     .into_iter()
@@ -240,14 +241,14 @@ pub async fn page_or_not_found(State(state): State<AppState>, uri: Uri) -> Respo
                 view.stale = page.stale && staff;
                 view.into_response()
             }
-            None => not_found(&site, &format!("/{slug}")),
+            None => not_found(&site, &routes::page(&slug)),
         })
         .await;
     }
     // `/strategies/x/` is `/strategies/x`.
     let trimmed = slug.trim_end_matches('/');
     if trimmed != slug && site.page(trimmed).is_some() {
-        return Redirect::permanent(&format!("/{trimmed}")).into_response();
+        return Redirect::permanent(&routes::page(trimmed)).into_response();
     }
     not_found(&site, path)
 }

@@ -12,7 +12,7 @@ use crate::taxonomy::Facet;
 
 use super::{bad_request, search_href};
 use crate::web::AppState;
-use crate::web::cache::{Answer, Route};
+use crate::web::cache::{Answer, AnswerKind};
 use crate::web::params::{parse_search, query_string};
 use crate::web::views::{Card, Chrome};
 
@@ -156,7 +156,7 @@ pub async fn search(
     let typing = headers.contains_key(LIVE_HEADER);
     // A popular search is answered from memory before anything is parsed.
     let key = raw.as_deref().unwrap_or("");
-    if let Some(hit) = state.answers.get(site.generation, Route::SearchPage, key) {
+    if let Some(hit) = state.answers.get(site.generation, AnswerKind::Html, key) {
         if !typing {
             state.missing.record(&hit.q, hit.total, &site);
         }
@@ -276,7 +276,7 @@ pub async fn search(
             let body = axum::body::Bytes::from(html);
             state.answers.put(
                 site.generation,
-                Route::SearchPage,
+                AnswerKind::Html,
                 key,
                 Answer::new(body.clone(), results.total, &request.q),
             );
@@ -291,7 +291,7 @@ pub async fn search(
 
 fn html_response(body: axum::body::Bytes) -> Response {
     (
-        [(header::CONTENT_TYPE, Route::SearchPage.content_type())],
+        [(header::CONTENT_TYPE, AnswerKind::Html.content_type())],
         body,
     )
         .into_response()
