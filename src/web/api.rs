@@ -1,110 +1,17 @@
 //! The JSON API: `/api/search`, `/api/pages/{slug}`, `/api/taxonomy`, in the
 //! shapes INTERFACE.md gives.
 
-use std::collections::BTreeMap;
-
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::content::Page;
-use crate::search::SearchResults;
-use crate::taxonomy::Facet;
+use crate::search::answer::search_json;
+use crate::search::{ParamError, parse_search};
 
 use super::AppState;
 use super::cache::{Answer, AnswerKind};
-use super::params::{ParamError, parse_search};
-
-/// One result of `/api/search`.
-#[derive(Debug, Serialize)]
-pub struct ApiHit<'a> {
-    pub slug: &'a str,
-    pub url: &'a str,
-    pub title: &'a str,
-    pub summary: &'a str,
-    pub kind: &'a str,
-    pub needs: &'a [String],
-    pub tier: Option<&'a str>,
-    pub ingredients: &'a [String],
-    pub phases: &'a [String],
-    pub pfa: &'a [String],
-    pub cycle: &'a [String],
-    pub evidence: Option<&'a str>,
-    pub updated: String,
-    pub snippet: &'a str,
-    pub score: f32,
-}
-
-/// The body of `/api/search`.
-#[derive(Debug, Serialize)]
-pub struct ApiSearch<'a> {
-    pub query: &'a str,
-    pub total: usize,
-    pub page: usize,
-    pub per_page: usize,
-    pub results: Vec<ApiHit<'a>>,
-    pub facets: BTreeMap<&'static str, BTreeMap<&'a str, u64>>,
-    /// The query with misspelt words corrected, when any were (the results
-    /// already include pages found through the corrections); otherwise null.
-    pub did_you_mean: Option<&'a str>,
-}
-
-/// Shapes search results as the contract's JSON.
-pub fn search_json<'a>(
-    query: &'a str,
-    page: usize,
-    per_page: usize,
-    results: &'a SearchResults,
-    pages: &'a [std::sync::Arc<Page>],
-) -> ApiSearch<'a> {
-    let hits = results
-        .hits
-        .iter()
-        .filter_map(|hit| {
-            let p = pages.get(hit.ord)?;
-            let m = &p.meta;
-            Some(ApiHit {
-                slug: &p.slug,
-                url: &p.url,
-                title: &m.title,
-                summary: &m.summary,
-                kind: &m.kind,
-                needs: &m.needs,
-                tier: m.tier.as_deref(),
-                ingredients: &m.ingredients,
-                phases: &m.phases,
-                pfa: &m.pfa,
-                cycle: &m.cycle,
-                evidence: m.evidence.as_ref().map(|e| e.strength.as_str()),
-                updated: m.updated.to_string(),
-                snippet: &hit.snippet,
-                score: hit.score,
-            })
-        })
-        .collect();
-    let facets = Facet::ALL
-        .iter()
-        .map(|f| {
-            let counts = results
-                .facets
-                .get(f)
-                .map(|c| c.iter().map(|(id, n)| (id.as_str(), *n)).collect())
-                .unwrap_or_default();
-            (f.name(), counts)
-        })
-        .collect();
-    ApiSearch {
-        query,
-        total: results.total,
-        page,
-        per_page,
-        results: hits,
-        facets,
-        did_you_mean: results.did_you_mean.as_deref(),
-    }
-}
 
 /// A JSON error body: `{"error": "...", "parameter": "need", "value": "autsim"}`.
 #[derive(Debug, Serialize)]

@@ -5,9 +5,9 @@
 //! which also serves `/status`, `/metrics` and editors' notices on pages.
 //! Which one a router serves is its state's [`Audience`].
 //!
-//! `pages` renders HTML through askama templates, `api` answers JSON,
-//! `params` reads search parameters for both, `views` shapes pages for
-//! templates, `metrics` counts requests for `/metrics`.
+//! `pages` renders HTML through askama templates, `api` answers JSON (both
+//! read search parameters with [`crate::search::parse_search`]), `views`
+//! shapes pages for templates, `metrics` counts requests for `/metrics`.
 
 pub mod api;
 pub mod assets;
@@ -18,7 +18,6 @@ pub mod feeds;
 pub mod metrics;
 pub mod missing;
 pub mod pages;
-pub mod params;
 pub mod plan;
 pub mod proxy;
 pub mod same_origin;

@@ -11,8 +11,8 @@ use crate::site::Site;
 use crate::taxonomy::Facet;
 
 use super::{bad_request, count_pages, not_found, pages_for_need};
+use crate::search::parse_search;
 use crate::web::AppState;
-use crate::web::params::parse_search;
 use crate::web::views::{Card, Chrome, Crumb, Group, TermView, crumbs, group_by_tier};
 
 /// An area, need, tier or ingredient: its guidance, then its pages by tier,

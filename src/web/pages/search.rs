@@ -11,9 +11,9 @@ use crate::site::Site;
 use crate::taxonomy::Facet;
 
 use super::{bad_request, search_href};
+use crate::search::{parse_search, query_string};
 use crate::web::AppState;
 use crate::web::cache::{Answer, AnswerKind};
-use crate::web::params::{parse_search, query_string};
 use crate::web::views::{Card, Chrome};
 
 #[derive(Template, WebTemplate)]
