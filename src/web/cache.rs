@@ -12,6 +12,7 @@ use std::num::NonZeroUsize;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use axum::body::Bytes;
+use axum::http::{HeaderMap, header};
 use lru::LruCache;
 
 use crate::routes::Route;
@@ -58,6 +59,41 @@ impl Encoding {
             Encoding::Brotli => "br",
             Encoding::Gzip => "gzip",
         }
+    }
+
+    /// Which encoding to answer a search in: `Some(None)` for the body as
+    /// it is, `Some(Some(e))` for a compressed one, `None` when the header
+    /// holds something this does not decide (a wildcard), so the router's
+    /// compression layer should.
+    pub fn chosen(headers: &HeaderMap) -> Option<Option<Encoding>> {
+        // The weight each coding is given; the higher wins, brotli on a tie.
+        let mut brotli = 0.0f32;
+        let mut gzip = 0.0f32;
+        for value in headers.get_all(header::ACCEPT_ENCODING) {
+            let text = value.to_str().ok()?;
+            for item in text.split(',') {
+                let mut parts = item.split(';');
+                let coding = parts.next().unwrap_or("").trim();
+                let weight = parts
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+                if coding == "*" {
+                    return None;
+                }
+                if coding.eq_ignore_ascii_case("br") {
+                    brotli = weight;
+                } else if coding.eq_ignore_ascii_case("gzip") {
+                    gzip = weight;
+                }
+            }
+        }
+        Some(if brotli > 0.0 && brotli >= gzip {
+            Some(Encoding::Brotli)
+        } else if gzip > 0.0 {
+            Some(Encoding::Gzip)
+        } else {
+            None
+        })
     }
 }
 
@@ -222,6 +258,37 @@ impl AnswerCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn with(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_ENCODING,
+            axum::http::HeaderValue::from_str(value).unwrap(),
+        );
+        h
+    }
+
+    #[test]
+    fn the_encoding_follows_accept_encoding() {
+        assert_eq!(Encoding::chosen(&HeaderMap::new()), Some(None));
+        assert_eq!(
+            Encoding::chosen(&with("gzip, deflate, br, zstd")),
+            Some(Some(Encoding::Brotli))
+        );
+        assert_eq!(
+            Encoding::chosen(&with("gzip;q=1.0, br;q=0")),
+            Some(Some(Encoding::Gzip))
+        );
+        assert_eq!(Encoding::chosen(&with("identity")), Some(None));
+        assert_eq!(Encoding::chosen(&with("deflate")), Some(None));
+        assert_eq!(Encoding::chosen(&with("GZIP")), Some(Some(Encoding::Gzip)));
+        assert_eq!(
+            Encoding::chosen(&with("br;q=0.2, gzip;q=0.9")),
+            Some(Some(Encoding::Gzip))
+        );
+        assert_eq!(Encoding::chosen(&with("*")), None);
+        assert_eq!(Encoding::chosen(&with("br;q=x")), None);
+    }
 
     fn answer(n: usize) -> Answer {
         Answer::new(Bytes::from(vec![b'x'; n]), 1, "x")

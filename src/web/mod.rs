@@ -9,10 +9,12 @@
 //! read search parameters with [`crate::search::parse_search`]), `views`
 //! shapes pages for templates, `metrics` counts requests for `/metrics`.
 
+pub mod answer;
 pub mod api;
 pub mod assets;
 pub mod cache;
 pub mod conn;
+pub mod error;
 pub mod fast;
 pub mod feeds;
 pub mod metrics;
@@ -30,7 +32,7 @@ use std::time::Duration;
 use arc_swap::ArcSwap;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{MethodRouter, get, post};
 
@@ -39,7 +41,6 @@ use tokio::net::TcpListener;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::site::Site;
@@ -255,10 +256,7 @@ pub fn app(state: AppState) -> Router {
         .layer(GlobalConcurrencyLimitLayer::new(
             state.max_concurrent.max(1),
         ))
-        .layer(header_layer(&SECURITY_HEADERS[0]))
-        .layer(header_layer(&SECURITY_HEADERS[1]))
-        .layer(header_layer(&SECURITY_HEADERS[2]))
-        .layer(header_layer(&SECURITY_HEADERS[3]))
+        .layer(axum::middleware::map_response(with_security_headers))
         // Outermost: a search asked again skips every layer above.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -305,10 +303,20 @@ pub const SECURITY_HEADERS: [(header::HeaderName, &str); 4] = [
     (header::X_FRAME_OPTIONS, "DENY"),
 ];
 
-fn header_layer(
-    (name, value): &(header::HeaderName, &'static str),
-) -> SetResponseHeaderLayer<HeaderValue> {
-    SetResponseHeaderLayer::if_not_present(name.clone(), HeaderValue::from_static(value))
+async fn with_security_headers(mut response: axum::response::Response) -> axum::response::Response {
+    security_headers(response.headers_mut());
+    response
+}
+
+/// Adds each of [`SECURITY_HEADERS`] the answer does not set itself: the
+/// router's outer layer does this for every answer, and the fast path for
+/// a kept one.
+pub fn security_headers(headers: &mut HeaderMap) {
+    for (name, value) in SECURITY_HEADERS {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
 }
 
 impl Shared {
@@ -488,11 +496,7 @@ where
 {
     tokio::task::spawn_blocking(work).await.unwrap_or_else(|e| {
         tracing::error!("a request's work stopped: {e}");
-        (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong; please try again.",
-        )
-            .into_response()
+        error::AppError::Internal(error::SOMETHING_WENT_WRONG).into_response()
     })
 }
 

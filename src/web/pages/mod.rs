@@ -13,7 +13,7 @@ pub use errors::{BadRequestTemplate, NotFoundTemplate, bad_request, not_found};
 pub use home::{HomeTemplate, home};
 pub use listing::{ListingTemplate, ingredient, need, tier};
 pub use page::{PageTemplate, page_or_not_found};
-pub use search::{LIVE_HEADER, SearchTemplate, search};
+pub use search::{SearchTemplate, search, search_page};
 pub use status::{StatusTemplate, staff_only, status};
 pub use theme::{theme_css, theme_file};
 

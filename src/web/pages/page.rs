@@ -13,8 +13,9 @@ use crate::site::Site;
 use crate::taxonomy::Facet;
 
 use super::{bad_request, not_found};
+use crate::web::AppState;
+use crate::web::error::AppError;
 use crate::web::views::{Card, Chrome, Crumb, Fact, fact};
-use crate::web::{AppState, api};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "page.html")]
@@ -220,7 +221,8 @@ pub async fn page_or_not_found(State(state): State<AppState>, uri: Uri) -> Respo
     let site = state.site();
     let path = uri.path();
     if path.starts_with("/api/") {
-        return api::error(StatusCode::NOT_FOUND, format!("no API route at {path}"));
+        return AppError::api(StatusCode::NOT_FOUND, format!("no API route at {path}"))
+            .into_response();
     }
     let slug = path.trim_start_matches('/');
     if let Some(page) = site.page(slug) {
