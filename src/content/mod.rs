@@ -3,6 +3,8 @@
 //! One step per module: `frontmatter` splits and reads the YAML, `locate`
 //! finds where a field is written, `validate` checks it against the
 //! taxonomy, `markdown` renders the body, `loader` walks the folder.
+//! Beside `Page`: `related` finds a page's related pages, `provision`
+//! states what its provision block tells a reader.
 
 pub mod frontmatter;
 pub mod links;
@@ -10,6 +12,8 @@ pub mod loader;
 pub mod locate;
 pub mod markdown;
 pub mod page;
+pub mod provision;
+pub mod related;
 pub mod validate;
 
 pub use loader::{LoadError, LoadOptions, Loaded, load, load_after};

@@ -7,6 +7,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::content::Link;
+use crate::content::provision::ProvisionFacts;
 use crate::content::validate::REVIEW_AFTER_DAYS;
 use crate::routes;
 use crate::site::Site;
@@ -124,38 +125,7 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
     let provision = m
         .provision
         .as_ref()
-        .map(|p| {
-            let staff = t
-                .staff(&p.staff)
-                .map_or(p.staff.clone(), |s| s.label.clone());
-            vec![
-                (
-                    "Sessions a week".to_string(),
-                    crate::plan::number(p.sessions_per_week),
-                ),
-                (
-                    "Minutes a session".to_string(),
-                    crate::plan::number(p.session_minutes),
-                ),
-                ("Weeks".to_string(), crate::plan::number(p.weeks)),
-                (
-                    "Group size".to_string(),
-                    if p.group_size == 1 {
-                        "1 (individual)".to_string()
-                    } else {
-                        format!("{} pupils", p.group_size)
-                    },
-                ),
-                ("Delivered by".to_string(), staff),
-                (
-                    "Staff time a week".to_string(),
-                    format!(
-                        "{} hours",
-                        crate::plan::number((p.staff_hours_per_week() * 100.0).round() / 100.0)
-                    ),
-                ),
-            ]
-        })
+        .map(|p| provision_rows(p.facts(t)))
         .unwrap_or_default();
     let age_days = (crate::content::loader::today() - m.updated).get_days();
     PageTemplate {
@@ -169,7 +139,8 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
         evidence,
         provision,
         links: m.links.clone(),
-        related: related(site, page)
+        related: page
+            .related(&site.pages)
             .into_iter()
             .map(|p| Card::new(p, site))
             .collect(),
@@ -183,37 +154,27 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
     }
 }
 
-/// Up to five other pages that share the most needs, then ingredients, with this one.
-fn related<'a>(site: &'a Site, page: &crate::content::Page) -> Vec<&'a crate::content::Page> {
-    let mut scored: Vec<(usize, &crate::content::Page)> = site
-        .pages
-        .iter()
-        .map(|p| &**p)
-        .filter(|p| p.slug != page.slug)
-        .map(|p| {
-            let needs = p
-                .meta
-                .needs
-                .iter()
-                .filter(|n| page.meta.needs.contains(n))
-                .count();
-            let ingredients = p
-                .meta
-                .ingredients
-                .iter()
-                .filter(|i| page.meta.ingredients.contains(i))
-                .count();
-            (needs * 3 + ingredients, p)
-        })
-        .filter(|(score, p)| {
-            *score >= 3 && p.meta.needs.iter().any(|n| page.meta.needs.contains(n))
-        })
-        .collect();
-    scored.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then_with(|| a.1.meta.title.cmp(&b.1.meta.title))
-    });
-    scored.into_iter().take(5).map(|(_, p)| p).collect()
+/// A provision block's facts in words, as the page's summary rows.
+fn provision_rows(f: ProvisionFacts) -> Vec<(String, String)> {
+    use crate::plan::number;
+    vec![
+        ("Sessions a week".to_string(), number(f.sessions_per_week)),
+        ("Minutes a session".to_string(), number(f.session_minutes)),
+        ("Weeks".to_string(), number(f.weeks)),
+        (
+            "Group size".to_string(),
+            if f.is_individual() {
+                "1 (individual)".to_string()
+            } else {
+                format!("{} pupils", f.group_size)
+            },
+        ),
+        ("Delivered by".to_string(), f.delivered_by),
+        (
+            "Staff time a week".to_string(),
+            format!("{} hours", number(f.staff_hours_per_week)),
+        ),
+    ]
 }
 
 /// Any path that is not a portal route: a page by slug, or a helpful 404.
