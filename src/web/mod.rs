@@ -5,9 +5,11 @@
 //! which also serves `/status`, `/metrics` and editors' notices on pages.
 //! Which one a router serves is its state's [`Audience`].
 //!
-//! `pages` renders HTML through askama templates, `api` answers JSON (both
-//! read search parameters with [`crate::search::parse_search`]), `views`
-//! shapes pages for templates, `metrics` counts requests for `/metrics`.
+//! `pages` renders HTML through askama templates, `api` answers JSON,
+//! `answer` makes and keeps both kinds of search answer (`cache` keeps
+//! them, `fast` sends a kept one back before the layers run), `error` is
+//! how a handler fails, `views` shapes pages for templates, `metrics`
+//! counts requests for `/metrics`. Paths come from [`crate::routes`].
 
 pub mod answer;
 pub mod api;
