@@ -182,6 +182,15 @@ pub fn static_file(name: &str) -> String {
     with_id(Route::Static, name)
 }
 
+/// Whether a path is under the API's folder (`/api/...`), where an address
+/// no route takes is answered in JSON.
+pub fn is_api(path: &str) -> bool {
+    let api = Route::ApiSearch.first_folder().unwrap_or_default();
+    path.strip_prefix('/')
+        .and_then(|p| p.strip_prefix(api))
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// Whether `path` (no query string) is one the route's pattern matches:
 /// `{name}` stands for one non-empty segment, `{*name}` for the rest.
 pub fn matches(route: Route, path: &str) -> bool {
@@ -274,6 +283,12 @@ mod tests {
         // A content page is any path no route matches.
         let page = page("strategies/visual-timetable");
         assert!(Route::ALL.into_iter().all(|r| !matches(r, &page)), "{page}");
+    }
+
+    #[test]
+    fn api_paths_are_those_under_the_api_folder() {
+        assert!(is_api("/api/search") && is_api("/api/nope") && is_api("/api/"));
+        assert!(!is_api("/api") && !is_api("/apis/x") && !is_api("/search"));
     }
 
     #[test]

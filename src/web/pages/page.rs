@@ -181,7 +181,7 @@ fn provision_rows(f: ProvisionFacts) -> Vec<(String, String)> {
 pub async fn page_or_not_found(State(state): State<AppState>, uri: Uri) -> Response {
     let site = state.site();
     let path = uri.path();
-    if path.starts_with("/api/") {
+    if routes::is_api(path) {
         return AppError::api(StatusCode::NOT_FOUND, format!("no API route at {path}"))
             .into_response();
     }
