@@ -4,6 +4,8 @@
 //! ([`missing`](super::missing)), and turns an answer into a response, for
 //! the handlers and the [`fast`](super::fast) path alike.
 
+use std::sync::Arc;
+
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -63,7 +65,7 @@ pub async fn answer(
         AnswerKind::Html => AppError::bad_parameter(&site, &e),
         AnswerKind::Json => AppError::api_parameter(e),
     })?;
-    let results = super::search_off_loop(&site, &request).await.map_err(|e| {
+    let results = search_off_loop(&site, &request).await.map_err(|e| {
         tracing::error!("search failed: {e}");
         match kind {
             AnswerKind::Html => AppError::Internal("The search failed; please try again."),
@@ -82,6 +84,24 @@ pub async fn answer(
     let answer = Answer::new(body, results.total, &q);
     keep(state, &site, kind, key, &answer);
     Ok(answer)
+}
+
+/// Runs a search on the runtime's blocking threads rather than on the
+/// worker's event loop: each worker is one thread, and while a search runs
+/// (a few milliseconds on a large corpus) it keeps answering the requests
+/// it can answer at once, kept searches and pages.
+async fn search_off_loop(
+    site: &Arc<Site>,
+    request: &SearchRequest,
+) -> tantivy::Result<SearchResults> {
+    let (site, request) = (Arc::clone(site), request.clone());
+    tokio::task::spawn_blocking(move || site.search(&request))
+        .await
+        .unwrap_or_else(|e| {
+            Err(tantivy::TantivyError::InternalError(format!(
+                "the search stopped: {e}"
+            )))
+        })
 }
 
 fn json(

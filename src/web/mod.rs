@@ -422,7 +422,7 @@ pub async fn serve_workers(
             .spawn(move || -> std::io::Result<()> {
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
-                    // Searches run here (`search_off_loop`); more would only
+                    // Searches run here (`answer::search_off_loop`); more would only
                     // share the same cores.
                     .max_blocking_threads(blocking)
                     .build()?;
@@ -469,24 +469,6 @@ pub async fn serve_workers(
     })
     .await
     .map_err(std::io::Error::other)?
-}
-
-/// Runs a search on the runtime's blocking threads rather than on the
-/// worker's event loop: each worker is one thread, and while a search runs
-/// (a few milliseconds on a large corpus) it keeps answering the requests
-/// it can answer at once, kept searches and pages.
-pub async fn search_off_loop(
-    site: &Arc<Site>,
-    request: &crate::search::SearchRequest,
-) -> tantivy::Result<crate::search::SearchResults> {
-    let (site, request) = (Arc::clone(site), request.clone());
-    tokio::task::spawn_blocking(move || site.search(&request))
-        .await
-        .unwrap_or_else(|e| {
-            Err(tantivy::TantivyError::InternalError(format!(
-                "the search stopped: {e}"
-            )))
-        })
 }
 
 /// Runs work that can take more than a moment (rendering a large page, a
