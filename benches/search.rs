@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use waymark::content::LoadOptions;
+use waymark::search::parse_search;
 use waymark::site::Site;
-use waymark::web::params::parse_search;
 
 // The same allocator as the `waymark` binary (src/main.rs).
 #[global_allocator]

@@ -634,7 +634,7 @@ fn search(args: &SearchArgs) -> ExitCode {
         }
     };
     if args.json {
-        let body = web::api::search_json(
+        let body = crate::search::answer::search_json(
             &request.q,
             results.page,
             request.per_page,

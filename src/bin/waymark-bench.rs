@@ -29,9 +29,9 @@ use serde_yaml_ng::Value;
 
 use waymark::content::LoadOptions;
 use waymark::search::SearchRequest;
+use waymark::search::parse_search;
 use waymark::site::Site;
 use waymark::taxonomy::{Facet, Taxonomy};
-use waymark::web::params::parse_search;
 
 // The same allocator as the `waymark` binary (src/main.rs), so build and
 // search timings and peak memory are what the portal itself gets.

@@ -4,15 +4,13 @@
 use std::collections::HashMap;
 
 use crate::problem::{Kind, Pos, Problem};
+use crate::routes::Route;
 use crate::suggest::did_you_mean;
 use crate::taxonomy::Taxonomy;
 
 use std::sync::Arc;
 
 use super::page::Page;
-
-/// Portal routes a page may link to without a page behind them.
-const ROUTES: &[&str] = &["", "/search", "/plan", "/status"];
 
 /// One problem per link that leads nowhere. Pages stay served: a broken
 /// link is the editor's to fix, not a reason to hide the page.
@@ -79,7 +77,11 @@ fn resolve(
                         .map_err(|m| format!("link {target}: {m}"));
                 }
             }
-            if ROUTES.contains(&path.trim_end_matches('/')) {
+            let route = path.trim_end_matches('/');
+            if Route::ALL
+                .iter()
+                .any(|r| r.is_link_target() && r.path().trim_end_matches('/') == route)
+            {
                 return Ok(());
             }
             let hint = match did_you_mean(slug, by_slug.keys().copied()) {
@@ -88,5 +90,52 @@ fn resolve(
             };
             Err(format!("link {target} leads to no page{hint}"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::content::parse_page;
+    use crate::content::validate::{Context, parse_iso_date};
+
+    /// The link problems of one page whose body links to each of `targets`.
+    fn problems(targets: &[&str]) -> Vec<String> {
+        let taxonomy = Taxonomy::builtin();
+        let body: String = targets.iter().map(|t| format!("[x]({t})\n\n")).collect();
+        let text = format!(
+            "---\ntitle: T\nsummary: S.\nkind: guidance\nneeds: [autism]\nupdated: 2026-08-15\n---\n{body}"
+        );
+        let cx = Context {
+            taxonomy: &taxonomy,
+            today: parse_iso_date("2026-09-01").unwrap(),
+            path: Path::new("t.md"),
+        };
+        let (page, found) = parse_page(&text, "guidance/t", &cx);
+        let page = Arc::new(page.unwrap_or_else(|| panic!("{found:?}")));
+        check(&[page], &taxonomy)
+            .into_iter()
+            .map(|p| p.message)
+            .collect()
+    }
+
+    #[test]
+    fn links_to_public_routes_and_listings_are_known_and_staff_pages_are_not() {
+        assert_eq!(
+            problems(&[
+                "/",
+                "/search?q=x",
+                "/plan",
+                "/needs/autism",
+                "/tiers/universal/"
+            ]),
+            Vec::<String>::new()
+        );
+        let found = problems(&["/status", "/needs/autsim", "/metrics"]);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[0].contains("/status leads to no page"), "{found:?}");
+        assert!(found[1].contains("autsim"), "{found:?}");
     }
 }

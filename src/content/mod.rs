@@ -4,7 +4,9 @@
 //! finds where a field is written, `validate` checks it against the
 //! taxonomy, `markdown` renders the body, `slug` names the page, `changes`
 //! sorts changed paths into what they mean, `loader` reads the folder or
-//! applies those changes to the last load.
+//! applies those changes to the last load. Beside `Page`: `related` finds a
+//! page's related pages, `provision` states what its provision block tells
+//! a reader.
 
 pub mod changes;
 pub mod frontmatter;
@@ -13,6 +15,8 @@ pub mod loader;
 pub mod locate;
 pub mod markdown;
 pub mod page;
+pub mod provision;
+pub mod related;
 pub mod slug;
 pub mod validate;
 
@@ -73,7 +77,7 @@ pub fn parse_page(text: &str, slug: &str, cx: &Context) -> (Option<Page>, Vec<Pr
         .collect();
     let page = Page {
         slug: slug.to_string(),
-        url: format!("/{slug}"),
+        url: crate::routes::page(slug),
         meta,
         text: rendered.text,
         headings: rendered.headings,

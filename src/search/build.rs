@@ -48,6 +48,22 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
+/// The index's size, for `/metrics`.
+impl SearchIndex {
+    /// Documents in the index.
+    pub fn documents(&self) -> u64 {
+        self.searcher.num_docs()
+    }
+
+    /// Bytes the index takes in memory, when tantivy can measure them.
+    pub fn bytes_in_memory(&self) -> Option<u64> {
+        self.searcher
+            .space_usage()
+            .ok()
+            .map(|usage| usage.total().get_bytes())
+    }
+}
+
 /// The facet paths a page is filed under for one facet. Needs carry their
 /// area as parent (`/communication-interaction/autism`) so an area filter
 /// finds its needs' pages.

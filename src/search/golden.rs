@@ -15,8 +15,8 @@ mod tests {
     use std::path::Path;
 
     use crate::content::LoadOptions;
+    use crate::search::parse_search;
     use crate::site::Site;
-    use crate::web::params::parse_search;
 
     /// Cases the benchmark mix has few of: typos, exclusions, other sorts and
     /// later pages, several facets ticked at once.

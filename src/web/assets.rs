@@ -84,7 +84,7 @@ impl Assets {
             .by_plain
             .get(plain)
             .unwrap_or_else(|| panic!("no asset named {plain}"));
-        format!("/static/{}", asset.name)
+        crate::routes::static_file(&asset.name)
     }
 
     /// Finds a requested file and whether its name was fingerprinted.
@@ -100,7 +100,7 @@ impl Assets {
 pub async fn serve(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     match ASSETS.find(&file) {
         Some((asset, fingerprinted)) => respond(asset.bytes, asset.content_type, fingerprinted),
-        None => super::pages::not_found(&state.site(), &format!("/static/{file}")),
+        None => super::pages::not_found(&state.site(), &crate::routes::static_file(&file)),
     }
 }
 
@@ -140,7 +140,7 @@ mod tests {
     fn every_asset_is_found_by_both_names() {
         for (plain, _, _) in FILES {
             let url = ASSETS.url(plain);
-            let name = url.trim_start_matches("/static/");
+            let name = url.trim_start_matches(crate::routes::Route::Static.prefix().unwrap());
             assert!(ASSETS.find(name).unwrap().1, "{name} is fingerprinted");
             assert!(!ASSETS.find(plain).unwrap().1, "{plain} is plain");
         }

@@ -12,7 +12,10 @@ use std::num::NonZeroUsize;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use axum::body::Bytes;
+use axum::http::{HeaderMap, header};
 use lru::LruCache;
+
+use crate::routes::Route;
 
 /// Answers kept at most.
 pub const MAX_ENTRIES: usize = 2048;
@@ -21,11 +24,12 @@ pub const MAX_BYTES: usize = 64 * 1024 * 1024;
 /// An answer larger than this is not kept: it would crowd out many others.
 pub const MAX_ANSWER_BYTES: usize = 256 * 1024;
 
-/// Which route an answer belongs to.
+/// Which kind of search answer is kept: the JSON of `/api/search` or the
+/// HTML of `/search`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Route {
-    ApiSearch,
-    SearchPage,
+pub enum AnswerKind {
+    Json,
+    Html,
 }
 
 /// One answer: its body and how many pages it found (for the "searched
@@ -55,6 +59,41 @@ impl Encoding {
             Encoding::Brotli => "br",
             Encoding::Gzip => "gzip",
         }
+    }
+
+    /// Which encoding to answer a search in: `Some(None)` for the body as
+    /// it is, `Some(Some(e))` for a compressed one, `None` when the header
+    /// holds something this does not decide (a wildcard), so the router's
+    /// compression layer should.
+    pub fn chosen(headers: &HeaderMap) -> Option<Option<Encoding>> {
+        // The weight each coding is given; the higher wins, brotli on a tie.
+        let mut brotli = 0.0f32;
+        let mut gzip = 0.0f32;
+        for value in headers.get_all(header::ACCEPT_ENCODING) {
+            let text = value.to_str().ok()?;
+            for item in text.split(',') {
+                let mut parts = item.split(';');
+                let coding = parts.next().unwrap_or("").trim();
+                let weight = parts
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+                if coding == "*" {
+                    return None;
+                }
+                if coding.eq_ignore_ascii_case("br") {
+                    brotli = weight;
+                } else if coding.eq_ignore_ascii_case("gzip") {
+                    gzip = weight;
+                }
+            }
+        }
+        Some(if brotli > 0.0 && brotli >= gzip {
+            Some(Encoding::Brotli)
+        } else if gzip > 0.0 {
+            Some(Encoding::Gzip)
+        } else {
+            None
+        })
     }
 }
 
@@ -106,33 +145,33 @@ fn compress(body: &[u8], encoding: Encoding) -> Bytes {
 struct Inner {
     generation: u64,
     bytes: usize,
-    /// One list a route, so a look-up borrows the query instead of copying it.
+    /// One list a kind, so a look-up borrows the query instead of copying it.
     entries: [LruCache<String, Answer>; 2],
 }
 
-impl Route {
-    pub const ALL: [Route; 2] = [Route::ApiSearch, Route::SearchPage];
+impl AnswerKind {
+    pub const ALL: [AnswerKind; 2] = [AnswerKind::Json, AnswerKind::Html];
 
-    /// The route's address, as the router and the metrics name it.
-    pub fn path(self) -> &'static str {
+    /// The route that gives this kind of answer.
+    pub fn route(self) -> Route {
         match self {
-            Route::ApiSearch => "/api/search",
-            Route::SearchPage => "/search",
+            AnswerKind::Json => Route::ApiSearch,
+            AnswerKind::Html => Route::Search,
         }
     }
 
     /// The Content-Type of its answers.
     pub fn content_type(self) -> &'static str {
         match self {
-            Route::ApiSearch => "application/json",
-            Route::SearchPage => "text/html; charset=utf-8",
+            AnswerKind::Json => "application/json",
+            AnswerKind::Html => "text/html; charset=utf-8",
         }
     }
 
     fn index(self) -> usize {
         match self {
-            Route::ApiSearch => 0,
-            Route::SearchPage => 1,
+            AnswerKind::Json => 0,
+            AnswerKind::Html => 1,
         }
     }
 }
@@ -165,17 +204,17 @@ impl Default for AnswerCache {
 
 impl AnswerCache {
     /// The answer for this query in this generation of the content, if kept.
-    pub fn get(&self, generation: u64, route: Route, query: &str) -> Option<Answer> {
+    pub fn get(&self, generation: u64, kind: AnswerKind, query: &str) -> Option<Answer> {
         let inner = self.inner.read().ok()?;
         if inner.generation != generation {
             return None;
         }
-        inner.entries[route.index()].peek(query).cloned()
+        inner.entries[kind.index()].peek(query).cloned()
     }
 
     /// Keeps an answer. One from an older generation than the cache's is
     /// dropped; one from a newer generation empties the cache first.
-    pub fn put(&self, generation: u64, route: Route, query: &str, answer: Answer) {
+    pub fn put(&self, generation: u64, kind: AnswerKind, query: &str, answer: Answer) {
         if answer.body.len() > MAX_ANSWER_BYTES {
             return;
         }
@@ -191,7 +230,7 @@ impl AnswerCache {
             inner.generation = generation;
         }
         let size = answer.body.len() + query.len();
-        let list = route.index();
+        let list = kind.index();
         if let Some((q, old)) = inner.entries[list].push(query.to_string(), answer) {
             inner.bytes -= (old.body.len() + q.len()).min(inner.bytes);
         }
@@ -220,23 +259,54 @@ impl AnswerCache {
 mod tests {
     use super::*;
 
+    fn with(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_ENCODING,
+            axum::http::HeaderValue::from_str(value).unwrap(),
+        );
+        h
+    }
+
+    #[test]
+    fn the_encoding_follows_accept_encoding() {
+        assert_eq!(Encoding::chosen(&HeaderMap::new()), Some(None));
+        assert_eq!(
+            Encoding::chosen(&with("gzip, deflate, br, zstd")),
+            Some(Some(Encoding::Brotli))
+        );
+        assert_eq!(
+            Encoding::chosen(&with("gzip;q=1.0, br;q=0")),
+            Some(Some(Encoding::Gzip))
+        );
+        assert_eq!(Encoding::chosen(&with("identity")), Some(None));
+        assert_eq!(Encoding::chosen(&with("deflate")), Some(None));
+        assert_eq!(Encoding::chosen(&with("GZIP")), Some(Some(Encoding::Gzip)));
+        assert_eq!(
+            Encoding::chosen(&with("br;q=0.2, gzip;q=0.9")),
+            Some(Some(Encoding::Gzip))
+        );
+        assert_eq!(Encoding::chosen(&with("*")), None);
+        assert_eq!(Encoding::chosen(&with("br;q=x")), None);
+    }
+
     fn answer(n: usize) -> Answer {
         Answer::new(Bytes::from(vec![b'x'; n]), 1, "x")
     }
 
     #[test]
-    fn answers_are_kept_per_generation_and_route() {
+    fn answers_are_kept_per_generation_and_kind() {
         let cache = AnswerCache::default();
-        cache.put(1, Route::ApiSearch, "q=a", answer(10));
-        assert!(cache.get(1, Route::ApiSearch, "q=a").is_some());
-        assert!(cache.get(1, Route::SearchPage, "q=a").is_none());
-        assert!(cache.get(2, Route::ApiSearch, "q=a").is_none());
+        cache.put(1, AnswerKind::Json, "q=a", answer(10));
+        assert!(cache.get(1, AnswerKind::Json, "q=a").is_some());
+        assert!(cache.get(1, AnswerKind::Html, "q=a").is_none());
+        assert!(cache.get(2, AnswerKind::Json, "q=a").is_none());
         // A late answer from an older snapshot is not kept...
-        cache.put(2, Route::ApiSearch, "q=b", answer(10));
-        cache.put(1, Route::ApiSearch, "q=c", answer(10));
-        assert!(cache.get(2, Route::ApiSearch, "q=c").is_none());
+        cache.put(2, AnswerKind::Json, "q=b", answer(10));
+        cache.put(1, AnswerKind::Json, "q=c", answer(10));
+        assert!(cache.get(2, AnswerKind::Json, "q=c").is_none());
         // ...and a newer snapshot's answer empties the older ones.
-        assert!(cache.get(2, Route::ApiSearch, "q=a").is_none());
+        assert!(cache.get(2, AnswerKind::Json, "q=a").is_none());
         assert_eq!(cache.len(), 1);
     }
 
@@ -244,28 +314,28 @@ mod tests {
     fn the_cache_is_bounded_by_count_and_bytes() {
         let cache = AnswerCache::default();
         for i in 0..(MAX_ENTRIES + 100) {
-            cache.put(1, Route::ApiSearch, &format!("q={i}"), answer(1));
-            cache.put(1, Route::SearchPage, &format!("q={i}"), answer(1));
+            cache.put(1, AnswerKind::Json, &format!("q={i}"), answer(1));
+            cache.put(1, AnswerKind::Html, &format!("q={i}"), answer(1));
         }
         assert_eq!(cache.len(), MAX_ENTRIES);
         // The oldest went first.
-        assert!(cache.get(1, Route::ApiSearch, "q=0").is_none());
+        assert!(cache.get(1, AnswerKind::Json, "q=0").is_none());
         assert!(
             cache
-                .get(1, Route::ApiSearch, &format!("q={}", MAX_ENTRIES + 99))
+                .get(1, AnswerKind::Json, &format!("q={}", MAX_ENTRIES + 99))
                 .is_some()
         );
         let big = AnswerCache::default();
         for i in 0..1000 {
             big.put(
                 1,
-                Route::SearchPage,
+                AnswerKind::Html,
                 &format!("q={i}"),
                 answer(MAX_ANSWER_BYTES),
             );
         }
         assert!(big.len() * MAX_ANSWER_BYTES <= MAX_BYTES);
-        big.put(1, Route::SearchPage, "huge", answer(MAX_ANSWER_BYTES + 1));
-        assert!(big.get(1, Route::SearchPage, "huge").is_none());
+        big.put(1, AnswerKind::Html, "huge", answer(MAX_ANSWER_BYTES + 1));
+        assert!(big.get(1, AnswerKind::Html, "huge").is_none());
     }
 }

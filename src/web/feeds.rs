@@ -7,6 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
+use crate::routes;
 use crate::search::query::escape_html;
 
 /// Entries in the Atom feed.
@@ -38,7 +39,8 @@ fn sitemap_xml(site: &crate::site::Site, base: &str) -> Response {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    out.push_str(&format!("  <url><loc>{}/</loc></url>\n", xml(base)));
+    let home = xml(&format!("{base}{}", routes::home()));
+    out.push_str(&format!("  <url><loc>{home}</loc></url>\n"));
     for page in &site.pages {
         out.push_str(&format!(
             "  <url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
@@ -82,15 +84,14 @@ fn atom_xml(site: &crate::site::Site, base: &str) -> Response {
         "  <title>{}: recently reviewed pages</title>\n",
         xml(&site.config.name)
     ));
-    out.push_str(&format!("  <id>{}/</id>\n", xml(base)));
+    let home = xml(&format!("{base}{}", routes::home()));
+    out.push_str(&format!("  <id>{home}</id>\n"));
     out.push_str(&format!(
-        "  <link rel=\"self\" href=\"{}/feed.xml\"/>\n",
-        xml(base)
+        "  <link rel=\"self\" href=\"{}{}\"/>\n",
+        xml(base),
+        routes::Route::Feed.path()
     ));
-    out.push_str(&format!(
-        "  <link rel=\"alternate\" href=\"{}/\"/>\n",
-        xml(base)
-    ));
+    out.push_str(&format!("  <link rel=\"alternate\" href=\"{home}\"/>\n"));
     out.push_str(&format!("  <updated>{updated}T00:00:00Z</updated>\n"));
     out.push_str(&format!(
         "  <author><name>{}</name></author>\n",

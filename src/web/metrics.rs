@@ -203,14 +203,10 @@ pub async fn render(State(state): State<AppState>) -> Response {
         site.warnings().count()
     );
     out.push_str("# HELP waymark_index_documents Documents in the search index.\n# TYPE waymark_index_documents gauge\n");
-    let _ = writeln!(
-        out,
-        "waymark_index_documents {}",
-        site.search.searcher.num_docs()
-    );
-    if let Ok(usage) = site.search.searcher.space_usage() {
+    let _ = writeln!(out, "waymark_index_documents {}", site.search.documents());
+    if let Some(bytes) = site.search.bytes_in_memory() {
         out.push_str("# HELP waymark_index_bytes Size of the search index in memory.\n# TYPE waymark_index_bytes gauge\n");
-        let _ = writeln!(out, "waymark_index_bytes {}", usage.total().get_bytes());
+        let _ = writeln!(out, "waymark_index_bytes {bytes}");
     }
     out.push_str("# HELP waymark_reloads_total Content reloads since start.\n# TYPE waymark_reloads_total counter\n");
     let _ = writeln!(out, "waymark_reloads_total {}", m.reloads());

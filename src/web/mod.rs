@@ -6,9 +6,12 @@
 //! Which one a router serves is its state's [`Audience`].
 //!
 //! `pages` renders HTML through askama templates, `api` answers JSON,
-//! `params` reads search parameters for both, `views` shapes pages for
-//! templates, `metrics` counts requests for `/metrics`.
+//! `answer` makes and keeps both kinds of search answer (`cache` keeps
+//! them, `fast` sends a kept one back before the layers run), `error` is
+//! how a handler fails, `views` shapes pages for templates, `metrics`
+//! counts requests for `/metrics`. Paths come from [`crate::routes`].
 
+pub mod answer;
 pub mod api;
 pub mod assets;
 pub mod cache;
@@ -19,7 +22,6 @@ pub mod feeds;
 pub mod metrics;
 pub mod missing;
 pub mod pages;
-pub mod params;
 pub mod plan;
 pub mod proxy;
 pub mod same_origin;
@@ -32,7 +34,7 @@ use std::time::Duration;
 use arc_swap::ArcSwap;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{MethodRouter, get, post};
 
@@ -41,7 +43,6 @@ use tokio::net::TcpListener;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::site::Site;
@@ -268,10 +269,7 @@ pub fn app(state: AppState) -> Router {
         .layer(GlobalConcurrencyLimitLayer::new(
             state.max_concurrent.max(1),
         ))
-        .layer(header_layer(&SECURITY_HEADERS[0]))
-        .layer(header_layer(&SECURITY_HEADERS[1]))
-        .layer(header_layer(&SECURITY_HEADERS[2]))
-        .layer(header_layer(&SECURITY_HEADERS[3]))
+        .layer(axum::middleware::map_response(with_security_headers))
         // Outermost: a search asked again skips every layer above.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -318,10 +316,20 @@ pub const SECURITY_HEADERS: [(header::HeaderName, &str); 4] = [
     (header::X_FRAME_OPTIONS, "DENY"),
 ];
 
-fn header_layer(
-    (name, value): &(header::HeaderName, &'static str),
-) -> SetResponseHeaderLayer<HeaderValue> {
-    SetResponseHeaderLayer::if_not_present(name.clone(), HeaderValue::from_static(value))
+async fn with_security_headers(mut response: axum::response::Response) -> axum::response::Response {
+    security_headers(response.headers_mut());
+    response
+}
+
+/// Adds each of [`SECURITY_HEADERS`] the answer does not set itself: the
+/// router's outer layer does this for every answer, and the fast path for
+/// a kept one.
+pub fn security_headers(headers: &mut HeaderMap) {
+    for (name, value) in SECURITY_HEADERS {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
 }
 
 impl Shared {
@@ -425,7 +433,7 @@ pub async fn serve_workers(
             .spawn(move || -> std::io::Result<()> {
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
-                    // Searches run here (`search_off_loop`); more would only
+                    // Searches run here (`answer::search_off_loop`); more would only
                     // share the same cores.
                     .max_blocking_threads(blocking)
                     .build()?;
@@ -474,24 +482,6 @@ pub async fn serve_workers(
     .map_err(std::io::Error::other)?
 }
 
-/// Runs a search on the runtime's blocking threads rather than on the
-/// worker's event loop: each worker is one thread, and while a search runs
-/// (a few milliseconds on a large corpus) it keeps answering the requests
-/// it can answer at once, kept searches and pages.
-pub async fn search_off_loop(
-    site: &Arc<Site>,
-    request: &crate::search::SearchRequest,
-) -> tantivy::Result<crate::search::SearchResults> {
-    let (site, request) = (Arc::clone(site), request.clone());
-    tokio::task::spawn_blocking(move || site.search(&request))
-        .await
-        .unwrap_or_else(|e| {
-            Err(tantivy::TantivyError::InternalError(format!(
-                "the search stopped: {e}"
-            )))
-        })
-}
-
 /// Runs work that can take more than a moment (rendering a large page, a
 /// plan of a hundred pages, a Word document) on the runtime's blocking
 /// threads, so the worker's event loop keeps answering other requests.
@@ -501,11 +491,7 @@ where
 {
     tokio::task::spawn_blocking(work).await.unwrap_or_else(|e| {
         tracing::error!("a request's work stopped: {e}");
-        (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong; please try again.",
-        )
-            .into_response()
+        error::AppError::Internal(error::SOMETHING_WENT_WRONG).into_response()
     })
 }
 

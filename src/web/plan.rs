@@ -127,7 +127,7 @@ fn plan_url(items: &[String], view: &str) -> String {
     if view != "plan" {
         s.append_pair("view", view);
     }
-    format!("/plan?{}", s.finish())
+    crate::routes::plan(&s.finish())
 }
 
 // ------------------------------------------------------------------ views
@@ -363,7 +363,7 @@ fn export_answer(
             bytes,
         )
             .into_response(),
-        Err(e) => AppError::internal("export", e).into_response(),
+        Err(e) => AppError::failed("export", e).into_response(),
     }
 }
 

@@ -62,16 +62,22 @@ pub fn hsts_applies(site: &crate::site::Site, headers: &HeaderMap) -> bool {
             .is_some_and(|u| u.starts_with("https://"))
 }
 
+/// Sets [`HSTS`] on an answer: this module's middleware does it for every
+/// answer [`hsts_applies`] to, and the fast path for a kept one.
+pub fn add_hsts(headers: &mut HeaderMap) {
+    headers.insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static(HSTS),
+    );
+}
+
 /// Middleware: HSTS over HTTPS (by the proxy's word, or because the site's
 /// `base_url` is https), and the base path added to addresses in answers.
 pub async fn outgoing(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let https = hsts_applies(&state.site.load(), request.headers());
     let mut response = next.run(request).await;
     if https {
-        response.headers_mut().insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static(HSTS),
-        );
+        add_hsts(response.headers_mut());
     }
     if state.base_path.is_empty() {
         return response;

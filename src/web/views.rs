@@ -35,7 +35,7 @@ impl Chrome {
             q: String::new(),
             search_page: false,
             style_url: ASSETS.url("style.css"),
-            theme_url: format!("/theme/{}", site.config.theme.css_name),
+            theme_url: crate::routes::theme_file(&site.config.theme.css_name),
             script_url: ASSETS.url("waymark.js"),
             icon_url: ASSETS.url("icon.svg"),
             logo_url: site
@@ -43,7 +43,7 @@ impl Chrome {
                 .theme
                 .logo
                 .as_ref()
-                .map(|l| format!("/theme/{}", l.name)),
+                .map(|l| crate::routes::theme_file(&l.name)),
         }
     }
 
@@ -206,7 +206,7 @@ pub fn fact(
     label: &str,
     facet: Facet,
     ids: &[String],
-    url_prefix: Option<&str>,
+    url: Option<fn(&str) -> String>,
 ) -> Option<Fact> {
     if ids.is_empty() {
         return None;
@@ -217,7 +217,7 @@ pub fn fact(
             .iter()
             .map(|id| FactValue {
                 text: site.taxonomy.label(facet, id).to_string(),
-                url: url_prefix.map(|p| format!("{p}{id}")),
+                url: url.map(|to| to(id)),
             })
             .collect(),
     })

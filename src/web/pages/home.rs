@@ -6,6 +6,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
+use crate::routes;
 use crate::site::Site;
 use crate::taxonomy::Facet;
 
@@ -61,7 +62,7 @@ fn home_page(site: &Site) -> HomeTemplate {
             term: TermView::new(
                 area.as_ref(),
                 pages_for_need(site, &area.id).count(),
-                format!("/needs/{}", area.id),
+                routes::need(&area.id),
             ),
             needs: area
                 .needs
@@ -70,15 +71,15 @@ fn home_page(site: &Site) -> HomeTemplate {
                     TermView::new(
                         n.as_ref(),
                         count_pages(site, |p| p.has_need(&n.id)),
-                        format!("/needs/{}", n.id),
+                        routes::need(&n.id),
                     )
                 })
                 .collect(),
         })
         .collect();
-    let tiers = term_views(site, Facet::TIER, |id| format!("/tiers/{id}"));
-    let ingredients = term_views(site, Facet::INGREDIENT, |id| format!("/ingredients/{id}"));
-    let cycle = term_views(site, Facet::CYCLE, |id| format!("/search?cycle={id}"));
+    let tiers = term_views(site, Facet::TIER, routes::tier);
+    let ingredients = term_views(site, Facet::INGREDIENT, routes::ingredient);
+    let cycle = term_views(site, Facet::CYCLE, |id| routes::search_for("cycle", id));
     HomeTemplate {
         chrome: Chrome::new(site, site.config.name.clone()),
         tagline: site.config.tagline.clone(),

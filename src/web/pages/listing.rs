@@ -6,12 +6,13 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 
+use crate::routes;
 use crate::site::Site;
 use crate::taxonomy::Facet;
 
 use super::{bad_request, count_pages, not_found, pages_for_need};
+use crate::search::parse_search;
 use crate::web::AppState;
-use crate::web::params::parse_search;
 use crate::web::views::{Card, Chrome, Crumb, Group, TermView, crumbs, group_by_tier};
 
 /// An area, need, tier or ingredient: its guidance, then its pages by tier,
@@ -64,13 +65,10 @@ fn listing_phases(site: &Site, raw: Option<&str>) -> Result<Vec<String>, String>
         })
 }
 
-/// The route a listing lives under: `/needs/`, `/tiers/` or `/ingredients/`.
-fn listing_route(facet: Facet) -> &'static str {
-    facet
-        .spec()
-        .route
-        .and_then(|route| route.first_folder())
-        .expect("a listed facet has a route")
+/// A listing's address: its facet's route with the id.
+fn listing_path(facet: Facet, id: &str) -> String {
+    let route = facet.spec().route.expect("a listed facet has a route");
+    routes::with_id(route, id)
 }
 
 /// A page without phases is for every phase, so it stays under any filter.
@@ -111,7 +109,12 @@ fn listing(site: &Site, input: ListingInput<'_>, phases: &[String]) -> ListingTe
                 TermView::new(
                     o.as_ref(),
                     n,
-                    format!("/search?{}={}&pfa={}{phase_query}", facet.name(), id, o.id),
+                    routes::search(&format!(
+                        "{}={}&pfa={}{phase_query}",
+                        facet.name(),
+                        id,
+                        o.id
+                    )),
                 )
             })
         })
@@ -130,8 +133,8 @@ fn listing(site: &Site, input: ListingInput<'_>, phases: &[String]) -> ListingTe
         total: rest.len(),
         groups: group_by_tier(rest, site),
         pfa,
-        search_url: format!("/search?{}={}{phase_query}", facet.name(), id),
-        path: format!("/{}/{id}", listing_route(facet)),
+        search_url: routes::search(&format!("{}={}{phase_query}", facet.name(), id)),
+        path: listing_path(facet, id),
         phases: site
             .taxonomy
             .phases
@@ -160,7 +163,7 @@ pub async fn need(
 fn need_listing(site: &Site, id: &str, raw: Option<&str>) -> Response {
     let id = id.to_string();
     if site.taxonomy.check(Facet::NEED, &id).is_err() {
-        return not_found(site, &format!("/needs/{id}"));
+        return not_found(site, &routes::need(&id));
     }
     let phases = match listing_phases(site, raw) {
         Ok(p) => p,
@@ -176,19 +179,19 @@ fn need_listing(site: &Site, id: &str, raw: Option<&str>) -> Response {
                     TermView::new(
                         n.as_ref(),
                         count_pages(site, |p| p.has_need(&n.id) && for_phases(p, &phases)),
-                        format!("/needs/{}", n.id),
+                        routes::need(&n.id),
                     )
                 })
                 .collect()
         })
         .unwrap_or_default();
     let mut trail = vec![Crumb {
-        url: "/".to_string(),
+        url: routes::home(),
         label: "Home".to_string(),
     }];
     if let Some(area) = site.taxonomy.area_of(&id).filter(|a| a.id != id) {
         trail.push(Crumb {
-            url: format!("/needs/{}", area.id),
+            url: routes::need(&area.id),
             label: area.label.clone(),
         });
     }
@@ -212,7 +215,7 @@ fn term_listing(
     crumb: (&str, &str),
 ) -> Response {
     if site.taxonomy.check(facet, id).is_err() {
-        return not_found(site, &format!("/{}/{id}", listing_route(facet)));
+        return not_found(site, &listing_path(facet, id));
     }
     let phases = match listing_phases(site, raw) {
         Ok(p) => p,
@@ -221,7 +224,7 @@ fn term_listing(
     let input = ListingInput {
         facet,
         id,
-        crumbs: crumbs(&[("/", "Home"), crumb]),
+        crumbs: crumbs(&[(&routes::home(), "Home"), crumb]),
         pages: site
             .pages
             .iter()
@@ -245,7 +248,7 @@ pub async fn tier(
             Facet::TIER,
             &id,
             raw.as_deref(),
-            ("/#tiers", "Levels of support"),
+            (&routes::home_section("tiers"), "Levels of support"),
         )
     })
     .await
@@ -263,7 +266,7 @@ pub async fn ingredient(
             Facet::INGREDIENT,
             &id,
             raw.as_deref(),
-            ("/#ingredients", "Key ingredients"),
+            (&routes::home_section("ingredients"), "Key ingredients"),
         )
     })
     .await

@@ -13,7 +13,7 @@ pub use errors::{BadRequestTemplate, NotFoundTemplate, bad_request, not_found};
 pub use home::{HomeTemplate, home};
 pub use listing::{ListingTemplate, ingredient, need, tier};
 pub use page::{PageTemplate, page_or_not_found};
-pub use search::{LIVE_HEADER, SearchTemplate, search};
+pub use search::{SearchTemplate, search, search_page};
 pub use status::{StatusTemplate, staff_only, status};
 pub use theme::{theme_css, theme_file};
 
@@ -36,9 +36,5 @@ pub(super) fn pages_for_need<'a>(
 
 /// `/search` with a query string, or bare when there is none.
 pub(super) fn search_href(query: String) -> String {
-    if query.is_empty() {
-        "/search".to_string()
-    } else {
-        format!("/search?{query}")
-    }
+    crate::routes::search(&query)
 }

@@ -7,13 +7,16 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::content::Link;
+use crate::content::provision::ProvisionFacts;
 use crate::content::validate::REVIEW_AFTER_DAYS;
+use crate::routes;
 use crate::site::Site;
 use crate::taxonomy::Facet;
 
 use super::{bad_request, not_found};
+use crate::web::AppState;
+use crate::web::error::AppError;
 use crate::web::views::{Card, Chrome, Crumb, Fact, fact};
-use crate::web::{AppState, api};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "page.html")]
@@ -47,18 +50,18 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
     let t = &site.taxonomy;
     let m = &page.meta;
     let mut crumb_list = vec![Crumb {
-        url: "/".into(),
+        url: routes::home(),
         label: "Home".into(),
     }];
     if let Some(first) = m.needs.first() {
         if let Some(area) = t.area_of(first) {
             crumb_list.push(Crumb {
-                url: format!("/needs/{}", area.id),
+                url: routes::need(&area.id),
                 label: area.label.clone(),
             });
             if area.id != *first {
                 crumb_list.push(Crumb {
-                    url: format!("/needs/{first}"),
+                    url: routes::need(first),
                     label: t.label(Facet::NEED, first).to_string(),
                 });
             }
@@ -67,13 +70,13 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
     let tier = m.tier.clone().into_iter().collect::<Vec<_>>();
     let all_phases = m.phases.len() == t.phases.len();
     let facts = [
-        fact(site, "Needs", Facet::NEED, &m.needs, Some("/needs/")),
+        fact(site, "Needs", Facet::NEED, &m.needs, Some(routes::need)),
         fact(
             site,
             "Level of support",
             Facet::TIER,
             &tier,
-            Some("/tiers/"),
+            Some(routes::tier),
         ),
         if all_phases {
             Some(Fact {
@@ -91,21 +94,21 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
             "Key ingredients",
             Facet::INGREDIENT,
             &m.ingredients,
-            Some("/ingredients/"),
+            Some(routes::ingredient),
         ),
         fact(
             site,
             "Preparation for adulthood",
             Facet::PFA,
             &m.pfa,
-            Some("/search?pfa="),
+            Some(|id| routes::search_for("pfa", id)),
         ),
         fact(
             site,
             "Assess, plan, do, review",
             Facet::CYCLE,
             &m.cycle,
-            Some("/search?cycle="),
+            Some(|id| routes::search_for("cycle", id)),
         ),
     ]
     .into_iter()
@@ -122,38 +125,7 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
     let provision = m
         .provision
         .as_ref()
-        .map(|p| {
-            let staff = t
-                .staff(&p.staff)
-                .map_or(p.staff.clone(), |s| s.label.clone());
-            vec![
-                (
-                    "Sessions a week".to_string(),
-                    crate::plan::number(p.sessions_per_week),
-                ),
-                (
-                    "Minutes a session".to_string(),
-                    crate::plan::number(p.session_minutes),
-                ),
-                ("Weeks".to_string(), crate::plan::number(p.weeks)),
-                (
-                    "Group size".to_string(),
-                    if p.group_size == 1 {
-                        "1 (individual)".to_string()
-                    } else {
-                        format!("{} pupils", p.group_size)
-                    },
-                ),
-                ("Delivered by".to_string(), staff),
-                (
-                    "Staff time a week".to_string(),
-                    format!(
-                        "{} hours",
-                        crate::plan::number((p.staff_hours_per_week() * 100.0).round() / 100.0)
-                    ),
-                ),
-            ]
-        })
+        .map(|p| provision_rows(p.facts(t)))
         .unwrap_or_default();
     let age_days = (crate::clock::today() - m.updated).get_days();
     PageTemplate {
@@ -167,7 +139,8 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
         evidence,
         provision,
         links: m.links.clone(),
-        related: related(site, page)
+        related: page
+            .related(&site.pages)
             .into_iter()
             .map(|p| Card::new(p, site))
             .collect(),
@@ -181,45 +154,36 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
     }
 }
 
-/// Up to five other pages that share the most needs, then ingredients, with this one.
-fn related<'a>(site: &'a Site, page: &crate::content::Page) -> Vec<&'a crate::content::Page> {
-    let mut scored: Vec<(usize, &crate::content::Page)> = site
-        .pages
-        .iter()
-        .map(|p| &**p)
-        .filter(|p| p.slug != page.slug)
-        .map(|p| {
-            let needs = p
-                .meta
-                .needs
-                .iter()
-                .filter(|n| page.meta.needs.contains(n))
-                .count();
-            let ingredients = p
-                .meta
-                .ingredients
-                .iter()
-                .filter(|i| page.meta.ingredients.contains(i))
-                .count();
-            (needs * 3 + ingredients, p)
-        })
-        .filter(|(score, p)| {
-            *score >= 3 && p.meta.needs.iter().any(|n| page.meta.needs.contains(n))
-        })
-        .collect();
-    scored.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then_with(|| a.1.meta.title.cmp(&b.1.meta.title))
-    });
-    scored.into_iter().take(5).map(|(_, p)| p).collect()
+/// A provision block's facts in words, as the page's summary rows.
+fn provision_rows(f: ProvisionFacts) -> Vec<(String, String)> {
+    use crate::plan::number;
+    vec![
+        ("Sessions a week".to_string(), number(f.sessions_per_week)),
+        ("Minutes a session".to_string(), number(f.session_minutes)),
+        ("Weeks".to_string(), number(f.weeks)),
+        (
+            "Group size".to_string(),
+            if f.is_individual() {
+                "1 (individual)".to_string()
+            } else {
+                format!("{} pupils", f.group_size)
+            },
+        ),
+        ("Delivered by".to_string(), f.delivered_by),
+        (
+            "Staff time a week".to_string(),
+            format!("{} hours", number(f.staff_hours_per_week)),
+        ),
+    ]
 }
 
 /// Any path that is not a portal route: a page by slug, or a helpful 404.
 pub async fn page_or_not_found(State(state): State<AppState>, uri: Uri) -> Response {
     let site = state.site();
     let path = uri.path();
-    if path.starts_with("/api/") {
-        return api::error(StatusCode::NOT_FOUND, format!("no API route at {path}"));
+    if routes::is_api(path) {
+        return AppError::api(StatusCode::NOT_FOUND, format!("no API route at {path}"))
+            .into_response();
     }
     let slug = path.trim_start_matches('/');
     if let Some(page) = site.page(slug) {
@@ -240,14 +204,14 @@ pub async fn page_or_not_found(State(state): State<AppState>, uri: Uri) -> Respo
                 view.stale = page.stale && staff;
                 view.into_response()
             }
-            None => not_found(&site, &format!("/{slug}")),
+            None => not_found(&site, &routes::page(&slug)),
         })
         .await;
     }
     // `/strategies/x/` is `/strategies/x`.
     let trimmed = slug.trim_end_matches('/');
     if trimmed != slug && site.page(trimmed).is_some() {
-        return Redirect::permanent(&format!("/{trimmed}")).into_response();
+        return Redirect::permanent(&routes::page(trimmed)).into_response();
     }
     not_found(&site, path)
 }

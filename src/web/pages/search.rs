@@ -2,18 +2,19 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-use crate::search::{Filters, SearchResults, Sort};
+use crate::search::{Filters, SearchRequest, SearchResults, Sort};
 use crate::site::Site;
 
-use super::{bad_request, search_href};
-use crate::web::AppState;
-use crate::web::cache::{Answer, Route};
-use crate::web::params::{parse_search, query_string};
+use super::search_href;
+use crate::search::query_string;
+use crate::web::cache::AnswerKind;
+use crate::web::error::{AppError, SOMETHING_WENT_WRONG};
 use crate::web::views::{Card, Chrome};
+use crate::web::{AppState, answer};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "search.html")]
@@ -141,57 +142,27 @@ fn facet_groups(site: &Site, filters: &Filters, results: &SearchResults) -> Vec<
         .collect()
 }
 
-/// Sent by the page's script while someone is still typing: such searches
-/// are half-words, so they are not counted as "searched and not found".
-pub const LIVE_HEADER: &str = "x-waymark-live";
-
+/// `GET /search`: the page is made (and kept) by [`answer`].
 pub async fn search(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Response {
-    let site = state.site();
-    let typing = headers.contains_key(LIVE_HEADER);
-    // A popular search is answered from memory before anything is parsed.
-    let key = raw.as_deref().unwrap_or("");
-    if let Some(hit) = state.answers.get(site.generation, Route::SearchPage, key) {
-        if !typing {
-            state.missing.record(&hit.q, hit.total, &site);
-        }
-        return html_response(hit.body);
-    }
-    let mut request = match parse_search(raw.as_deref(), &site.taxonomy) {
-        Ok(r) => r,
-        Err(e) => {
-            return bad_request(
-                &site,
-                &format!(
-                    "The filter {}={} cannot be used: {}.",
-                    e.parameter, e.value, e.message
-                ),
-            );
-        }
-    };
-    let results = match crate::web::search_off_loop(&site, &request).await {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::error!("search failed: {e}");
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "The search failed; please try again.",
-            )
-                .into_response();
-        }
-    };
-    if !typing {
-        state.missing.record(&request.q, results.total, &site);
-    }
+) -> Result<Response, AppError> {
+    answer::search(&state, AnswerKind::Html, &headers, raw.as_deref()).await
+}
+
+/// The search page's HTML for a search made: its results, filters with
+/// counts, sorting and pagination.
+pub fn search_page(
+    site: &Site,
+    mut request: SearchRequest,
+    results: &SearchResults,
+    raw: Option<&str>,
+) -> Result<Bytes, AppError> {
     // A page past the last was shown as the last.
     request.page = results.page;
-    let added = match crate::web::plan::added_note(raw.as_deref()) {
-        Ok(added) => added,
-        Err(message) => return bad_request(&site, &message),
-    };
+    let added = crate::web::plan::added_note(raw)
+        .map_err(|message| AppError::bad_request(site, &message))?;
     let q = request.q.clone();
     let did_you_mean = results.did_you_mean.as_ref().map(|text| Suggestion {
         url: search_href(query_string(text, &request.filters, request.sort, 1)),
@@ -203,7 +174,7 @@ pub async fn search(
         .filter_map(|hit| {
             site.pages
                 .get(hit.ord)
-                .map(|p| Card::new(p, &site).with_snippet(hit.snippet.clone()))
+                .map(|p| Card::new(p, site).with_snippet(hit.snippet.clone()))
         })
         .collect();
     let applied = request
@@ -224,7 +195,7 @@ pub async fn search(
     let first = (request.page - 1) * request.per_page + 1;
     let template = SearchTemplate {
         chrome: Chrome::new(
-            &site,
+            site,
             if q.is_empty() {
                 "Search".to_string()
             } else {
@@ -233,7 +204,7 @@ pub async fn search(
         )
         .with_query(&q),
         total: results.total,
-        groups: facet_groups(&site, &request.filters, &results),
+        groups: facet_groups(site, &request.filters, results),
         applied,
         sorts: Sort::ALL
             .iter()
@@ -269,30 +240,10 @@ pub async fn search(
         q,
         did_you_mean,
     };
-    match template.render() {
-        Ok(html) => {
-            let body = axum::body::Bytes::from(html);
-            state.answers.put(
-                site.generation,
-                Route::SearchPage,
-                key,
-                Answer::new(body.clone(), results.total, &request.q),
-            );
-            html_response(body)
-        }
-        Err(e) => {
-            tracing::error!("rendering the search page failed: {e}");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
-}
-
-fn html_response(body: axum::body::Bytes) -> Response {
-    (
-        [(header::CONTENT_TYPE, Route::SearchPage.content_type())],
-        body,
-    )
-        .into_response()
+    template.render().map(Bytes::from).map_err(|e| {
+        tracing::error!("rendering the search page failed: {e}");
+        AppError::Internal(SOMETHING_WENT_WRONG)
+    })
 }
 
 #[cfg(test)]

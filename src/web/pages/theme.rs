@@ -41,5 +41,5 @@ pub async fn theme_file(State(state): State<AppState>, Path(file): Path<String>)
         );
         return response;
     }
-    not_found(&site, &format!("/theme/{file}"))
+    not_found(&site, &crate::routes::theme_file(&file))
 }

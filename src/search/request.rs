@@ -1,12 +1,14 @@
-//! Reading search parameters from a query string, shared by `/search` and
-//! `/api/search`: repeated keys (or commas) for several values of a facet,
-//! every id checked against the taxonomy.
+//! A search as a query string: reading one (`parse_search`, for `/search`,
+//! `/api/search`, the listings' filters and the golden dump), with repeated
+//! keys (or commas) for several values of a facet and every id checked
+//! against the taxonomy, and writing one back (`query_string`) for links.
 
-use crate::search::{Filters, SearchRequest, Sort};
+use super::{Filters, SearchRequest, Sort};
 use crate::taxonomy::{Facet, Taxonomy, UnknownId};
 
 /// A parameter that cannot be used, named so the answer can say which.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the filter {parameter}={value} cannot be used: {message}")]
 pub struct ParamError {
     pub parameter: String,
     pub value: String,
@@ -48,7 +50,7 @@ pub fn parse_search(raw: Option<&str>, taxonomy: &Taxonomy) -> Result<SearchRequ
             }
         }
     }
-    request.q = crate::search::query::truncate_query(q.as_deref().unwrap_or("")).to_string();
+    request.q = super::query::truncate_query(q.as_deref().unwrap_or("")).to_string();
     Ok(request)
 }
 
