@@ -44,7 +44,7 @@ pub enum TermList {
 
 /// One facet: everything the portal needs to know to index, filter, count,
 /// show and check it.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct FacetSpec {
     /// The facet's key: its query parameter, JSON key, command-line flag and
     /// index field (`need`, `tier`, ...).
@@ -344,17 +344,13 @@ impl Facets {
 mod tests {
     use super::*;
 
-    static EXTRA: FacetSpec = FacetSpec {
-        key: "role",
-        title: "Who delivers it",
-        route: None,
-        multi: false,
-        terms: Terms::List(TermList::Staff),
-        field: "provision.staff",
-        open: false,
-        values: |m| m.provision.iter().map(|p| p.staff.as_str()).collect(),
-        help: "",
-    };
+    /// A ninth facet: any entry will do, so the tier's under another key.
+    fn extra(key: &'static str) -> &'static FacetSpec {
+        Box::leak(Box::new(FacetSpec {
+            key,
+            ..*Facet::TIER.spec()
+        }))
+    }
 
     #[test]
     fn the_standard_table_keeps_its_order_and_keys() {
@@ -379,22 +375,17 @@ mod tests {
 
     #[test]
     fn a_facet_joins_after_the_others_once_and_the_table_stops_at_64() {
-        let facets = Facets::default().with(&EXTRA).unwrap();
+        let facets = Facets::default().with(extra("role")).unwrap();
         let role = facets.find("role").unwrap();
         assert_eq!(role.index(), 8);
         assert!(Facet::EVIDENCE < role);
         assert_eq!(
-            facets.clone().with(&EXTRA).unwrap_err(),
+            facets.clone().with(extra("role")).unwrap_err(),
             FacetError::Duplicate("role")
         );
         let mut table = Facets::default();
         let specs: Vec<&'static FacetSpec> = (0..MAX_FACETS)
-            .map(|i| {
-                &*Box::leak(Box::new(FacetSpec {
-                    key: Box::leak(format!("extra{i}").into_boxed_str()),
-                    ..EXTRA
-                }))
-            })
+            .map(|i| extra(Box::leak(format!("extra{i}").into_boxed_str())))
             .collect();
         let mut refused = None;
         for spec in specs {

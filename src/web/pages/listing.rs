@@ -236,37 +236,49 @@ fn term_listing(
     listing(site, input, &phases).into_response()
 }
 
+/// `GET /tiers/{id}`.
 pub async fn tier(
     State(state): State<AppState>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let site = state.site();
-    crate::web::off_loop(move || {
-        term_listing(
-            &site,
-            Facet::TIER,
-            &id,
-            raw.as_deref(),
-            (&routes::home_section("tiers"), "Levels of support"),
-        )
-    })
-    .await
+    term_page(state, Facet::TIER, id, raw, ("tiers", "Levels of support")).await
 }
 
+/// `GET /ingredients/{id}`.
 pub async fn ingredient(
     State(state): State<AppState>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
+    term_page(
+        state,
+        Facet::INGREDIENT,
+        id,
+        raw,
+        ("ingredients", "Key ingredients"),
+    )
+    .await
+}
+
+/// A tier's or an ingredient's listing, made off the event loop; `section`
+/// is the home page's section that lists its terms, and that section's name.
+async fn term_page(
+    state: AppState,
+    facet: Facet,
+    id: String,
+    raw: Option<String>,
+    section: (&'static str, &'static str),
+) -> Response {
     let site = state.site();
     crate::web::off_loop(move || {
+        let (anchor, label) = section;
         term_listing(
             &site,
-            Facet::INGREDIENT,
+            facet,
             &id,
             raw.as_deref(),
-            (&routes::home_section("ingredients"), "Key ingredients"),
+            (&routes::home_section(anchor), label),
         )
     })
     .await
