@@ -216,3 +216,37 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use clap::{CommandFactory, Parser};
+
+    use super::{Cli, Command};
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    /// The default query mix is named relative to the repository's root,
+    /// where `bench/run.sh` runs the tool; the golden dump reads the same file.
+    #[test]
+    fn the_default_query_mix_exists_at_the_root() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let search = Cli::parse_from(["waymark-bench", "search", "--content", "c"]);
+        let queries = Cli::parse_from(["waymark-bench", "queries", "--out", "o"]);
+        for cli in [search, queries] {
+            let (Command::Search { queries, .. } | Command::Queries { queries, .. }) = cli.command
+            else {
+                panic!("another subcommand was parsed");
+            };
+            assert!(
+                root.join(&queries).is_file(),
+                "{} is not a file at the repository's root",
+                queries.display()
+            );
+        }
+    }
+}

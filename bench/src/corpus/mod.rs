@@ -295,3 +295,49 @@ pub fn generate(source: &Path, out: &Path, pages: usize, seed: u64, reuse: bool)
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use waymark::content::LoadOptions;
+    use waymark::site::Site;
+
+    use super::generate;
+
+    fn bundled() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")
+    }
+
+    fn pages_of(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
+        let mut pages: Vec<_> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+            .map(|e| {
+                let text = std::fs::read_to_string(e.path()).expect("a written page");
+                (e.path().strip_prefix(dir).unwrap().to_path_buf(), text)
+            })
+            .collect();
+        pages.sort();
+        pages
+    }
+
+    /// A seed gives the same pages every time, and they load as a portal
+    /// without an error: the corpora of BENCHMARKS.md can be remade.
+    #[test]
+    fn a_seed_gives_the_same_valid_corpus() {
+        let work = tempfile::tempdir().expect("a temporary folder");
+        let (a, b) = (work.path().join("a"), work.path().join("b"));
+        generate(&bundled(), &a, 60, 8, false).expect("the first corpus");
+        generate(&bundled(), &b, 60, 8, false).expect("the second corpus");
+        let pages = pages_of(&a);
+        assert_eq!(pages.len(), 60);
+        assert!(pages == pages_of(&b), "the same seed wrote different pages");
+
+        let site = Site::load(&LoadOptions::new(&a)).expect("the corpus loads");
+        assert_eq!(site.pages.len(), 60);
+        let errors: Vec<String> = site.errors().map(|p| format!("{p:?}")).collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+}
