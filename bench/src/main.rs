@@ -14,10 +14,11 @@
 //! Every figure is printed as JSON lines, `{"figure", "corpus", "round",
 //! "value", "unit"}`, which `bench/run.sh` collects into one results file.
 //!
-//! One module a subcommand (`corpus` for `gen`, `render`, `timings` for `build`, `update`
-//! and `search`, `queries`, `coldstart`, `reload`, `report`), beside the
-//! shared pieces: the counting allocator, the seeded generator, the figure
-//! printer and the child server.
+//! One module a subcommand (`corpus` for `gen`, `render`, `timings` for
+//! `build`, `update` and `search`, `queries`, `coldstart`, `reload`,
+//! `report`), beside the shared pieces: the counting allocator (`heap`), the
+//! seeded generator (`rng`), the figure printer (`output`) and the child
+//! server (`server`).
 
 mod coldstart;
 mod corpus;
