@@ -48,7 +48,7 @@ RESULTS="$WORK/results.jsonl"
 # cannot change what is measured.
 BIN="$WORK/bin/waymark"
 BENCH="$WORK/bin/waymark-bench"
-QUERIES="$ROOT/benches/queries.txt"
+QUERIES="$ROOT/bench/queries.txt"
 
 mkdir -p "$WORK"
 : > "$RESULTS"
@@ -106,7 +106,7 @@ cat "$WORK/machine.txt" >&2
 # ------------------------------------------------------------------ build
 
 log "building release binaries"
-(cd "$ROOT" && timeout 1800 cargo build --release --bins --quiet)
+(cd "$ROOT" && timeout 1800 cargo build --release -p waymark -p waymark-bench --bins --quiet)
 mkdir -p "$WORK/bin"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 cp "$TARGET/release/waymark" "$TARGET/release/waymark-bench" "$WORK/bin/"

@@ -50,7 +50,7 @@ mod tests {
             return;
         };
         let site = Site::load(&LoadOptions::new(Path::new(&content))).expect("content loads");
-        let bench = std::fs::read_to_string("benches/queries.txt").expect("query mix");
+        let bench = std::fs::read_to_string("bench/queries.txt").expect("query mix");
         let lines = bench
             .lines()
             .map(str::trim)

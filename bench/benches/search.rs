@@ -30,7 +30,7 @@ const QUERIES: &[(&str, &str)] = &[
 fn corpora() -> Vec<(String, std::path::PathBuf)> {
     let mut list = vec![(
         "bundled".to_string(),
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content"),
     )];
     if let Ok(dir) = std::env::var("WAYMARK_BENCH_CONTENT")
         && !dir.is_empty()

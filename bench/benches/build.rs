@@ -13,7 +13,7 @@ use waymark::site::Site;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn content_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")
 }
 
 fn build(c: &mut Criterion) {
