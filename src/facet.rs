@@ -73,7 +73,7 @@ fn strings(list: &[String]) -> Vec<&str> {
 }
 
 /// The facets every portal has, in the order filters are shown.
-const STANDARD: [FacetSpec; 8] = [
+const STANDARD: &[FacetSpec] = &[
     FacetSpec {
         key: "need",
         title: "Area of need",
@@ -185,17 +185,17 @@ impl Facet {
     pub const KIND: Facet = Facet::standard(6);
     pub const EVIDENCE: Facet = Facet::standard(7);
 
-    /// The standard facets, in the order filters are shown.
-    pub const ALL: [Facet; 8] = [
-        Facet::NEED,
-        Facet::TIER,
-        Facet::INGREDIENT,
-        Facet::PHASE,
-        Facet::PFA,
-        Facet::CYCLE,
-        Facet::KIND,
-        Facet::EVIDENCE,
-    ];
+    /// The standard facets, in the order filters are shown: one for each
+    /// entry of the table, so an entry is all a new standard facet needs.
+    pub const ALL: [Facet; STANDARD.len()] = {
+        let mut all = [Facet::NEED; STANDARD.len()];
+        let mut i = 0;
+        while i < STANDARD.len() {
+            all[i] = Facet::standard(i as u8);
+            i += 1;
+        }
+        all
+    };
 
     const fn standard(index: u8) -> Facet {
         Facet {
