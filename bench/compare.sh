@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Same-run comparison of two builds of waymark-bench (BENCHMARKS.md,
-# "Before and after a refactor"): the build and in-process search figures
+# "Before and after issue #15"): the build and in-process search figures
 # of BEFORE and AFTER, measured round by round on the same corpora so the
 # machine's noise falls on both alike. Prints medians and AFTER/BEFORE.
 #
