@@ -303,11 +303,30 @@ pub fn validate(raw: &RawFrontMatter, loc: &Locator, cx: &Context) -> (Option<Me
     (meta.filter(|_| !has_errors), r.problems)
 }
 
-/// Checks the ids of the facets added to the standard table, where each
-/// facet's spec says they are written. (The standard facets' ids are checked
-/// above, with their fields, as those also decide what a page must give.)
+/// The facets whose ids `validate` checks field by field, because their
+/// fields also decide what a page must give (a strategy's needs and tier,
+/// its evidence). Every other facet's ids are checked from its entry in the
+/// table, so a new facet is checked without code here.
+const CHECKED_BY_FIELD: [Facet; 8] = [
+    Facet::NEED,
+    Facet::TIER,
+    Facet::INGREDIENT,
+    Facet::PHASE,
+    Facet::PFA,
+    Facet::CYCLE,
+    Facet::KIND,
+    Facet::EVIDENCE,
+];
+
+/// Checks the ids of every facet not in [`CHECKED_BY_FIELD`], where each
+/// facet's entry says they are written.
 fn check_added_facets(r: &mut Report, meta: &Meta) {
-    for facet in r.cx.taxonomy.facets.iter().skip(Facet::ALL.len()) {
+    for facet in
+        r.cx.taxonomy
+            .facets
+            .iter()
+            .filter(|f| !CHECKED_BY_FIELD.contains(f))
+    {
         for id in facet.values(meta) {
             let Err(unknown) = r.cx.taxonomy.check(facet, id) else {
                 continue;
