@@ -160,3 +160,41 @@ fn an_added_facets_ids_are_checked_where_the_page_writes_them() {
     let plain = Site::load(&options(dir.path().to_path_buf(), Facets::default())).unwrap();
     assert_eq!(plain.pages.len(), 1);
 }
+
+#[test]
+fn a_single_valued_facet_with_several_ids_names_the_field() {
+    /// `lead` as a one-id facet: a page may name one lead in its tags.
+    static ONE_LEAD: FacetSpec = FacetSpec {
+        multi: false,
+        ..LEAD
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("strategies/led.md");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(
+        &path,
+        "---\ntitle: Led\nsummary: A page led by staff.\nkind: guidance\n\
+         tags: [senco, mentor]\nupdated: 2026-10-01\n---\nBody.\n",
+    )
+    .unwrap();
+    let load = |spec: &'static FacetSpec| {
+        let facets = Facets::default().with(spec).unwrap();
+        let site = Site::load(&options(dir.path().to_path_buf(), facets)).unwrap();
+        site.problems
+            .iter()
+            .filter(|p| p.is_error())
+            .map(|p| format!("{}:{}:{}: {}", p.path.display(), p.line, p.col, p.message))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        load(&ONE_LEAD),
+        [format!(
+            "{}:5:1: \"tags\" gives 2 lead ids (senco, mentor); a page has at most one",
+            path.display()
+        )]
+    );
+    assert!(
+        load(&LEAD).is_empty(),
+        "several ids are fine when the facet takes several"
+    );
+}

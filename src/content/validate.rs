@@ -327,7 +327,24 @@ fn check_added_facets(r: &mut Report, meta: &Meta) {
             .iter()
             .filter(|f| !CHECKED_BY_FIELD.contains(f))
     {
-        for id in facet.values(meta) {
+        let ids = facet.values(meta);
+        let spec = facet.spec();
+        if !spec.multi && ids.len() > 1 {
+            let top = spec.field.split('.').next().unwrap_or(spec.field);
+            let pos = r.loc.key_or_start(top);
+            r.error(
+                Kind::InvalidValue,
+                pos,
+                format!(
+                    "\"{}\" gives {} {} ids ({}); a page has at most one",
+                    spec.field,
+                    ids.len(),
+                    spec.key,
+                    ids.join(", ")
+                ),
+            );
+        }
+        for id in ids {
             let Err(unknown) = r.cx.taxonomy.check(facet, id) else {
                 continue;
             };
