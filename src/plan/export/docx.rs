@@ -3,10 +3,16 @@
 
 use std::io::Cursor;
 
-use docx_rs::{Docx, Paragraph, Run, Style, StyleType, Table, TableCell, TableRow};
+use docx_rs::{
+    AbstractNumbering, Docx, Footer, HeightRule, IndentLevel, Level, LevelJc, LevelOverride,
+    LevelText, LineSpacing, LineSpacingType, NumPages, NumberFormat, Numbering, NumberingId,
+    PageMargin, PageNum, Paragraph, Run, RunFonts, SpecialIndentType, Start, Style, StyleType,
+    Table, TableCell, TableLayoutType, TableRow, WidthType,
+};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::escape::xml_text;
+use super::ooxml;
 use super::{CHILD_DETAILS, Export, ExportError, PRIVACY, View, base_of};
 use crate::plan::{FACILITATOR_NOTES, MEASURES, PROVISION_COLUMNS, Plan, STEPS, clock, number};
 
@@ -35,49 +41,176 @@ impl Export for Word {
     }
 }
 
+/// A4 portrait with 2 cm margins, in twentieths of a point (dxa).
+const PAGE_WIDTH: u32 = 11906;
+const PAGE_HEIGHT: u32 = 16838;
+const MARGIN: i32 = 1134;
+/// The width a table may take: the page less both margins.
+const TEXT_WIDTH: usize = 11906 - 2 * 1134;
+
+/// The one body font, 11 pt (sizes are in half-points).
+const FONT: &str = "Arial";
+const BODY_SIZE: usize = 22;
+
+/// Numbering instance of the bulleted lists; numbered lists get their own
+/// instances above it, so each one restarts at 1. docx-rs always writes an
+/// abstract numbering and an instance numbered 1 of its own, hence from 10.
+const BULLETS: usize = 10;
+const ABSTRACT_BULLETS: usize = 10;
+const ABSTRACT_NUMBERS: usize = 11;
+
 fn heading(level: usize, text: &str) -> Paragraph {
     Paragraph::new()
         .add_run(Run::new().add_text(xml_text(text)))
         .style(&format!("Heading{level}"))
+        .keep_next(true)
 }
 
 fn para(text: &str) -> Paragraph {
     Paragraph::new().add_run(Run::new().add_text(xml_text(text)))
 }
 
-fn text_cell(text: &str, bold: bool) -> TableCell {
-    let run = Run::new().add_text(xml_text(text));
-    TableCell::new().add_paragraph(Paragraph::new().add_run(if bold { run.bold() } else { run }))
+fn bullet(text: &str) -> Paragraph {
+    para(text).numbering(NumberingId::new(BULLETS), IndentLevel::new(0))
 }
 
-fn table(header: &[&str], rows: Vec<Vec<String>>) -> Table {
-    let mut all = vec![TableRow::new(
-        header.iter().map(|h| text_cell(h, true)).collect(),
-    )];
+fn text_cell(text: &str, bold: bool, width: usize, size: usize) -> TableCell {
+    let run = Run::new().add_text(xml_text(text)).size(size);
+    TableCell::new()
+        .width(width, WidthType::Dxa)
+        .add_paragraph(Paragraph::new().add_run(if bold { run.bold() } else { run }))
+}
+
+/// Column widths from shares of the text width, the last taking what
+/// rounding leaves.
+fn widths(shares: &[usize]) -> Vec<usize> {
+    let total: usize = shares.iter().sum();
+    let mut out: Vec<usize> = shares.iter().map(|s| TEXT_WIDTH * s / total).collect();
+    let used: usize = out.iter().sum();
+    if let Some(last) = out.last_mut() {
+        *last += TEXT_WIDTH - used;
+    }
+    out
+}
+
+/// A table under a labelled header row (bold, repeated on each page: see
+/// [`ooxml::repeat_header_rows`]); no row splits across a page. Rows left
+/// blank for writing in are given a height so there is room to write.
+fn table(header: &[&str], rows: Vec<Vec<String>>, shares: &[usize]) -> Table {
+    sized_table(header, rows, shares, BODY_SIZE)
+}
+
+/// [`table`] with text of its own size, for tables of many narrow columns.
+fn sized_table(header: &[&str], rows: Vec<Vec<String>>, shares: &[usize], size: usize) -> Table {
+    let grid = widths(shares);
+    let mut all = vec![
+        TableRow::new(
+            header
+                .iter()
+                .zip(&grid)
+                .map(|(h, w)| text_cell(h, true, *w, size))
+                .collect(),
+        )
+        .cant_split(),
+    ];
     for row in rows {
-        all.push(TableRow::new(
-            row.iter().map(|c| text_cell(c, false)).collect(),
-        ));
+        let blank = row.iter().all(|c| c.trim().is_empty());
+        let mut tr = TableRow::new(
+            row.iter()
+                .zip(&grid)
+                .map(|(c, w)| text_cell(c, false, *w, size))
+                .collect(),
+        )
+        .cant_split();
+        if blank {
+            tr = tr.row_height(850.0).height_rule(HeightRule::AtLeast);
+        }
+        all.push(tr);
     }
     Table::new(all)
+        .set_grid(grid)
+        .width(TEXT_WIDTH, WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
 }
 
-/// Markdown blocks as Word paragraphs: lists numbered or bulleted, bold kept.
-fn blocks(markdown: &str) -> Vec<Paragraph> {
+/// Numbered lists made while writing the document: each gets its own
+/// numbering instance so it restarts at 1.
+struct Lists {
+    numbered: Vec<usize>,
+}
+
+impl Lists {
+    fn new() -> Lists {
+        Lists {
+            numbered: Vec::new(),
+        }
+    }
+
+    /// A new numbered list starting at 1.
+    fn restart(&mut self) -> usize {
+        let id = BULLETS + 1 + self.numbered.len();
+        self.numbered.push(id);
+        id
+    }
+
+    fn add_to(self, mut doc: Docx) -> Docx {
+        let level = |i: usize, format: &str, text: String| {
+            Level::new(
+                i,
+                Start::new(1),
+                NumberFormat::new(format),
+                LevelText::new(text),
+                LevelJc::new("left"),
+            )
+            .indent(
+                Some(360 * (i as i32 + 1) + 360),
+                Some(SpecialIndentType::Hanging(360)),
+                None,
+                None,
+            )
+        };
+        let marks = ["\u{2022}", "\u{25E6}", "\u{25AA}"];
+        let mut bullets = AbstractNumbering::new(ABSTRACT_BULLETS);
+        let mut numbers = AbstractNumbering::new(ABSTRACT_NUMBERS);
+        for i in 0..3 {
+            bullets = bullets.add_level(level(i, "bullet", marks[i].to_string()));
+            let format = ["decimal", "lowerLetter", "lowerRoman"][i];
+            numbers = numbers.add_level(level(i, format, format!("%{}.", i + 1)));
+        }
+        doc = doc
+            .add_abstract_numbering(bullets)
+            .add_abstract_numbering(numbers)
+            .add_numbering(Numbering::new(BULLETS, ABSTRACT_BULLETS));
+        for id in self.numbered {
+            doc = doc.add_numbering(
+                Numbering::new(id, ABSTRACT_NUMBERS).add_override(LevelOverride::new(0).start(1)),
+            );
+        }
+        doc
+    }
+}
+
+/// Markdown blocks as Word paragraphs, bold kept, lists as Word lists:
+/// ordered lists numbered (each from 1), others bulleted. With `steps`,
+/// every top-level list is numbered, all in one sequence from 1.
+fn blocks(markdown: &str, lists: &mut Lists, steps: bool) -> Vec<Paragraph> {
     let mut out = Vec::new();
     let mut runs: Vec<(String, bool)> = Vec::new();
     let mut bold = false;
-    let mut lists: Vec<Option<u64>> = Vec::new();
-    let mut prefix = String::new();
-    let flush = |runs: &mut Vec<(String, bool)>, prefix: &mut String, out: &mut Vec<Paragraph>| {
+    // The numbering instance of each open list.
+    let mut open: Vec<usize> = Vec::new();
+    let mut item: Option<(usize, usize)> = None;
+    let steps_list = if steps { Some(lists.restart()) } else { None };
+    let flush = |runs: &mut Vec<(String, bool)>,
+                 item: &mut Option<(usize, usize)>,
+                 out: &mut Vec<Paragraph>| {
         if runs.iter().all(|(t, _)| t.trim().is_empty()) {
             runs.clear();
             return;
         }
         let mut p = Paragraph::new();
-        if !prefix.is_empty() {
-            p = p.add_run(Run::new().add_text(xml_text(prefix)));
-            prefix.clear();
+        if let Some((id, depth)) = item.take() {
+            p = p.numbering(NumberingId::new(id), IndentLevel::new(depth.min(2)));
         }
         for (text, b) in runs.drain(..) {
             let run = Run::new().add_text(xml_text(&text));
@@ -90,22 +223,24 @@ fn blocks(markdown: &str) -> Vec<Paragraph> {
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
     ) {
         match event {
-            Event::Start(Tag::List(start)) => lists.push(start),
+            Event::Start(Tag::List(start)) => {
+                flush(&mut runs, &mut item, &mut out);
+                let id = match (open.is_empty(), steps_list, start) {
+                    (true, Some(id), _) => id,
+                    (_, _, Some(_)) => lists.restart(),
+                    _ => BULLETS,
+                };
+                open.push(id);
+            }
             Event::End(TagEnd::List(_)) => {
-                lists.pop();
+                flush(&mut runs, &mut item, &mut out);
+                open.pop();
             }
             Event::Start(Tag::Item) => {
-                flush(&mut runs, &mut prefix, &mut out);
-                let depth = lists.len().saturating_sub(1);
-                let marker = match lists.last_mut() {
-                    Some(Some(n)) => {
-                        let m = format!("{n}. ");
-                        *n += 1;
-                        m
-                    }
-                    _ => "• ".to_string(),
-                };
-                prefix = format!("{}{marker}", "    ".repeat(depth));
+                flush(&mut runs, &mut item, &mut out);
+                if let Some(id) = open.last() {
+                    item = Some((*id, open.len() - 1));
+                }
             }
             Event::Start(Tag::Strong) => bold = true,
             Event::End(TagEnd::Strong) => bold = false,
@@ -118,57 +253,123 @@ fn blocks(markdown: &str) -> Vec<Paragraph> {
                 | TagEnd::TableRow
                 | TagEnd::TableHead,
             ) => {
-                flush(&mut runs, &mut prefix, &mut out);
+                flush(&mut runs, &mut item, &mut out);
             }
             Event::End(TagEnd::TableCell) => runs.push(("  ".to_string(), bold)),
             _ => {}
         }
     }
-    flush(&mut runs, &mut prefix, &mut out);
+    flush(&mut runs, &mut item, &mut out);
     out
 }
 
-fn styled() -> Docx {
-    let heading_style = |id: &str, name: &str, size: usize| {
+/// Styles, page, font and footer: the frame every plan and session shares.
+fn styled(authority: &str) -> Docx {
+    let heading_style = |id: &str, name: &str, size: usize, level: usize| {
         Style::new(id, StyleType::Paragraph)
             .name(name)
+            .based_on("Normal")
+            .next("Normal")
+            .q_format(true)
             .size(size)
             .bold()
+            .outline_lvl(level)
+            .line_spacing(LineSpacing::new().before(240).after(120))
     };
+    let small = |text: &str| Run::new().add_text(xml_text(text)).size(18);
+    let footer = Footer::new().add_paragraph(
+        Paragraph::new()
+            .add_run(small(&format!("{authority} \u{2013} Page ")))
+            .add_page_num(PageNum::new())
+            .add_run(small(" of "))
+            .add_num_pages(NumPages::new())
+            .size(18),
+    );
     Docx::new()
-        .add_style(heading_style("Heading1", "Heading 1", 36))
-        .add_style(heading_style("Heading2", "Heading 2", 28))
-        .add_style(heading_style("Heading3", "Heading 3", 24))
+        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
+        .page_margin(
+            PageMargin::new()
+                .top(MARGIN)
+                .bottom(MARGIN)
+                .left(MARGIN)
+                .right(MARGIN)
+                .header(567)
+                .footer(567),
+        )
+        .default_fonts(
+            RunFonts::new()
+                .ascii(FONT)
+                .hi_ansi(FONT)
+                .cs(FONT)
+                .east_asia(FONT),
+        )
+        .default_size(BODY_SIZE)
+        .default_line_spacing(
+            LineSpacing::new()
+                .line(288)
+                .line_rule(LineSpacingType::Auto)
+                .after(120),
+        )
+        .add_style(
+            Style::new("Title", StyleType::Paragraph)
+                .name("Title")
+                .based_on("Normal")
+                .next("Normal")
+                .q_format(true)
+                .size(48)
+                .bold()
+                .line_spacing(LineSpacing::new().after(240)),
+        )
+        .add_style(heading_style("Heading1", "heading 1", 36, 0))
+        .add_style(heading_style("Heading2", "heading 2", 30, 1))
+        .add_style(heading_style("Heading3", "heading 3", 26, 2))
+        .footer(footer)
+}
+
+fn title(text: &str) -> Paragraph {
+    Paragraph::new()
+        .add_run(Run::new().add_text(xml_text(text)))
+        .style("Title")
 }
 
 /// The plan or session as a Word document.
 pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportError> {
-    let mut doc = styled();
+    let authority = plan.site.config.name.as_str();
+    let mut doc = styled(authority);
+    let mut lists = Lists::new();
+    let document_title = match view {
+        View::Plan => "Support plan".to_string(),
+        View::Session => format!("Staff session ({} minutes)", plan.session_minutes()),
+    };
+    doc = doc.add_paragraph(title(&document_title));
     match view {
         View::Plan => {
             doc = doc
-                .add_paragraph(heading(1, "SEN support plan"))
                 .add_paragraph(para(&format!(
-                    "Built with {} from {} pages. Share link: {share_url}",
-                    plan.site.config.name,
+                    "Built with {authority} from {} pages. Share link: {share_url}",
                     plan.pages.len()
                 )))
-                .add_paragraph(heading(2, "About the child"))
+                .add_paragraph(heading(1, "About the child"))
                 .add_table(table(
-                    &["", ""],
+                    &["Detail", "For this child"],
                     CHILD_DETAILS
                         .iter()
                         .map(|r| vec![(*r).to_string(), String::new()])
                         .collect(),
+                    &[35, 65],
                 ));
             let needs = plan.needs();
             if !needs.is_empty() {
-                doc = doc.add_paragraph(heading(2, "Needs this plan addresses"));
+                doc = doc.add_paragraph(heading(1, "Needs this plan addresses"));
                 for need in needs {
-                    doc = doc.add_paragraph(para(&format!("• {need}")));
+                    doc = doc.add_paragraph(bullet(&need.to_string()));
                 }
             }
-            for page in plan.strategies() {
+            let strategies: Vec<_> = plan.strategies().collect();
+            if !strategies.is_empty() {
+                doc = doc.add_paragraph(heading(1, "Strategies"));
+            }
+            for page in strategies {
                 doc = doc
                     .add_paragraph(heading(2, &page.meta.title))
                     .add_paragraph(
@@ -177,13 +378,13 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
                     );
                 if let Some(steps) = page.section(STEPS) {
                     doc = doc.add_paragraph(heading(3, "What you can do"));
-                    for p in blocks(steps) {
+                    for p in blocks(steps, &mut lists, true) {
                         doc = doc.add_paragraph(p);
                     }
                 }
                 if let Some(measures) = page.section(MEASURES) {
                     doc = doc.add_paragraph(heading(3, "How you will know it is working"));
-                    for p in blocks(measures) {
+                    for p in blocks(measures, &mut lists, false) {
                         doc = doc.add_paragraph(p);
                     }
                 }
@@ -195,16 +396,25 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
                         "What happened",
                     ],
                     vec![vec![String::new(); 4], vec![String::new(); 4]],
+                    &[30, 30, 15, 25],
                 ));
             }
             let rows = plan.provision();
             if !rows.is_empty() {
                 let body = rows.iter().map(|r| r.cells(plan)).collect();
+                // Nine columns: the strategy, who and the evidence wide, the
+                // numbers narrow, at 9 pt so no word breaks mid-way.
+                let mut shares = vec![9; PROVISION_COLUMNS.len()];
+                shares[0] = 20;
+                shares[1] = 14;
+                if let Some(last) = shares.last_mut() {
+                    *last = 14;
+                }
                 doc = doc
-                    .add_paragraph(heading(2, "Provision"))
-                    .add_table(table(PROVISION_COLUMNS, body));
+                    .add_paragraph(heading(1, "Provision"))
+                    .add_table(sized_table(PROVISION_COLUMNS, body, &shares, 18));
                 for (role, hours) in plan.hours_by_role() {
-                    doc = doc.add_paragraph(para(&format!(
+                    doc = doc.add_paragraph(bullet(&format!(
                         "{role}: {} staff hours a week",
                         number(hours)
                     )));
@@ -212,10 +422,10 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
             }
             let resources: Vec<_> = plan.resources().collect();
             if !resources.is_empty() {
-                doc = doc.add_paragraph(heading(2, "Resources"));
+                doc = doc.add_paragraph(heading(1, "Resources"));
                 for r in resources {
-                    doc = doc.add_paragraph(para(&format!(
-                        "• {}: {}{}",
+                    doc = doc.add_paragraph(bullet(&format!(
+                        "{}: {}{}",
                         r.meta.title,
                         base_of(share_url),
                         r.url
@@ -225,44 +435,42 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
         }
         View::Session => {
             doc = doc
-                .add_paragraph(heading(
-                    1,
-                    &format!("Staff session ({} minutes)", plan.session_minutes()),
-                ))
                 .add_paragraph(para(&format!(
-                    "Built with {}. Share link: {share_url}",
-                    plan.site.config.name
+                    "Built with {authority}. Share link: {share_url}"
                 )))
-                .add_paragraph(heading(2, "Running order"))
+                .add_paragraph(heading(1, "Running order"))
                 .add_table(table(
                     &["Time", "Minutes", "Item"],
                     plan.running_order()
                         .into_iter()
                         .map(|s| vec![clock(s.start_minute), s.minutes.to_string(), s.title])
                         .collect(),
+                    &[15, 15, 70],
                 ));
             for group in plan.by_ingredient() {
-                doc = doc.add_paragraph(heading(2, &group.label));
+                doc = doc.add_paragraph(heading(1, &group.label));
                 for page in &group.pages {
                     doc = doc
-                        .add_paragraph(heading(3, &page.meta.title))
+                        .add_paragraph(heading(2, &page.meta.title))
                         .add_paragraph(para(&page.meta.summary));
-                    for p in page.section(STEPS).map(blocks).unwrap_or_default() {
-                        doc = doc.add_paragraph(p);
+                    if let Some(steps) = page.section(STEPS) {
+                        for p in blocks(steps, &mut lists, true) {
+                            doc = doc.add_paragraph(p);
+                        }
                     }
                 }
                 if let Some(notes) = group.training.and_then(|t| t.section(FACILITATOR_NOTES)) {
-                    doc = doc.add_paragraph(heading(3, "Facilitator notes"));
-                    for p in blocks(notes) {
+                    doc = doc.add_paragraph(heading(2, "Facilitator notes"));
+                    for p in blocks(notes, &mut lists, false) {
                         doc = doc.add_paragraph(p);
                     }
                 }
             }
         }
     }
-    doc = doc.add_paragraph(para(PRIVACY));
+    doc = lists.add_to(doc.add_paragraph(para(PRIVACY)));
     let mut bytes = Cursor::new(Vec::new());
-    doc.build()
+    ooxml::finish(doc.build(), &document_title, authority)
         .pack(&mut bytes)
         .map_err(|e| ExportError::Docx(Box::new(e)))?;
     Ok(bytes.into_inner())

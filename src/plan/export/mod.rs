@@ -8,6 +8,7 @@ pub mod csv;
 pub mod docx;
 pub mod escape;
 pub mod markdown;
+mod ooxml;
 
 use super::Plan;
 

@@ -1,0 +1,220 @@
+//! The Word plan and session read as Word reads them: heading styles in the
+//! styles part, lists by numbering definitions, tables with a labelled
+//! header row that repeats and no empty rows but blanks to write in, the
+//! document language and font, a footer with page numbers, and core
+//! properties that name the document, its author and today.
+
+mod common;
+
+use std::io::Read;
+
+use common::{bundled, get_bytes, state};
+
+const FOUR: &str = "strategies/movement-breaks-for-attention,strategies/small-group-nurture-sessions,strategies/salt-programme-delivery-by-teaching-assistant,strategies/dyslexia-friendly-classroom-materials";
+
+const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+/// Every part of a Word file by name.
+fn parts(docx: &[u8]) -> std::collections::HashMap<String, String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a zip file");
+    let mut out = std::collections::HashMap::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let mut text = String::new();
+        if file.read_to_string(&mut text).is_ok() {
+            out.insert(file.name().to_string(), text);
+        }
+    }
+    out
+}
+
+fn w<'a>(node: roxmltree::Node<'a, 'a>, name: &str) -> Vec<roxmltree::Node<'a, 'a>> {
+    node.descendants()
+        .filter(|n| n.tag_name().namespace() == Some(W) && n.tag_name().name() == name)
+        .collect()
+}
+
+fn val<'a>(node: roxmltree::Node<'a, 'a>) -> Option<&'a str> {
+    node.attribute((W, "val"))
+}
+
+fn text_of(node: roxmltree::Node) -> String {
+    w(node, "t").iter().filter_map(|t| t.text()).collect()
+}
+
+fn has(node: roxmltree::Node, name: &str) -> bool {
+    !w(node, name).is_empty()
+}
+
+/// Checks one Word document; `what` names it in failures.
+fn check(what: &str, docx: &[u8], site_name: &str) {
+    let parts = parts(docx);
+    let part = |name: &str| {
+        parts
+            .get(name)
+            .unwrap_or_else(|| panic!("{what}: no {name}"))
+    };
+    let document = roxmltree::Document::parse(part("word/document.xml"))
+        .unwrap_or_else(|e| panic!("{what}: document.xml: {e}"));
+    let styles = roxmltree::Document::parse(part("word/styles.xml")).unwrap();
+    let numbering = roxmltree::Document::parse(part("word/numbering.xml")).unwrap();
+    let core = roxmltree::Document::parse(part("docProps/core.xml")).unwrap();
+
+    // Heading styles are defined, with outline levels, and used.
+    let defined: Vec<&str> = w(styles.root(), "style")
+        .iter()
+        .filter_map(|s| s.attribute((W, "styleId")))
+        .collect();
+    let used: Vec<&str> = w(document.root(), "pStyle")
+        .iter()
+        .filter_map(|s| val(*s))
+        .collect();
+    for (level, id) in ["Heading1", "Heading2", "Heading3"].iter().enumerate() {
+        assert!(defined.contains(id), "{what}: styles.xml lacks {id}");
+        // A session goes two levels deep; a plan three.
+        if level < 2 || !what.contains("session") {
+            assert!(used.contains(id), "{what}: no paragraph is {id}");
+        }
+        let style = w(styles.root(), "style")
+            .into_iter()
+            .find(|s| s.attribute((W, "styleId")) == Some(id))
+            .unwrap();
+        let outline = w(style, "outlineLvl").first().and_then(|o| val(*o));
+        assert_eq!(outline, Some(level.to_string().as_str()), "{what}: {id}");
+    }
+    assert!(used.contains(&"Title"), "{what}: no title paragraph");
+    for id in &used {
+        assert!(defined.contains(id), "{what}: style {id} used, not defined");
+    }
+
+    // Lists are numbering definitions: bullets and decimals, and list
+    // paragraphs point at an instance that exists. No typed bullets.
+    let formats: Vec<&str> = w(numbering.root(), "numFmt")
+        .iter()
+        .filter_map(|f| val(*f))
+        .collect();
+    assert!(formats.contains(&"bullet"), "{what}: no bullet definition");
+    assert!(
+        formats.contains(&"decimal"),
+        "{what}: no decimal definition"
+    );
+    let instances: Vec<&str> = w(numbering.root(), "num")
+        .iter()
+        .filter_map(|n| n.attribute((W, "numId")))
+        .collect();
+    let list_paragraphs: Vec<_> = w(document.root(), "numPr");
+    assert!(
+        list_paragraphs.len() > 5,
+        "{what}: only {} list paragraphs",
+        list_paragraphs.len()
+    );
+    for num in &list_paragraphs {
+        let id = w(*num, "numId").first().and_then(|n| val(*n)).unwrap();
+        assert!(instances.contains(&id), "{what}: numId {id} undefined");
+    }
+    for p in w(document.root(), "p") {
+        let text = text_of(p);
+        assert!(
+            !text.trim_start().starts_with('\u{2022}'),
+            "{what}: a typed bullet: {text:?}"
+        );
+    }
+
+    // Tables: the first row of each is a header row, marked to repeat, with
+    // a label in every cell. Every later row has some text, or is a blank
+    // row for writing in (every cell empty) under that labelled header.
+    // No row splits across pages; the grid has set widths within A4 less
+    // 2 cm margins.
+    let tables = w(document.root(), "tbl");
+    assert!(!tables.is_empty(), "{what}: no tables");
+    for table in tables {
+        let rows = w(table, "tr");
+        let header = rows[0];
+        assert!(has(header, "tblHeader"), "{what}: header row not repeated");
+        for cell in w(header, "tc") {
+            assert!(
+                !text_of(cell).trim().is_empty(),
+                "{what}: a header cell without a label"
+            );
+        }
+        for row in &rows {
+            assert!(has(*row, "cantSplit"), "{what}: a row may split");
+        }
+        for row in &rows[1..] {
+            assert!(!has(*row, "tblHeader"), "{what}: a body row repeats");
+            let cells = w(*row, "tc");
+            let filled = cells
+                .iter()
+                .filter(|c| !text_of(**c).trim().is_empty())
+                .count();
+            assert!(
+                filled > 0 || cells.iter().all(|c| text_of(*c).trim().is_empty()),
+                "{what}: row"
+            );
+        }
+        let grid: Vec<u32> = w(table, "gridCol")
+            .iter()
+            .map(|g| g.attribute((W, "w")).unwrap().parse().unwrap())
+            .collect();
+        assert!(
+            grid.iter().all(|&c| c > 400),
+            "{what}: a column too narrow: {grid:?}"
+        );
+        assert!(
+            grid.iter().sum::<u32>() <= 11906 - 2 * 1134,
+            "{what}: wider than the page"
+        );
+    }
+
+    // One sans-serif font at 11 pt, in en-GB, set as the defaults.
+    let defaults = w(styles.root(), "rPrDefault")[0];
+    let fonts = w(defaults, "rFonts")[0];
+    assert_eq!(fonts.attribute((W, "ascii")), Some("Arial"), "{what}");
+    assert_eq!(w(defaults, "sz").first().and_then(|s| val(*s)), Some("22"));
+    assert_eq!(
+        w(defaults, "lang").first().and_then(|s| val(*s)),
+        Some("en-GB")
+    );
+
+    // A footer naming the authority, with page numbers.
+    let footer = parts
+        .iter()
+        .find(|(name, _)| name.starts_with("word/footer"))
+        .map(|(_, xml)| xml)
+        .unwrap_or_else(|| panic!("{what}: no footer"));
+    assert!(
+        footer.contains(site_name),
+        "{what}: footer lacks the authority"
+    );
+    assert!(footer.contains(">PAGE<") && footer.contains(">NUMPAGES<"));
+
+    // Core properties: a title, the authority as creator, made this year.
+    let dc = |name: &str| {
+        core.descendants()
+            .find(|n| n.tag_name().name() == name)
+            .and_then(|n| n.text())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(!dc("title").is_empty(), "{what}: no title");
+    assert_eq!(dc("creator"), site_name, "{what}");
+    let year = jiff::Timestamp::now().to_string()[..4].to_string();
+    assert!(
+        dc("created").starts_with(&year),
+        "{what}: created {}",
+        dc("created")
+    );
+    assert!(dc("modified").starts_with(&year), "{what}");
+}
+
+#[tokio::test]
+async fn the_word_plan_and_session_are_structured_as_word_expects() {
+    let site = bundled();
+    let name = site.config.name.clone();
+    let s = state(site);
+    for view in ["", "&view=session"] {
+        let (status, _, docx) = get_bytes(&s, &format!("/plan.docx?items={FOUR}{view}")).await;
+        assert_eq!(status, axum::http::StatusCode::OK);
+        check(&format!("plan.docx{view}"), &docx, &name);
+    }
+}
