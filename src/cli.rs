@@ -331,6 +331,11 @@ fn report_load_error(error: &BuildError, shown_in: Option<&std::path::Path>) -> 
             eprintln!("error: {e}");
             ExitCode::from(2)
         }
+        // A content problem, like a settings one: the files must change.
+        e @ BuildError::ShortIdClash { .. } => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
         BuildError::Index(e) => {
             eprintln!("error: {e}");
             ExitCode::from(1)

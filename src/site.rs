@@ -24,6 +24,8 @@ pub struct Site {
     /// Valid pages sorted by slug.
     pub pages: Vec<Arc<Page>>,
     by_slug: HashMap<String, usize>,
+    /// Pages by short id ([`Page::short_id`]): no two pages share one.
+    by_short_id: HashMap<String, usize>,
     pub search: SearchIndex,
     /// Problems and warnings found while loading.
     pub problems: Vec<Problem>,
@@ -60,6 +62,16 @@ pub trait Publish: Send + Sync + 'static {
 pub enum BuildError {
     #[error(transparent)]
     Load(#[from] LoadError),
+    /// Two pages' slugs give the same short id, so a plan link could not
+    /// tell them apart: renaming either page's file ends it.
+    #[error(
+        "the pages {first} and {second} have the same short id {id}: rename one of the two files"
+    )]
+    ShortIdClash {
+        id: String,
+        first: String,
+        second: String,
+    },
     #[error("building the search index failed: {0}")]
     Index(#[from] tantivy::TantivyError),
 }
@@ -118,6 +130,7 @@ impl Site {
         };
         let read = started.elapsed();
         let by_slug = index_slugs(&loaded.pages);
+        let by_short_id = index_short_ids(&loaded.pages)?;
         let (search, full) = match (&loaded.changed, previous) {
             (Changed::Pages { removed, fresh }, Some(previous)) => {
                 let removed: Vec<&Page> = removed.iter().map(|p| &**p).collect();
@@ -144,6 +157,7 @@ impl Site {
         };
         Ok(Some(Site {
             by_slug,
+            by_short_id,
             taxonomy: loaded.taxonomy,
             config: loaded.config,
             pages: loaded.pages,
@@ -161,6 +175,12 @@ impl Site {
 
     pub fn page(&self, slug: &str) -> Option<&Page> {
         self.by_slug.get(slug).map(|&i| &*self.pages[i])
+    }
+
+    /// The page a plan names, by slug or else by short id.
+    pub fn page_or_short_id(&self, item: &str) -> Option<&Page> {
+        self.page(item)
+            .or_else(|| self.by_short_id.get(item).map(|&i| &*self.pages[i]))
     }
 
     /// Runs a search against this snapshot.
@@ -194,6 +214,22 @@ fn index_slugs(pages: &[Arc<Page>]) -> HashMap<String, usize> {
         .collect()
 }
 
+/// Pages by short id; two pages with one short id fail the load.
+fn index_short_ids(pages: &[Arc<Page>]) -> Result<HashMap<String, usize>, BuildError> {
+    let mut out: HashMap<String, usize> = HashMap::with_capacity(pages.len());
+    for (i, page) in pages.iter().enumerate() {
+        if let Some(&j) = out.get(&page.short_id()) {
+            return Err(BuildError::ShortIdClash {
+                id: page.short_id(),
+                first: pages[j].slug.clone(),
+                second: page.slug.clone(),
+            });
+        }
+        out.insert(page.short_id(), i);
+    }
+    Ok(out)
+}
+
 /// The search's `synonyms.yaml`, read by the content loader with the other
 /// settings files; `None` until a file is read (the built-in groups apply).
 struct SynonymsFile(Option<Synonyms>);
@@ -220,4 +256,48 @@ pub fn check(options: &LoadOptions) -> Result<Loaded, LoadError> {
     let mut synonyms = SynonymsFile(None);
     let loaded = content::load(options, None, &ChangeSet::everything(), &mut synonyms)?;
     Ok(loaded.expect("a full load always gives a snapshot"))
+}
+
+#[cfg(test)]
+mod short_id_tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::content::parse_page;
+    use crate::content::validate::Context;
+
+    fn page(slug: &str) -> Arc<Page> {
+        let taxonomy = Taxonomy::builtin();
+        let need = taxonomy.needs_in_order()[0].0.id;
+        let text = format!(
+            "---\ntitle: A page\nsummary: A page.\nkind: strategy\nevidence:\n  strength: practice\nneeds: [{need}]\ntier: universal\nupdated: 2026-08-15\n---\nText.\n"
+        );
+        let cx = Context {
+            taxonomy: &taxonomy,
+            today: crate::content::validate::parse_iso_date("2026-09-01").unwrap(),
+            path: Path::new("test.md"),
+        };
+        let (page, problems) = parse_page(&text, slug, &cx);
+        Arc::new(page.unwrap_or_else(|| panic!("{problems:?}")))
+    }
+
+    /// Two slugs with one short id, found by a search once (CRC-32 is
+    /// linear, so similar names clash rarely).
+    fn clashing_slugs() -> (String, String) {
+        let (a, b) = ("strategies/p2289854", "strategies/p8022000");
+        assert_eq!(content::short_id(a), content::short_id(b));
+        (a.to_string(), b.to_string())
+    }
+
+    #[test]
+    fn two_pages_with_one_short_id_fail_the_load_naming_both() {
+        let (a, b) = clashing_slugs();
+        let err = index_short_ids(&[page(&a), page(&b)])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(&a) && err.contains(&b), "{err}");
+        assert!(err.contains("same short id"), "{err}");
+        let ok = index_short_ids(&[page(&a), page("strategies/other")]).unwrap();
+        assert_eq!(ok.len(), 2);
+    }
 }

@@ -15,6 +15,18 @@ use waymark::plan::export::{CSV_COLUMNS, FORMATS, Format, View};
 use waymark::routes::Route;
 use waymark::web::app;
 
+/// One part of a Word file, as text.
+fn docx_part(docx: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a zip file");
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .expect(name)
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
 const THREE: &str = "strategies/movement-breaks-for-attention,strategies/small-group-nurture-sessions,strategies/salt-programme-delivery-by-teaching-assistant";
 
 #[tokio::test]
@@ -238,15 +250,24 @@ async fn every_export_format_is_listed_once_and_answered_at_its_own_route() {
             let (_, _, bytes) = get_bytes(&s, &uri).await;
             let items: Vec<String> = THREE.split(',').map(str::to_string).collect();
             let plan = Plan::new(&site, items);
+            // The share link names pages by short id, so it fits on a line.
+            let short: Vec<String> = plan.pages.iter().map(|p| p.short_id()).collect();
             let share = format!(
                 "http://127.0.0.1:3000/plan?items={}{query}",
-                THREE.replace('/', "%2F").replace(',', "%2C")
+                short.join("%2C")
             );
-            assert_eq!(
-                bytes,
-                format.render(&plan, view, &share).unwrap(),
-                "{uri} answers its own format"
-            );
+            let rendered = format.render(&plan, view, &share).unwrap();
+            if format.id() == "docx" {
+                // A Word file carries the time it was made (core.xml), so
+                // two made a second apart differ there: compare the body.
+                assert_eq!(
+                    docx_part(&bytes, "word/document.xml"),
+                    docx_part(&rendered, "word/document.xml"),
+                    "{uri} answers its own format"
+                );
+            } else {
+                assert_eq!(bytes, rendered, "{uri} answers its own format");
+            }
         }
     }
     // The plan page offers each format once, in the list's order.

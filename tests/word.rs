@@ -218,3 +218,46 @@ async fn the_word_plan_and_session_are_structured_as_word_expects() {
         check(&format!("plan.docx{view}"), &docx, &name);
     }
 }
+
+#[tokio::test]
+async fn short_ids_are_unique_and_name_the_same_plan_as_page_addresses() {
+    let site = bundled();
+    let ids: std::collections::HashSet<String> = site.pages.iter().map(|p| p.short_id()).collect();
+    assert_eq!(
+        ids.len(),
+        site.pages.len(),
+        "two bundled pages share a short id"
+    );
+    let short: Vec<String> = FOUR
+        .split(',')
+        .map(|slug| site.page(slug).expect(slug).short_id())
+        .collect();
+    let short = short.join(",");
+    let s = state(site);
+    for path in ["/plan", "/plan.md", "/plan.csv"] {
+        for view in ["", "&view=session"] {
+            let (status, _, long) = common::get(&s, &format!("{path}?items={FOUR}{view}")).await;
+            assert_eq!(status, axum::http::StatusCode::OK);
+            let (_, _, by_id) = common::get(&s, &format!("{path}?items={short}{view}")).await;
+            assert_eq!(long, by_id, "{path}{view}: short ids give another plan");
+        }
+    }
+    // Short ids and addresses mix; a plan's Word share link uses short ids
+    // and fits on a line.
+    let first = short.split(',').next().unwrap();
+    let (_, _, html) = common::get(
+        &s,
+        &format!("/plan?items={first},{}", FOUR.split(',').nth(1).unwrap()),
+    )
+    .await;
+    assert!(html.contains("Movement breaks for attention") && html.contains("Small-group nurture"));
+    let (_, _, docx) = get_bytes(&s, &format!("/plan.docx?items={FOUR}")).await;
+    let xml = &parts(&docx)["word/document.xml"];
+    let link = xml
+        .split("Share link: ")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("a share link");
+    assert!(link.len() < 90, "share link too long: {link}");
+    assert!(link.contains(&short.replace(',', "%2C")), "{link}");
+}

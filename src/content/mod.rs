@@ -22,7 +22,7 @@ pub mod validate;
 
 pub use changes::ChangeSet;
 pub use loader::{Before, Changed, ExtraSettings, LoadError, LoadOptions, Loaded, load};
-pub use page::{Evidence, Heading, InternalLink, Link, Meta, Page, Provision};
+pub use page::{Evidence, Heading, InternalLink, Link, Meta, Page, Provision, short_id};
 
 use crate::problem::{Kind, Problem};
 

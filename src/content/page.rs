@@ -123,7 +123,31 @@ impl Serialize for Page {
     }
 }
 
+/// Letters of a short id: RFC 4648 base32, lower case, so an id is read
+/// aloud and typed without doubt (no 0/O or 1/l pairs).
+const SHORT_ID_ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+
+/// How many letters a short id has: 30 bits, enough that thousands of pages
+/// are very unlikely to share one (a clash fails the load, see
+/// `Site::load`).
+pub const SHORT_ID_LEN: usize = 6;
+
+/// A page's short id from its slug: six base32 letters of the slug's
+/// CRC-32, the same on every build and machine, so a plan's link of short
+/// ids keeps working while the slugs do.
+pub fn short_id(slug: &str) -> String {
+    let hash = crc32fast::hash(slug.as_bytes());
+    (0..SHORT_ID_LEN)
+        .map(|i| char::from(SHORT_ID_ALPHABET[((hash >> (27 - 5 * i)) & 31) as usize]))
+        .collect()
+}
+
 impl Page {
+    /// The page's short id, for links that must fit on a line: see [`short_id`].
+    pub fn short_id(&self) -> String {
+        short_id(&self.slug)
+    }
+
     /// The body as sanitised HTML, made from the Markdown.
     pub fn html(&self) -> String {
         super::markdown::render(&self.markdown).html
@@ -150,5 +174,21 @@ impl Page {
             .find(|h| h.level <= heading.level)
             .map_or(self.markdown.len(), |h| h.offset);
         Some(self.markdown[start..end.max(start)].trim())
+    }
+}
+
+#[cfg(test)]
+mod short_id_tests {
+    use super::*;
+
+    #[test]
+    fn a_short_id_is_six_base32_letters_fixed_by_the_slug() {
+        let id = short_id("strategies/movement-breaks-for-attention");
+        assert_eq!(id.len(), SHORT_ID_LEN);
+        assert!(id.bytes().all(|b| SHORT_ID_ALPHABET.contains(&b)), "{id}");
+        // Fixed: the same on every build and machine.
+        assert_eq!(id, short_id("strategies/movement-breaks-for-attention"));
+        assert_eq!(short_id(""), "aaaaaa");
+        assert_ne!(id, short_id("strategies/movement-breaks-for-attentio"));
     }
 }

@@ -143,7 +143,7 @@ impl<'a> Plan<'a> {
         let mut pages = Vec::new();
         let mut missing = Vec::new();
         for slug in &items {
-            match site.page(slug) {
+            match site.page_or_short_id(slug) {
                 Some(p) => pages.push(p),
                 None => missing.push(slug.clone()),
             }

@@ -130,6 +130,13 @@ fn plan_url(items: &[String], view: &str) -> String {
     crate::routes::plan(&s.finish())
 }
 
+/// The plan's absolute address for sharing, its pages by short id
+/// ([`crate::content::Page::short_id`]) so the link fits on one line.
+fn share_url(plan: &Plan, base: &str, view: &str) -> String {
+    let ids: Vec<String> = plan.pages.iter().map(|p| p.short_id()).collect();
+    format!("{base}{}", plan_url(&ids, view))
+}
+
 // ------------------------------------------------------------------ views
 
 /// A chosen page as the plan view shows it.
@@ -215,7 +222,7 @@ fn item_view(plan: &Plan, page: &crate::content::Page, order: &[String]) -> Plan
 fn render_plan(site: &Site, items: Vec<String>, view: &str, base: &str) -> PlanTemplate {
     let plan = Plan::new(site, items);
     let order: Vec<String> = plan.pages.iter().map(|p| p.slug.clone()).collect();
-    let share_url = format!("{base}{}", plan_url(&order, view));
+    let share_url = share_url(&plan, base, view);
     let provision = plan.provision().iter().map(|r| r.cells(&plan)).collect();
     let groups = plan
         .by_ingredient()
@@ -347,8 +354,7 @@ fn export_answer(
     format: Format,
 ) -> Response {
     let plan = Plan::new(site, items);
-    let order: Vec<String> = plan.pages.iter().map(|p| p.slug.clone()).collect();
-    let share = format!("{base}{}", plan_url(&order, view_name));
+    let share = share_url(&plan, base, view_name);
     let exporter = format.exporter();
     match exporter.render(&plan, view, &share) {
         Ok(bytes) => (
