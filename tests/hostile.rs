@@ -445,6 +445,29 @@ fn docx_text(f: &mut Failures, what: &str, bytes: &[u8]) -> String {
         f.0.push(format!("{what}: no word/document.xml: {e}"));
         return String::new();
     }
+    // The parts made from settings or fixed up after docx-rs (core
+    // properties, styles, numbering, the footer with the authority's name)
+    // must be well-formed too.
+    for name in [
+        "docProps/core.xml",
+        "word/styles.xml",
+        "word/numbering.xml",
+        "word/footer1.xml",
+    ] {
+        let mut part = String::new();
+        let read = archive
+            .by_name(name)
+            .map_err(|e| e.to_string())
+            .and_then(|mut d| d.read_to_string(&mut part).map_err(|e| e.to_string()));
+        match read {
+            Ok(_) => {
+                if let Err(e) = roxmltree::Document::parse(&part) {
+                    f.0.push(format!("{what}: {name} is not well-formed XML: {e}"));
+                }
+            }
+            Err(e) => f.0.push(format!("{what}: no {name}: {e}")),
+        }
+    }
     let doc = match roxmltree::Document::parse(&xml) {
         Ok(d) => d,
         Err(e) => {

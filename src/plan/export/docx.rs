@@ -6,7 +6,7 @@ use std::io::Cursor;
 use docx_rs::{
     AbstractNumbering, Docx, Footer, HeightRule, IndentLevel, Level, LevelJc, LevelOverride,
     LevelText, LineSpacing, LineSpacingType, NumPages, NumberFormat, Numbering, NumberingId,
-    PageMargin, PageNum, Paragraph, Run, RunFonts, SpecialIndentType, Start, Style, StyleType,
+    PageMargin, PageNum, Paragraph, Pic, Run, RunFonts, SpecialIndentType, Start, Style, StyleType,
     Table, TableCell, TableLayoutType, TableRow, WidthType,
 };
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -326,6 +326,31 @@ fn styled(authority: &str) -> Docx {
         .footer(footer)
 }
 
+/// The authority's logo, 1.5 cm high (at most 6 cm wide), when it is a
+/// PNG: docx-rs embeds PNG only, and an SVG or other logo is left out of
+/// the Word document rather than converted.
+fn logo(plan: &Plan) -> Option<Pic> {
+    let logo = plan.site.config.theme.logo.as_ref()?;
+    let bytes: &[u8] = &logo.bytes;
+    if logo.content_type != "image/png" || bytes.len() < 24 || &bytes[12..16] != b"IHDR" {
+        return None;
+    }
+    let dimension =
+        |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    let (width, height) = (dimension(16), dimension(20));
+    if width == 0 || height == 0 {
+        return None;
+    }
+    // English Metric Units: 360,000 to the centimetre.
+    let high: u64 = 540_000;
+    let wide = (high * u64::from(width) / u64::from(height)).min(2_160_000);
+    let high = wide * u64::from(height) / u64::from(width);
+    Some(
+        Pic::new_with_dimensions(bytes.to_vec(), width, height)
+            .size(u32::try_from(wide).ok()?, u32::try_from(high).ok()?),
+    )
+}
+
 fn title(text: &str) -> Paragraph {
     Paragraph::new()
         .add_run(Run::new().add_text(xml_text(text)))
@@ -341,6 +366,10 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
         View::Plan => "Support plan".to_string(),
         View::Session => format!("Staff session ({} minutes)", plan.session_minutes()),
     };
+    let logo = logo(plan);
+    if let Some(pic) = logo.clone() {
+        doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_image(pic)));
+    }
     doc = doc.add_paragraph(title(&document_title));
     match view {
         View::Plan => {
@@ -470,8 +499,14 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
     }
     doc = lists.add_to(doc.add_paragraph(para(PRIVACY)));
     let mut bytes = Cursor::new(Vec::new());
-    ooxml::finish(doc.build(), &document_title, authority)
-        .pack(&mut bytes)
-        .map_err(|e| ExportError::Docx(Box::new(e)))?;
+    let alt = format!("{authority} logo");
+    ooxml::finish(
+        doc.build(),
+        &document_title,
+        authority,
+        logo.is_some().then_some(alt.as_str()),
+    )
+    .pack(&mut bytes)
+    .map_err(|e| ExportError::Docx(Box::new(e)))?;
     Ok(bytes.into_inner())
 }

@@ -81,12 +81,29 @@ pub fn core_properties(title: &str, creator: &str, now: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-/// Applies every fix-up to a built document.
-pub fn finish(mut xml: XMLDocx, title: &str, creator: &str) -> XMLDocx {
+/// Gives the first picture in the document (the authority's logo, the only
+/// one) its alt text, which docx-rs has no way to set.
+pub fn describe_first_picture(document: &[u8], alt: &str) -> Vec<u8> {
+    let alt = xml_text(alt)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    String::from_utf8_lossy(document)
+        .replacen("<wp:docPr ", &format!("<wp:docPr descr=\"{alt}\" "), 1)
+        .into_bytes()
+}
+
+/// Applies every fix-up to a built document; `picture_alt` is the logo's
+/// alt text when it has one.
+pub fn finish(mut xml: XMLDocx, title: &str, creator: &str, picture_alt: Option<&str>) -> XMLDocx {
     let now = jiff::Timestamp::now()
         .strftime("%Y-%m-%dT%H:%M:%SZ")
         .to_string();
     xml.document = repeat_header_rows(&xml.document);
+    if let Some(alt) = picture_alt {
+        xml.document = describe_first_picture(&xml.document, alt);
+    }
     xml.styles = default_language(&xml.styles);
     xml.doc_props.core = core_properties(title, creator, &now);
     xml
