@@ -283,7 +283,7 @@ fn styled(authority: &str) -> Docx {
             .add_page_num(PageNum::new())
             .add_run(small(" of "))
             .add_num_pages(NumPages::new())
-            .size(18),
+            .style("Footer"),
     );
     Docx::new()
         .page_size(PAGE_WIDTH, PAGE_HEIGHT)
@@ -319,6 +319,13 @@ fn styled(authority: &str) -> Docx {
                 .size(48)
                 .bold()
                 .line_spacing(LineSpacing::new().after(240)),
+        )
+        // The page number fields take their size from the paragraph's style.
+        .add_style(
+            Style::new("Footer", StyleType::Paragraph)
+                .name("footer")
+                .based_on("Normal")
+                .size(18),
         )
         .add_style(heading_style("Heading1", "heading 1", 36, 0))
         .add_style(heading_style("Heading2", "heading 2", 30, 1))
@@ -431,22 +438,26 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
             let rows = plan.provision();
             if !rows.is_empty() {
                 let body = rows.iter().map(|r| r.cells(plan)).collect();
-                // Nine columns: the strategy, who and the evidence wide, the
-                // numbers narrow, at 9 pt so no word breaks mid-way.
-                let mut shares = vec![9; PROVISION_COLUMNS.len()];
-                shares[0] = 20;
-                shares[1] = 14;
-                if let Some(last) = shares.last_mut() {
-                    *last = 14;
-                }
+                // Many columns at 9 pt: each wide enough that no heading
+                // word breaks; a column added later gets an even share.
+                let shares: Vec<usize> = PROVISION_COLUMNS
+                    .iter()
+                    .map(|c| match *c {
+                        "Strategy" => 16,
+                        "Delivered by" | "Sessions a week" | "Evidence" => 12,
+                        "Minutes" => 11,
+                        "Weeks" | "Group size" => 9,
+                        _ => 10,
+                    })
+                    .collect();
                 doc = doc
                     .add_paragraph(heading(1, "Provision"))
                     .add_table(sized_table(PROVISION_COLUMNS, body, &shares, 18));
                 for (role, hours) in plan.hours_by_role() {
-                    doc = doc.add_paragraph(bullet(&format!(
-                        "{role}: {} staff hours a week",
-                        number(hours)
-                    )));
+                    doc = doc.add_paragraph(
+                        bullet(&format!("{role}: {} staff hours a week", number(hours)))
+                            .line_spacing(LineSpacing::new().before(120)),
+                    );
                 }
             }
             let resources: Vec<_> = plan.resources().collect();
