@@ -254,7 +254,7 @@ async fn every_export_format_is_listed_once_and_answered_at_its_own_route() {
             let short: Vec<String> = plan.pages.iter().map(|p| p.short_id()).collect();
             let share = format!(
                 "http://127.0.0.1:3000/plan?items={}{query}",
-                short.join("%2C")
+                short.join(",")
             );
             let rendered = format.render(&plan, view, &share).unwrap();
             if format.id() == "docx" {

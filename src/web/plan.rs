@@ -131,10 +131,21 @@ fn plan_url(items: &[String], view: &str) -> String {
 }
 
 /// The plan's absolute address for sharing, its pages by short id
-/// ([`crate::content::Page::short_id`]) so the link fits on one line.
+/// ([`crate::content::Page::short_id`]) between plain commas (allowed in a
+/// query, and short ids are only letters and digits), so the link fits on
+/// one line.
 fn share_url(plan: &Plan, base: &str, view: &str) -> String {
     let ids: Vec<String> = plan.pages.iter().map(|p| p.short_id()).collect();
-    format!("{base}{}", plan_url(&ids, view))
+    let mut query = format!("items={}", ids.join(","));
+    if view != "plan" {
+        query.push('&');
+        query.push_str(
+            &form_urlencoded::Serializer::new(String::new())
+                .append_pair("view", view)
+                .finish(),
+        );
+    }
+    format!("{base}{}", crate::routes::plan(&query))
 }
 
 // ------------------------------------------------------------------ views
