@@ -142,15 +142,17 @@ fn check(what: &str, docx: &[u8], site_name: &str) {
         }
         for row in &rows[1..] {
             assert!(!has(*row, "tblHeader"), "{what}: a body row repeats");
-            let cells = w(*row, "tc");
-            let filled = cells
-                .iter()
-                .filter(|c| !text_of(**c).trim().is_empty())
-                .count();
-            assert!(
-                filled > 0 || cells.iter().all(|c| text_of(*c).trim().is_empty()),
-                "{what}: row"
-            );
+            // A row without text is a row for writing in: it sits under
+            // the labelled header (checked above) and is tall enough to
+            // write in (at least 1 cm, 567 twentieths of a point).
+            if text_of(*row).trim().is_empty() {
+                let height: u32 = w(*row, "trHeight")
+                    .first()
+                    .and_then(|h| val(*h))
+                    .and_then(|h| h.parse().ok())
+                    .unwrap_or(0);
+                assert!(height >= 567, "{what}: an empty row {height} high");
+            }
         }
         let grid: Vec<u32> = w(table, "gridCol")
             .iter()
