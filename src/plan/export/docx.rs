@@ -424,7 +424,10 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
                         doc = doc.add_paragraph(p);
                     }
                 }
-                doc = doc.add_table(table(
+                // A heading of its own keeps the table with its strategy
+                // (headings keep with what follows) and names it in the
+                // navigation pane.
+                doc = doc.add_paragraph(heading(3, "Outcomes")).add_table(table(
                     &[
                         "Outcome we want",
                         "How we will measure it",
