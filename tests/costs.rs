@@ -212,3 +212,26 @@ fn rates_in_site_yaml_are_read_and_a_bad_one_is_a_problem_on_its_line() {
         assert!(problems[0].contains("rate"), "{bad}: {problems:?}");
     }
 }
+
+/// Totals are sums of exact costs rounded once: rounding each row first
+/// would give £3.33 + £8.33 = £11.66 a week and £26.67 + £66.67 = £93.34.
+#[tokio::test]
+async fn totals_are_rounded_once_not_row_by_row() {
+    let s = state(bundled());
+    // 20 minutes once a week (1/3 hour) and 10 minutes five times (5/6 hour),
+    // each for 8 weeks, by a teaching assistant at £10 an hour.
+    let items = "strategies/comic-strip-conversations,strategies/backward-chaining-life-skills";
+    let (status, _, md) = get(
+        &s,
+        &format!("/plan.md?items={items}&rate.teaching-assistant=10"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    for expected in ["£3.33", "£8.33", "£26.67", "£66.67"] {
+        assert!(md.contains(expected), "missing {expected}: {md}");
+    }
+    assert!(
+        md.contains("Total cost: £11.67 a week; £93.33 over the interventions."),
+        "{md}"
+    );
+}
