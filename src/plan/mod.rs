@@ -288,7 +288,7 @@ impl<'a> Plan<'a> {
         (!missing.is_empty()).then(|| {
             let labels: Vec<String> = missing.into_iter().map(|(_, l)| l).collect();
             format!(
-                "Costs are blank until an hourly rate is set for: {}. Set rates on the plan page or in site.yaml (`rates:`).",
+                "Costs are blank until an hourly rate is set for: {}. Enter rates in pounds an hour on the plan page, or ask whoever runs the portal to set them in site.yaml.",
                 labels.join(", ")
             )
         })
