@@ -149,6 +149,16 @@ pub fn parse_rates<K: AsRef<str>, V: AsRef<str>>(
     Ok(rates)
 }
 
+/// Checks rates read some other way (a posted JSON `rates` object, whose
+/// amounts [`Rate`]'s `Deserialize` has bounded already) against the staff
+/// roles `known` has.
+pub fn check_staff(rates: &Rates, known: impl Fn(&str) -> bool) -> Result<(), RateError> {
+    match rates.keys().find(|id| !known(id)) {
+        Some(id) => Err(RateError::UnknownStaff(id.clone())),
+        None => Ok(()),
+    }
+}
+
 /// A quantity given to two decimal places (sessions, minutes, weeks) as a
 /// whole number of hundredths. Content gives these to at most two places.
 pub fn hundredths(x: f64) -> i128 {
@@ -268,6 +278,19 @@ mod tests {
             parse_rates([("rate.teacher", "3"), ("rate.teacher", "4")], known),
             Err(RateError::Twice("teacher".into()))
         );
+    }
+
+    #[test]
+    fn posted_rates_are_bounded_by_serde_and_checked_against_the_roles() {
+        let rates: Rates = serde_json::from_str(r#"{"teacher": 32.5}"#).unwrap();
+        assert_eq!(rates["teacher"].pence(), 3250);
+        assert_eq!(check_staff(&rates, |id| id == "teacher"), Ok(()));
+        assert_eq!(
+            check_staff(&rates, |_| false),
+            Err(RateError::UnknownStaff("teacher".into()))
+        );
+        let err = serde_json::from_str::<Rates>(r#"{"teacher": 0}"#).unwrap_err();
+        assert!(err.to_string().contains("more than 0"), "{err}");
     }
 
     #[test]
