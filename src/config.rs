@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::plan::money::Rates;
 use crate::taxonomy::Labels;
 use crate::theme::Theme;
 
@@ -38,6 +39,13 @@ pub struct SiteConfig {
     /// folder of `site.yaml`; shown in the header beside the name.
     #[serde(default)]
     pub logo: Option<String>,
+    /// Hourly cost of each staff role in pounds (`teaching-assistant: 14.50`),
+    /// for the plan's costed provision. Each is more than 0 and at most 1000,
+    /// in pounds and pence; the ids are checked against the taxonomy by
+    /// [`SiteConfig::rate_faults`]. None are bundled: without a rate the cost
+    /// columns stay blank and ask for one.
+    #[serde(default)]
+    pub rates: Rates,
     /// The generated stylesheet and the logo's bytes, made by [`SiteConfig::build_theme`].
     #[serde(skip)]
     pub theme: Theme,
@@ -58,6 +66,7 @@ impl Default for SiteConfig {
             labels: Labels::new(),
             base_url: None,
             logo: None,
+            rates: Rates::new(),
             theme: Theme::build(&default_colour(), None, Path::new("."))
                 .expect("a theme without a logo always builds"),
         }
@@ -110,6 +119,24 @@ impl SiteConfig {
             ));
         }
         faults
+    }
+}
+
+impl SiteConfig {
+    /// The rates naming a staff role `known` does not have: (id, message).
+    pub fn rate_faults(&self, known: impl Fn(&str) -> bool) -> Vec<(String, String)> {
+        self.rates
+            .keys()
+            .filter(|id| !known(id))
+            .map(|id| {
+                (
+                    id.clone(),
+                    format!(
+                        "rates: there is no staff role \"{id}\" in the taxonomy to give a rate to"
+                    ),
+                )
+            })
+            .collect()
     }
 }
 

@@ -126,7 +126,10 @@ fn the_bundled_taxonomy_holds_every_contract_id() {
             "specialist-teacher",
             "therapist",
             "educational-psychologist",
-            "mentor"
+            "mentor",
+            "communication-support-worker",
+            "intervenor",
+            "job-coach"
         ]
     );
 }

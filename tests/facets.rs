@@ -147,7 +147,7 @@ fn an_added_facets_ids_are_checked_where_the_page_writes_them() {
     assert_eq!(
         errors,
         [format!(
-            "{}:5:15: unknown lead \"head-of-year\"; expected one of: teacher, teaching-assistant, senco, specialist-teacher, therapist, educational-psychologist, mentor",
+            "{}:5:15: unknown lead \"head-of-year\"; expected one of: teacher, teaching-assistant, senco, specialist-teacher, therapist, educational-psychologist, mentor, communication-support-worker, intervenor, job-coach",
             path.display()
         )]
     );

@@ -259,10 +259,20 @@ fn load_everything(
     })?;
     let mut settings_problems = Vec::new();
     let (taxonomy, taxonomy_from_folder) = load_taxonomy(dir, &root, &mut settings_problems)?;
+    // site.yaml's rates name staff roles from the folder's taxonomy, else the built-in one.
+    let staff: Vec<String> = match &taxonomy {
+        Some(t) => t.staff.iter().map(|s| s.id.clone()).collect(),
+        None => Taxonomy::builtin()
+            .staff
+            .into_iter()
+            .map(|s| s.id)
+            .collect(),
+    };
     let config = load_site(
         dir,
         &root,
         options.site_file.as_deref(),
+        &staff,
         &mut settings_problems,
     )?;
     load_extra(dir, &root, extra, &mut settings_problems);
@@ -526,6 +536,7 @@ fn load_site(
     dir: &Path,
     root: &Path,
     explicit: Option<&Path>,
+    staff: &[String],
     problems: &mut Vec<Problem>,
 ) -> Result<Option<(SiteConfig, PathBuf)>, LoadError> {
     let path = explicit.map_or_else(|| dir.join("site.yaml"), Path::to_path_buf);
@@ -545,7 +556,12 @@ fn load_site(
     match yaml::from_str::<SiteConfig>(&text) {
         Ok(mut config) => {
             let mut faults = config.validate();
-            if faults.is_empty() {
+            let rate_faults = config.rate_faults(|id| staff.iter().any(|s| s == id));
+            for (id, message) in &rate_faults {
+                let pos = find_rate(&text, id).unwrap_or(Pos::START);
+                problems.push(Problem::error(Kind::Settings, &path, pos, message.clone()));
+            }
+            if faults.is_empty() && rate_faults.is_empty() {
                 let base = path.parent().unwrap_or(Path::new("."));
                 match config.build_theme(base) {
                     Ok(()) => return Ok(Some((config, path))),
@@ -569,6 +585,25 @@ fn find_key(text: &str, key: &str) -> Option<Pos> {
     text.lines()
         .position(|l| l.starts_with(key) && l[key.len()..].trim_start().starts_with(':'))
         .map(|i| Pos::new(i + 1, 1))
+}
+
+/// The line of `id:` under `rates:`, at its first character.
+fn find_rate(text: &str, id: &str) -> Option<Pos> {
+    let start = find_key(text, "rates")?.line;
+    text.lines()
+        .enumerate()
+        .skip(start)
+        .take_while(|(_, l)| l.is_empty() || l.starts_with([' ', '\t', '#']))
+        .find_map(|(i, l)| {
+            let key = l.trim_start();
+            let indent = l.len() - key.len();
+            let key = key.trim_start_matches(['"', '\'']);
+            (key.starts_with(id)
+                && key[id.len()..]
+                    .trim_start_matches(['"', '\''])
+                    .starts_with(':'))
+            .then(|| Pos::new(i + 1, indent + 1))
+        })
 }
 
 fn find_word(text: &str, word: &str) -> Option<Pos> {

@@ -6,10 +6,15 @@
 //! exports leave blanks for the child's details, outcomes and review dates.
 
 pub mod export;
+pub mod money;
 
 use crate::content::Page;
 use crate::site::Site;
 use crate::taxonomy::Facet;
+use money::{Money, Rate, Rates};
+
+/// The tier whose strategies are ordinarily available at no extra cost.
+pub const UNIVERSAL: &str = "universal";
 
 /// A plan holds at most this many pages.
 pub const MAX_ITEMS: usize = 100;
@@ -64,6 +69,8 @@ pub struct Plan<'a> {
     /// Slugs that name no page (shown in a note, never an error).
     pub missing: Vec<String>,
     pub items: Vec<String>,
+    /// Hourly rates by staff id: site.yaml's, then any the SENCO gave.
+    pub rates: Rates,
 }
 
 /// One intervention's costing, from its `provision` block.
@@ -74,7 +81,22 @@ pub struct ProvisionRow<'a> {
     pub staff_hours_per_week: f64,
     /// Staff hours per pupil over the whole intervention.
     pub hours_per_pupil: f64,
+    /// The hourly rate of the role that delivers it, when one is known.
+    pub rate: Option<Rate>,
+    /// A universal strategy: ordinarily available, at no extra cost.
+    pub universal: bool,
 }
+
+/// The money columns beside [`PROVISION_COLUMNS`] (the Word export adds
+/// them at merge; Markdown and the web page show them now).
+pub const MONEY_COLUMNS: &[&str] = &[
+    "Staff hours over the intervention",
+    "Cost a week",
+    "Cost over the intervention",
+];
+
+/// What a universal strategy's cost cells say.
+pub const NO_EXTRA_COST: &str = "No extra cost";
 
 /// The columns of a plan's provision table, in every format.
 pub const PROVISION_COLUMNS: &[&str] = &[
@@ -90,6 +112,55 @@ pub const PROVISION_COLUMNS: &[&str] = &[
 ];
 
 impl ProvisionRow<'_> {
+    fn provision(&self) -> &crate::content::page::Provision {
+        self.page
+            .meta
+            .provision
+            .as_ref()
+            .expect("rows have provision")
+    }
+
+    /// Staff hours over the whole intervention, for one group.
+    pub fn hours_over_intervention(&self) -> f64 {
+        self.staff_hours_per_week * self.provision().weeks
+    }
+
+    /// Hours a week x rate, exact; `None` without a rate or when universal.
+    pub fn cost_a_week(&self) -> Option<Money> {
+        let p = self.provision();
+        let rate = self.rate.filter(|_| !self.universal)?;
+        Some(Money::a_week(p.sessions_per_week, p.session_minutes, rate))
+    }
+
+    /// Hours a week x rate x weeks, exact; `None` as [`Self::cost_a_week`].
+    pub fn cost_over_intervention(&self) -> Option<Money> {
+        let p = self.provision();
+        let rate = self.rate.filter(|_| !self.universal)?;
+        Some(Money::over(
+            p.sessions_per_week,
+            p.session_minutes,
+            p.weeks,
+            rate,
+        ))
+    }
+
+    /// The cells under [`MONEY_COLUMNS`]: costs in pounds and pence, blank
+    /// without a rate, "No extra cost" for a universal strategy.
+    pub fn money_cells(&self) -> Vec<String> {
+        let cost = |m: Option<Money>| {
+            if self.universal {
+                NO_EXTRA_COST.to_string()
+            } else {
+                m.map_or_else(String::new, |m| m.to_string())
+            }
+        };
+        vec![
+            number(self.hours_over_intervention()),
+            cost(self.cost_a_week()),
+            cost(self.cost_over_intervention()),
+        ]
+    }
+
     /// The row's cells, matching [`PROVISION_COLUMNS`].
     pub fn cells(&self, plan: &Plan) -> Vec<String> {
         let p = self
@@ -153,7 +224,74 @@ impl<'a> Plan<'a> {
             pages,
             missing,
             items,
+            rates: site.config.rates.clone(),
         }
+    }
+
+    /// The plan with `overrides` (the SENCO's own rates) put over site.yaml's.
+    pub fn with_rates(mut self, overrides: Rates) -> Plan<'a> {
+        self.rates.extend(overrides);
+        self
+    }
+
+    /// The staff roles (id, label) that deliver costed provision in this plan
+    /// but have no rate, in the taxonomy's order: the page asks for them.
+    pub fn roles_without_rate(&self) -> Vec<(String, String)> {
+        self.roles_used()
+            .into_iter()
+            .filter(|(id, _)| !self.rates.contains_key(id))
+            .collect()
+    }
+
+    /// The staff roles (id, label) that deliver non-universal provision in
+    /// this plan, in the taxonomy's order.
+    pub fn roles_used(&self) -> Vec<(String, String)> {
+        let rows = self.provision();
+        self.site
+            .taxonomy
+            .staff
+            .iter()
+            .filter(|role| {
+                rows.iter()
+                    .any(|r| !r.universal && r.provision().staff == role.id)
+            })
+            .map(|role| (role.id.clone(), role.label.clone()))
+            .collect()
+    }
+
+    /// Total cost a week and over the intervention of the rows with a rate:
+    /// exact sums, rounded only when shown. `None` when no row has a cost.
+    pub fn cost_totals(&self) -> Option<(Money, Money)> {
+        let rows = self.provision();
+        let costed: Vec<_> = rows
+            .iter()
+            .filter_map(|r| Some((r.cost_a_week()?, r.cost_over_intervention()?)))
+            .collect();
+        (!costed.is_empty()).then(|| {
+            (
+                costed.iter().map(|c| c.0).sum(),
+                costed.iter().map(|c| c.1).sum(),
+            )
+        })
+    }
+
+    /// The chosen universal strategies: ordinarily available, no extra cost.
+    pub fn universal_strategies(&self) -> Vec<&'a Page> {
+        self.strategies()
+            .filter(|p| p.meta.tier.as_deref() == Some(UNIVERSAL))
+            .collect()
+    }
+
+    /// The sentence the money columns carry when some roles have no rate.
+    pub fn rate_prompt(&self) -> Option<String> {
+        let missing = self.roles_without_rate();
+        (!missing.is_empty()).then(|| {
+            let labels: Vec<String> = missing.into_iter().map(|(_, l)| l).collect();
+            format!(
+                "Costs are blank until an hourly rate is set for: {}. Enter rates in pounds an hour on the plan page, or ask whoever runs the portal to set them in site.yaml.",
+                labels.join(", ")
+            )
+        })
     }
 
     /// The slugs of the pages found, comma-separated, for links.
@@ -203,6 +341,8 @@ impl<'a> Plan<'a> {
                         .map_or(pr.staff.clone(), |s| s.label.clone()),
                     staff_hours_per_week: weekly,
                     hours_per_pupil: weekly * pr.weeks / f64::from(pr.group_size.max(1)),
+                    rate: self.rates.get(&pr.staff).copied(),
+                    universal: p.meta.tier.as_deref() == Some(UNIVERSAL),
                 })
             })
             .collect()

@@ -14,8 +14,10 @@ use axum::routing::{MethodRouter, get};
 
 use crate::content::markdown;
 use crate::plan::export::{Export, FORMATS, Format, PRIVACY, View};
+use crate::plan::money::{RATE_PREFIX, RateError, Rates, parse_rates};
 use crate::plan::{
-    FACILITATOR_NOTES, ItemsError, MAX_ITEMS, MEASURES, Plan, STEPS, clock, number, parse_items,
+    FACILITATOR_NOTES, ItemsError, MAX_ITEMS, MEASURES, MONEY_COLUMNS, PROVISION_COLUMNS, Plan,
+    STEPS, clock, number, parse_items,
 };
 use crate::site::Site;
 
@@ -85,6 +87,8 @@ fn set_cookie(items: &[String]) -> HeaderValue {
 struct PlanQuery {
     items: Option<Vec<String>>,
     view: String,
+    /// `rate.<staff id>=<pounds>`: the SENCO's own hourly rates, over site.yaml's.
+    rates: Rates,
 }
 
 /// Why a plan's query string cannot be used; the text is shown to the person.
@@ -94,9 +98,15 @@ enum QueryError {
     Items(#[from] ItemsError),
     #[error("There is no \"{0}\" view of a plan; use view=plan, view=session or view=present.")]
     View(String),
+    #[error(
+        "The hourly rates cannot be used: {0}. Give rate.<staff role>=<pounds an hour>, such as rate.teaching-assistant=14.50."
+    )]
+    Rate(#[from] RateError),
 }
 
-fn read_query(raw: Option<&str>) -> Result<PlanQuery, QueryError> {
+/// The plan's query string; `known` says whether a staff id is in the taxonomy.
+fn read_query(raw: Option<&str>, known: impl Fn(&str) -> bool) -> Result<PlanQuery, QueryError> {
+    let rates = parse_rates(form_urlencoded::parse(raw.unwrap_or("").as_bytes()), known)?;
     let mut values = Vec::new();
     let mut given = false;
     let mut view = "plan".to_string();
@@ -118,7 +128,7 @@ fn read_query(raw: Option<&str>) -> Result<PlanQuery, QueryError> {
     if !["plan", "session", "present"].contains(&view.as_str()) {
         return Err(QueryError::View(view));
     }
-    Ok(PlanQuery { items, view })
+    Ok(PlanQuery { items, view, rates })
 }
 
 fn plan_url(items: &[String], view: &str) -> String {
@@ -180,9 +190,19 @@ pub struct PlanTemplate {
     resources: Vec<PlanItem>,
     missing: Vec<String>,
     needs: Vec<String>,
-    columns: &'static [&'static str],
+    columns: Vec<&'static str>,
     provision: Vec<Vec<String>>,
     totals: Vec<(String, String)>,
+    /// Total cost a week and over the interventions, in pounds and pence.
+    cost_totals: Option<(String, String)>,
+    /// Which roles still need a rate before costs can be shown.
+    rate_prompt: Option<String>,
+    /// The rates form: (staff id, label, pounds or blank) per role in the plan.
+    rate_fields: Vec<(String, String, String)>,
+    /// The chosen universal strategies' titles: no extra cost.
+    universal: Vec<String>,
+    /// The pages' slugs, comma-separated, for the rates form.
+    items_value: String,
     groups: Vec<GroupView>,
     running: Vec<(String, u32, String)>,
     minutes: u32,
@@ -230,11 +250,29 @@ fn item_view(plan: &Plan, page: &crate::content::Page, order: &[String]) -> Plan
     }
 }
 
-fn render_plan(site: &Site, items: Vec<String>, view: &str, base: &str) -> PlanTemplate {
-    let plan = Plan::new(site, items);
+fn render_plan(
+    site: &Site,
+    items: Vec<String>,
+    rates: Rates,
+    view: &str,
+    base: &str,
+) -> PlanTemplate {
+    let plan = Plan::new(site, items).with_rates(rates.clone());
     let order: Vec<String> = plan.pages.iter().map(|p| p.slug.clone()).collect();
     let share_url = share_url(&plan, base, view);
-    let provision = plan.provision().iter().map(|r| r.cells(&plan)).collect();
+    let provision = plan
+        .provision()
+        .iter()
+        .map(|r| r.cells(&plan).into_iter().chain(r.money_cells()).collect())
+        .collect();
+    let rate_fields = plan
+        .roles_used()
+        .into_iter()
+        .map(|(id, label)| {
+            let value = plan.rates.get(&id).map_or_else(String::new, |r| r.pounds());
+            (id, label, value)
+        })
+        .collect();
     let groups = plan
         .by_ingredient()
         .into_iter()
@@ -259,6 +297,10 @@ fn render_plan(site: &Site, items: Vec<String>, view: &str, base: &str) -> PlanT
     if view != "plan" {
         export_query.append_pair("view", "session");
     }
+    // The SENCO's own rates go with the exports (they say nothing about a child).
+    for (id, rate) in &rates {
+        export_query.append_pair(&format!("{RATE_PREFIX}{id}"), &rate.pounds());
+    }
     PlanTemplate {
         chrome: Chrome::new(site, title),
         view: view.to_string(),
@@ -272,7 +314,22 @@ fn render_plan(site: &Site, items: Vec<String>, view: &str, base: &str) -> PlanT
             .collect(),
         missing: plan.missing.clone(),
         needs: plan.needs(),
-        columns: crate::plan::PROVISION_COLUMNS,
+        columns: PROVISION_COLUMNS
+            .iter()
+            .chain(MONEY_COLUMNS)
+            .copied()
+            .collect(),
+        cost_totals: plan
+            .cost_totals()
+            .map(|(week, over)| (week.to_string(), over.to_string())),
+        rate_prompt: plan.rate_prompt(),
+        rate_fields,
+        universal: plan
+            .universal_strategies()
+            .iter()
+            .map(|p| p.meta.title.clone())
+            .collect(),
+        items_value: order.join(","),
         provision,
         totals: plan
             .hours_by_role()
@@ -304,7 +361,7 @@ pub async fn show(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let site = state.site();
-    let query = match read_query(raw.as_deref()) {
+    let query = match read_query(raw.as_deref(), |id| site.taxonomy.staff(id).is_some()) {
         Ok(q) => q,
         Err(e) => return bad_request(&site, &e.to_string()),
     };
@@ -320,7 +377,10 @@ pub async fn show(
     };
     let base = state.public_base(&site);
     // A plan quotes up to a hundred pages' sections, each rendered here.
-    super::off_loop(move || render_plan(&site, items, &query.view, &base).into_response()).await
+    super::off_loop(move || {
+        render_plan(&site, items, query.rates, &query.view, &base).into_response()
+    })
+    .await
 }
 
 /// `GET /plan.docx`, `/plan.md`, `/plan.csv`: the handler of one export
@@ -340,7 +400,7 @@ async fn download_as(
     raw: Option<String>,
 ) -> Response {
     let site = state.site();
-    let query = match read_query(raw.as_deref()) {
+    let query = match read_query(raw.as_deref(), |id| site.taxonomy.staff(id).is_some()) {
         Ok(q) => q,
         Err(e) => return bad_request(&site, &e.to_string()),
     };
@@ -352,19 +412,23 @@ async fn download_as(
     };
     let base = state.public_base(&site);
     // Word documents and a hundred pages' sections take a while to make.
-    super::off_loop(move || export_answer(&site, items, view, &query.view, &base, format)).await
+    super::off_loop(move || {
+        export_answer(&site, items, query.rates, view, &query.view, &base, format)
+    })
+    .await
 }
 
 /// One export of a plan or session, as a download.
 fn export_answer(
     site: &Site,
     items: Vec<String>,
+    rates: Rates,
     view: View,
     view_name: &str,
     base: &str,
     format: Format,
 ) -> Response {
-    let plan = Plan::new(site, items);
+    let plan = Plan::new(site, items).with_rates(rates);
     let share = share_url(&plan, base, view_name);
     let exporter = format.exporter();
     match exporter.render(&plan, view, &share) {
@@ -490,14 +554,16 @@ mod tests {
 
     #[test]
     fn a_bad_plan_query_names_what_is_wrong_in_the_words_shown_before() {
-        let view = read_query(Some("items=a&view=slides")).err().unwrap();
+        let view = read_query(Some("items=a&view=slides"), |_| true)
+            .err()
+            .unwrap();
         assert!(matches!(&view, QueryError::View(v) if v == "slides"));
         assert_eq!(
             view.to_string(),
             "There is no \"slides\" view of a plan; use view=plan, view=session or view=present."
         );
         let many: Vec<String> = (0..101).map(|i| format!("p{i}")).collect();
-        let items = read_query(Some(&format!("items={}", many.join(","))))
+        let items = read_query(Some(&format!("items={}", many.join(","))), |_| true)
             .err()
             .unwrap();
         assert!(matches!(items, QueryError::Items(ItemsError::TooMany)));

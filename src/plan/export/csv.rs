@@ -1,9 +1,11 @@
 //! The plan as a CSV provision map: one row per strategy, for a
-//! spreadsheet. A session exports the same map.
+//! spreadsheet. A session exports the same map. The file starts with a
+//! UTF-8 byte-order mark: without one, Excel reads it in the local code page
+//! and "£" or "é" come out garbled.
 
 use super::escape::inert_cell;
 use super::{Export, ExportError, View, base_of};
-use crate::plan::{MEASURES, Plan, number};
+use crate::plan::{MEASURES, NO_EXTRA_COST, Plan, UNIVERSAL, number};
 use crate::taxonomy::Facet;
 
 /// The CSV provision map's columns.
@@ -20,6 +22,8 @@ pub const CSV_COLUMNS: &[&str] = &[
     "staff",
     "staff hours a week",
     "staff hours per pupil over the intervention",
+    "cost a week",
+    "cost over the intervention",
     "link",
     "review measure",
 ];
@@ -50,11 +54,16 @@ impl Export for ProvisionMap {
     }
 }
 
+/// The byte-order mark the file starts with, so Excel reads it as UTF-8.
+pub const BOM: &str = "\u{feff}";
+
 /// One row per page (strategies first as listed), for a provision map.
+/// Costs are pounds and pence with no sign, so a spreadsheet can add them;
+/// blank without a rate; "No extra cost" for a universal strategy.
 pub fn csv(plan: &Plan, share_url: &str) -> Result<Vec<u8>, csv::Error> {
     let t = &plan.site.taxonomy;
     let base = base_of(share_url);
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer(BOM.as_bytes().to_vec());
     w.write_record(CSV_COLUMNS)?;
     let rows = plan.provision();
     for page in plan.strategies() {
@@ -67,6 +76,13 @@ pub fn csv(plan: &Plan, share_url: &str) -> Result<Vec<u8>, csv::Error> {
         };
         let row = rows.iter().find(|r| r.page.slug == page.slug);
         let p = m.provision.as_ref();
+        let cost = |m: Option<crate::plan::money::Money>| {
+            if is_universal(page) {
+                NO_EXTRA_COST.to_string()
+            } else {
+                m.map_or_else(String::new, |m| m.pounds())
+            }
+        };
         let measure = page
             .section(MEASURES)
             .map(|s| {
@@ -92,6 +108,8 @@ pub fn csv(plan: &Plan, share_url: &str) -> Result<Vec<u8>, csv::Error> {
             row.map_or(String::new(), |r| r.staff_label.clone()),
             row.map_or(String::new(), |r| number(r.staff_hours_per_week)),
             row.map_or(String::new(), |r| number(r.hours_per_pupil)),
+            cost(row.and_then(|r| r.cost_a_week())),
+            cost(row.and_then(|r| r.cost_over_intervention())),
             format!("{base}{}", page.url),
             measure,
         ];
@@ -99,4 +117,8 @@ pub fn csv(plan: &Plan, share_url: &str) -> Result<Vec<u8>, csv::Error> {
     }
     // Every cell is a `String`, so the bytes are UTF-8 already.
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+fn is_universal(page: &crate::content::Page) -> bool {
+    page.meta.tier.as_deref() == Some(UNIVERSAL)
 }

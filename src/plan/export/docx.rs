@@ -14,7 +14,9 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use super::escape::xml_text;
 use super::ooxml;
 use super::{CHILD_DETAILS, Export, ExportError, PRIVACY, View, base_of};
-use crate::plan::{FACILITATOR_NOTES, MEASURES, PROVISION_COLUMNS, Plan, STEPS, clock, number};
+use crate::plan::{
+    FACILITATOR_NOTES, MEASURES, MONEY_COLUMNS, PROVISION_COLUMNS, Plan, STEPS, clock, number,
+};
 
 /// A Word document.
 pub struct Word;
@@ -462,6 +464,18 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
                             .line_spacing(LineSpacing::new().before(120)),
                     );
                 }
+                doc = costs(doc, plan, &rows);
+            }
+            let universal = plan.universal_strategies();
+            if !universal.is_empty() {
+                let titles: Vec<&str> = universal.iter().map(|p| p.meta.title.as_str()).collect();
+                doc = doc.add_paragraph(
+                    para(&format!(
+                        "Ordinarily available at no extra cost: {}.",
+                        titles.join("; ")
+                    ))
+                    .line_spacing(LineSpacing::new().before(120)),
+                );
             }
             let resources: Vec<_> = plan.resources().collect();
             if !resources.is_empty() {
@@ -523,4 +537,42 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
     .pack(&mut bytes)
     .map_err(|e| ExportError::Docx(Box::new(e)))?;
     Ok(bytes.into_inner())
+}
+
+/// The costed provision: each strategy's staff time and money, the totals,
+/// and which roles still need a rate. A table of its own, so the provision
+/// table above keeps columns wide enough to read on A4.
+fn costs(doc: Docx, plan: &Plan, rows: &[crate::plan::ProvisionRow]) -> Docx {
+    let column = |name: &str| PROVISION_COLUMNS.iter().position(|c| *c == name);
+    let (Some(strategy), Some(hours)) = (column("Strategy"), column("Staff hours a week")) else {
+        return doc;
+    };
+    let header: Vec<&str> = ["Strategy", "Staff hours a week"]
+        .into_iter()
+        .chain(MONEY_COLUMNS.iter().copied())
+        .collect();
+    let mut body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let cells = r.cells(plan);
+            [cells[strategy].clone(), cells[hours].clone()]
+                .into_iter()
+                .chain(r.money_cells())
+                .collect()
+        })
+        .collect();
+    if let Some((week, over)) = plan.cost_totals() {
+        let mut total = vec!["Total".to_string(), String::new()];
+        total.resize(header.len() - 2, String::new());
+        total.push(week.to_string());
+        total.push(over.to_string());
+        body.push(total);
+    }
+    let mut doc = doc
+        .add_paragraph(heading(2, "Costed provision"))
+        .add_table(table(&header, body, &[32, 16, 18, 17, 17]));
+    if let Some(prompt) = plan.rate_prompt() {
+        doc = doc.add_paragraph(para(&prompt).line_spacing(LineSpacing::new().before(120)));
+    }
+    doc
 }

@@ -3,7 +3,9 @@
 
 use super::escape::{md_link, md_text, quote_markdown};
 use super::{CHILD_DETAILS, Export, ExportError, PRIVACY, View, base_of};
-use crate::plan::{FACILITATOR_NOTES, MEASURES, PROVISION_COLUMNS, Plan, STEPS, clock, number};
+use crate::plan::{
+    FACILITATOR_NOTES, MEASURES, MONEY_COLUMNS, PROVISION_COLUMNS, Plan, STEPS, clock, number,
+};
 
 /// Markdown, for a school's own documents or a Markdown viewer.
 pub struct Markdown;
@@ -78,14 +80,12 @@ pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
             let rows = plan.provision();
             if !rows.is_empty() {
                 out.push_str("## Provision\n\n");
-                out.push_str(&markdown_row(
-                    PROVISION_COLUMNS.iter().map(|c| (*c).to_string()),
-                ));
-                out.push_str(&markdown_row(
-                    PROVISION_COLUMNS.iter().map(|_| "---".to_string()),
-                ));
+                let columns = || PROVISION_COLUMNS.iter().chain(MONEY_COLUMNS);
+                out.push_str(&markdown_row(columns().map(|c| (*c).to_string())));
+                out.push_str(&markdown_row(columns().map(|_| "---".to_string())));
                 for r in &rows {
-                    out.push_str(&markdown_row(r.cells(plan).iter().map(|c| cell(c))));
+                    let cells = r.cells(plan).into_iter().chain(r.money_cells());
+                    out.push_str(&markdown_row(cells.map(|c| cell(&c))));
                 }
                 out.push_str("\nStaff hours a week by role: ");
                 let totals: Vec<String> = plan
@@ -95,6 +95,23 @@ pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
                     .collect();
                 out.push_str(&totals.join("; "));
                 out.push_str("\n\n");
+                if let Some((week, over)) = plan.cost_totals() {
+                    out.push_str(&format!(
+                        "Total cost: {week} a week; {over} over the interventions.\n\n"
+                    ));
+                }
+                if let Some(prompt) = plan.rate_prompt() {
+                    out.push_str(&format!("{}\n\n", md_text(&prompt)));
+                }
+            }
+            let universal = plan.universal_strategies();
+            if !universal.is_empty() {
+                let titles: Vec<String> =
+                    universal.iter().map(|p| md_text(&p.meta.title)).collect();
+                out.push_str(&format!(
+                    "Ordinarily available at no extra cost: {}.\n\n",
+                    titles.join("; ")
+                ));
             }
             let resources: Vec<_> = plan.resources().collect();
             if !resources.is_empty() {
