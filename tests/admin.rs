@@ -5,12 +5,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, mpsc};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::http::StatusCode;
+use common::server::{PUBLIC, STAFF, Server, serve_command};
 use common::*;
 use waymark::web::{AppState, Audience};
 
@@ -137,81 +136,18 @@ async fn a_childs_name_searched_three_times_never_reaches_status() {
 
 // ------------------------------------------------------------ the real binary
 
-struct Server {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    log: Vec<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
-            .args(["serve", "--no-watch", "--addr", "127.0.0.1:0", "--content"])
+/// The binary on the valid fixture with `args`, its admin address only
+/// from `args` (never from the environment).
+fn start(args: &[&str]) -> Server {
+    Server::spawn(
+        serve_command()
+            .args(["--no-watch", "--content"])
             .arg(fixture("valid"))
             .args(args)
             .env_remove("WAYMARK_ADMIN_ADDR")
-            .env("WAYMARK_TODAY", TODAY)
-            .env("RUST_LOG", "info")
-            .env("NO_COLOR", "1")
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("the binary starts");
-        let stderr = child.stderr.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        Server {
-            child,
-            lines,
-            log: Vec::new(),
-        }
-    }
-
-    /// Reads the log until a line holds `marker`; returns what follows it.
-    fn wait_for(&mut self, marker: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(at) = self.log.iter().find_map(|l| {
-                l.find(marker)
-                    .map(|i| l[i + marker.len()..].trim().to_string())
-            }) {
-                return at;
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => self.log.push(line),
-                Err(_) => panic!("no {marker:?} in the log: {:#?}", self.log),
-            }
-        }
-    }
-
-    fn sigterm(&mut self) {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if self.child.try_wait().unwrap().is_some() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("the server did not stop on SIGTERM");
-    }
+            .env("NO_COLOR", "1"),
+    )
 }
-
-const PUBLIC: &str = "listening on http://";
-const STAFF: &str = "staff pages (/status, /metrics) on http://";
 
 fn status_of(addr: &str, target: &str) -> u16 {
     http_get(addr, target).0
@@ -219,7 +155,7 @@ fn status_of(addr: &str, target: &str) -> u16 {
 
 #[test]
 fn the_binary_serves_status_only_on_the_admin_address() {
-    let mut server = Server::start(&["--admin-addr", "127.0.0.1:0"]);
+    let mut server = start(&["--admin-addr", "127.0.0.1:0"]);
     let public = server.wait_for(PUBLIC);
     let staff = server.wait_for(STAFF);
     assert_ne!(public, staff);
@@ -229,7 +165,7 @@ fn the_binary_serves_status_only_on_the_admin_address() {
     );
     assert_eq!(
         server
-            .log
+            .log()
             .iter()
             .filter(|l| l.contains(PUBLIC))
             .collect::<Vec<_>>()
@@ -244,16 +180,16 @@ fn the_binary_serves_status_only_on_the_admin_address() {
     assert_eq!(status_of(&staff, "/strategies/ear-defenders"), 200);
     assert_eq!(status_of(&public, "/healthz"), 200);
     assert_eq!(status_of(&staff, "/healthz"), 200);
-    server.sigterm();
+    server.terminate(Duration::from_secs(10));
 }
 
 #[test]
 fn admin_off_serves_no_staff_pages() {
-    let mut server = Server::start(&["--admin-addr", "off"]);
+    let mut server = start(&["--admin-addr", "off"]);
     let public = server.wait_for(PUBLIC);
-    assert!(!server.log.iter().any(|l| l.contains(STAFF)));
+    assert!(!server.log().iter().any(|l| l.contains(STAFF)));
     assert_eq!(status_of(&public, "/status"), 404);
-    server.sigterm();
+    server.terminate(Duration::from_secs(10));
 }
 
 #[test]
@@ -262,40 +198,33 @@ fn a_taken_default_admin_address_is_a_warning() {
         println!("note: 127.0.0.1:3001 is in use here, so this test cannot hold it; skipped");
         return;
     };
-    let mut server = Server::start(&[]);
+    let mut server = start(&[]);
     let public = server.wait_for(PUBLIC);
     assert!(
         server
-            .log
+            .log()
             .iter()
             .any(|l| l.contains("WARN") && l.contains("127.0.0.1:3001")),
         "{:#?}",
-        server.log
+        server.log()
     );
-    assert!(!server.log.iter().any(|l| l.contains(STAFF)));
+    assert!(!server.log().iter().any(|l| l.contains(STAFF)));
     assert_eq!(status_of(&public, "/healthz"), 200);
-    server.sigterm();
+    server.terminate(Duration::from_secs(10));
 }
 
 #[test]
 fn a_taken_explicit_admin_address_is_an_error() {
     let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = held.local_addr().unwrap().to_string();
-    let mut server = Server::start(&["--admin-addr", &addr]);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let code = loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            break status.code();
-        }
-        assert!(Instant::now() < deadline, "the server did not refuse");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let mut server = start(&["--admin-addr", &addr]);
+    let code = server
+        .exit_within(Duration::from_secs(30))
+        .expect("the server did not refuse")
+        .code();
     assert_eq!(code, Some(2));
-    // The log ends with the process: read it to the end, boundedly.
-    let mut log = Vec::new();
-    while let Ok(line) = server.lines.recv_timeout(Duration::from_secs(5)) {
-        log.push(line);
-    }
+    // The log ends with the process: read it to the end.
+    let log = server.final_log();
     assert!(
         log.iter()
             .any(|l| l.contains(&addr) && l.contains("staff pages")),

@@ -6,61 +6,24 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{TODAY, fixture};
-
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::fixture;
+use common::server::{Server, serve_with_open_files};
 
 /// Starts `waymark serve` on port 0 with `extra` options, under a shell
 /// that first sets the open-file limit when `nofile` is given.
 fn start_with(extra: &[&str], nofile: Option<u32>) -> Server {
-    let bin = env!("CARGO_BIN_EXE_waymark");
-    let mut command = match nofile {
-        Some(n) => {
-            let mut c = Command::new("sh");
-            c.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\""), bin]);
-            c
-        }
-        None => Command::new(bin),
-    };
-    let mut child = command
-        .args(["serve", "--addr", "127.0.0.1:0", "--no-watch", "--content"])
-        .arg(fixture("valid"))
-        .args(extra)
-        .env("WAYMARK_TODAY", TODAY)
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(at) = line.find("listening on http://") {
-                let _ = tx.send(line[at + "listening on http://".len()..].trim().to_string());
-            }
-        }
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the server says where it listens");
-    Server { child, addr }
+    Server::start(
+        serve_with_open_files(nofile)
+            .args(["--no-watch", "--content"])
+            .arg(fixture("valid"))
+            .args(extra),
+        false,
+    )
 }
 
 fn start(extra: &[&str]) -> Server {
@@ -134,29 +97,6 @@ fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
         Ok(_) => false,
         Err(e) => !matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
     }
-}
-
-fn sigterm(server: &Server) {
-    let pid = server.child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-}
-
-/// Waits for the process to exit, at most `within`.
-fn exit_within(server: &mut Server, within: Duration) -> Option<std::process::ExitStatus> {
-    let deadline = Instant::now() + within;
-    while Instant::now() < deadline {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            return Some(status);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    None
 }
 
 #[test]
@@ -268,7 +208,7 @@ fn sigterm_closes_waiting_connections_at_once_and_finishes_requests_in_flight() 
     .unwrap();
     std::thread::sleep(Duration::from_millis(300));
     let signalled = Instant::now();
-    sigterm(&server);
+    server.sigterm();
     for (i, stream) in waiting.iter_mut().enumerate() {
         assert!(
             closed_within(stream, Duration::from_secs(2)),
@@ -290,7 +230,8 @@ fn sigterm_closes_waiting_connections_at_once_and_finishes_requests_in_flight() 
         "the request in flight was answered: {:?}",
         String::from_utf8_lossy(&answer[..answer.len().min(80)])
     );
-    let exit = exit_within(&mut server, Duration::from_secs(6))
+    let exit = server
+        .exit_within(Duration::from_secs(6))
         .expect("the server exits once its request in flight is answered");
     assert!(exit.success(), "exits cleanly: {exit:?}");
     assert!(signalled.elapsed() < Duration::from_secs(6));
@@ -316,9 +257,9 @@ fn sigterm_ends_the_process_within_five_seconds_whatever_clients_do() {
     held.push(stuck);
     std::thread::sleep(Duration::from_millis(300));
     let signalled = Instant::now();
-    sigterm(&server);
+    server.sigterm();
     // 5 s is the promise; one more for a slow, shared test machine.
-    let exit = exit_within(&mut server, Duration::from_secs(6));
+    let exit = server.exit_within(Duration::from_secs(6));
     let took = signalled.elapsed();
     let exit = exit.unwrap_or_else(|| panic!("still running {took:?} after SIGTERM"));
     assert!(exit.success(), "exits cleanly: {exit:?}");
@@ -340,8 +281,10 @@ fn the_healthz_command_exits_0_while_the_portal_answers_and_1_after() {
     let port = addr.rsplit(':').next().unwrap();
     assert!(healthz(&addr).success());
     assert!(healthz(&format!("0.0.0.0:{port}")).success());
-    sigterm(&server);
-    exit_within(&mut server, Duration::from_secs(6)).expect("the server stops");
+    server.sigterm();
+    server
+        .exit_within(Duration::from_secs(6))
+        .expect("the server stops");
     assert_eq!(healthz(&addr).code(), Some(1));
 }
 

@@ -8,38 +8,17 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{TODAY, fixture, http_get};
+use common::server::{Server, serve_command};
+use common::{fixture, http_get};
 use waymark::problem::Kind;
 use waymark::search::SearchRequest;
 use waymark::site::Site;
 
-struct Server {
-    child: Child,
-    addr: String,
-    /// The staff listener, for /status.
-    admin: String,
-    /// Every line the server has logged so far.
-    log: Arc<Mutex<Vec<String>>>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 impl Server {
-    fn logged(&self, text: &str) -> bool {
-        self.log.lock().unwrap().iter().any(|l| l.contains(text))
-    }
-
     /// Waits up to `limit` for a log line containing `text`.
     fn wait_for_log(&self, text: &str, limit: Duration) {
         let deadline = Instant::now() + limit;
@@ -47,7 +26,7 @@ impl Server {
             assert!(
                 Instant::now() < deadline,
                 "never logged {text:?}; log:\n{}",
-                self.log.lock().unwrap().join("\n")
+                self.log().join("\n")
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -68,81 +47,20 @@ impl Server {
             assert!(
                 Instant::now() < deadline,
                 "{q} never reached {want}; log:\n{}",
-                self.log.lock().unwrap().join("\n")
+                self.log().join("\n")
             );
             std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// SIGTERM, then the exit within `limit`.
-    fn terminate(&mut self, limit: Duration) -> std::process::ExitStatus {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        let deadline = Instant::now() + limit;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "did not stop in {limit:?}");
-            std::thread::sleep(Duration::from_millis(20));
         }
     }
 }
 
 fn start(content: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--admin-addr",
-            "127.0.0.1:0",
-            "--content",
-        ])
-        .arg(content)
-        .env("WAYMARK_TODAY", TODAY)
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let stderr = child.stderr.take().unwrap();
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let (tx, rx) = mpsc::channel();
-    let lines = log.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            for (i, marker) in [
-                "staff pages (/status, /metrics) on http://",
-                "listening on http://",
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                if let Some(at) = line.find(marker) {
-                    let _ = tx.send((i, line[at + marker.len()..].trim().to_string()));
-                }
-            }
-            lines.lock().unwrap().push(line);
-        }
-    });
-    let mut admin = String::new();
-    let addr = loop {
-        match rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the server says where it listens")
-        {
-            (0, at) => admin = at,
-            (_, at) => break at,
-        }
-    };
-    assert!(!admin.is_empty(), "the staff address is logged first");
-    Server {
-        child,
-        addr,
-        admin,
-        log,
-    }
+    Server::start(
+        serve_command()
+            .args(["--admin-addr", "127.0.0.1:0", "--content"])
+            .arg(content),
+        true,
+    )
 }
 
 /// A content folder with one page, `movement-breaks`.
@@ -184,7 +102,7 @@ fn a_fifo_named_synonyms_yaml_is_refused_and_reload_and_sigterm_carry_on() {
     server.wait_for_log("reload refused", LIVE);
     // The problem names the file relative to the content folder.
     let shown = content.display().to_string();
-    for line in server.log.lock().unwrap().iter() {
+    for line in server.log().iter() {
         assert!(
             !(line.contains("synonyms.yaml") && line.contains(&shown)),
             "{line}"

@@ -3,76 +3,25 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{TODAY, fixture, http_get};
+use common::server::{PUBLIC, Server, serve_command};
+use common::{fixture, http_get};
 
-struct Server {
-    child: Child,
-    addr: String,
-    /// The staff listener (`/status`, editors' notices); empty when off.
-    admin: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
+/// The binary on `content` with `extra` options, the staff listener on a
+/// port of its own.
 fn start(content: &Path, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--admin-addr",
-            "127.0.0.1:0",
-        ])
-        .arg("--content")
-        .arg(content)
-        .args(extra)
-        .env("WAYMARK_TODAY", TODAY)
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            for (i, marker) in [
-                "staff pages (/status, /metrics) on http://",
-                "listening on http://",
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                if let Some(at) = line.find(marker) {
-                    let _ = tx.send((i, line[at + marker.len()..].trim().to_string()));
-                }
-            }
-        }
-    });
-    let mut admin = String::new();
-    let addr = loop {
-        match rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the server says where it listens")
-        {
-            (0, at) => admin = at,
-            (_, at) => break at,
-        }
-    };
-    assert!(!admin.is_empty(), "the staff address is logged first");
-    Server { child, addr, admin }
+    Server::start(
+        serve_command()
+            .args(["--admin-addr", "127.0.0.1:0", "--content"])
+            .arg(content)
+            .args(extra),
+        true,
+    )
 }
 
 #[test]
@@ -93,18 +42,8 @@ fn serves_over_tcp_and_shuts_down_gracefully_on_sigterm() {
     let (status, _) = http_get(&server.addr, &long);
     assert_eq!(status, 414);
 
-    let pid = server.child.id().to_string();
-    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    assert!(killed.success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            assert!(status.success(), "exits cleanly after SIGTERM: {status:?}");
-            break;
-        }
-        assert!(Instant::now() < deadline, "did not stop after SIGTERM");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let status = server.terminate(Duration::from_secs(10));
+    assert!(status.success(), "exits cleanly after SIGTERM: {status:?}");
 }
 
 #[test]
@@ -326,17 +265,6 @@ fn read_status(stream: &mut TcpStream) -> String {
         .to_string()
 }
 
-fn wait_for_exit(server: &mut Server, within: Duration) -> std::process::ExitStatus {
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            return status;
-        }
-        assert!(Instant::now() < deadline, "did not stop in {within:?}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 #[test]
 fn a_request_in_flight_at_sigterm_is_finished_before_exit() {
     let mut server = start(&fixture("valid"), &["--no-watch"]);
@@ -357,14 +285,7 @@ fn a_request_in_flight_at_sigterm_is_finished_before_exit() {
     .unwrap();
     stream.flush().unwrap();
     std::thread::sleep(Duration::from_millis(300));
-    let pid = server.child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    server.sigterm();
     std::thread::sleep(Duration::from_millis(300));
     assert!(
         server.child.try_wait().unwrap().is_none(),
@@ -376,57 +297,45 @@ fn a_request_in_flight_at_sigterm_is_finished_before_exit() {
         status.starts_with("HTTP/1.1 303"),
         "the request in flight was answered: {status}"
     );
-    let exit = wait_for_exit(&mut server, Duration::from_secs(10));
+    let exit = server
+        .exit_within(Duration::from_secs(10))
+        .expect("the server stops");
     assert!(exit.success(), "exits cleanly: {exit:?}");
 }
 
 #[test]
 fn json_logs_are_one_object_a_line_and_never_hold_a_query() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--admin-addr", "off"])
-        .args(["--no-watch", "--content"])
-        .arg(fixture("valid"))
-        .env("WAYMARK_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info,waymark::http=debug")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
+    let mut server = Server::spawn(
+        serve_command()
+            .args(["--admin-addr", "off", "--no-watch", "--content"])
+            .arg(fixture("valid"))
+            .env("WAYMARK_LOG_FORMAT", "json")
+            .env("RUST_LOG", "info,waymark::http=debug"),
+    );
+    // Every line must be JSON, so the address is read from the message
+    // field rather than found in the raw line.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    server.addr = loop {
+        let found = server.log().iter().find_map(|line| {
+            let json: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+            json["message"]
+                .as_str()
+                .and_then(|m| m.strip_prefix(PUBLIC))
+                .map(str::to_string)
+        });
+        if let Some(addr) = found {
+            break addr;
         }
-    });
-    let mut lines = Vec::new();
-    let addr = loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("a log line");
-        lines.push(line.clone());
-        let json: serde_json::Value =
-            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
-        if let Some(rest) = json["message"]
-            .as_str()
-            .and_then(|m| m.strip_prefix("listening on http://"))
-        {
-            break rest.to_string();
-        }
-    };
-    let mut server = Server {
-        child,
-        addr,
-        admin: String::new(),
+        assert!(Instant::now() < deadline, "no address: {:#?}", server.log());
+        std::thread::sleep(Duration::from_millis(10));
     };
     let (status, _) = http_get(&server.addr, "/search?q=secret+name+of+a+child");
     assert_eq!(status, 200);
     let (status, _) = http_get(&server.addr, "/plan?items=strategies/movement-breaks");
     assert_eq!(status, 200);
-    let pid = server.child.id().to_string();
-    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    wait_for_exit(&mut server, Duration::from_secs(10));
-    lines.extend(rx.try_iter());
+    server.terminate(Duration::from_secs(10));
+    let lines = server.final_log();
     let requests: Vec<serde_json::Value> = lines
         .iter()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())

@@ -8,16 +8,15 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, Uri, header};
-use common::{TODAY, fixture, get, get_json, site, state};
+use common::server::{Server, serve_command};
+use common::{fixture, get, get_json, site, state};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 use waymark::web::missing::CAPACITY;
@@ -176,50 +175,14 @@ async fn traversal_through_the_router_reaches_nothing_outside() {
     assert!(css.contains('{'));
 }
 
-/// The running binary: started on port 0, killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
+/// The running binary on `content`, public listener only.
 fn serve(content: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
-        .args([
-            "serve",
-            "--no-watch",
-            "--addr",
-            "127.0.0.1:0",
-            "--admin-addr",
-            "off",
-        ])
-        .arg("--content")
-        .arg(content)
-        .env("WAYMARK_TODAY", TODAY)
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some((_, addr)) = line.split_once("listening on http://") {
-                let _ = tx.send(addr.trim().to_string());
-            }
-        }
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the server says where it listens");
-    Server { child, addr }
+    Server::start(
+        serve_command()
+            .args(["--no-watch", "--admin-addr", "off", "--content"])
+            .arg(content),
+        false,
+    )
 }
 
 /// What came back for raw request bytes: the status (None when the server

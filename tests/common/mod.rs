@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod html_safety;
+pub mod server;
 
 use std::path::PathBuf;
 
