@@ -260,11 +260,8 @@ pub fn check(options: &LoadOptions) -> Result<Loaded, LoadError> {
 
 #[cfg(test)]
 mod short_id_tests {
-    use std::path::Path;
 
     use super::*;
-    use crate::content::parse_page;
-    use crate::content::validate::Context;
 
     fn page(slug: &str) -> Arc<Page> {
         let taxonomy = Taxonomy::builtin();
@@ -272,13 +269,7 @@ mod short_id_tests {
         let text = format!(
             "---\ntitle: A page\nsummary: A page.\nkind: strategy\nevidence:\n  strength: practice\nneeds: [{need}]\ntier: universal\nupdated: 2026-08-15\n---\nText.\n"
         );
-        let cx = Context {
-            taxonomy: &taxonomy,
-            today: crate::content::validate::parse_iso_date("2026-09-01").unwrap(),
-            path: Path::new("test.md"),
-        };
-        let (page, problems) = parse_page(&text, slug, &cx);
-        Arc::new(page.unwrap_or_else(|| panic!("{problems:?}")))
+        crate::content::test_page(slug, &text)
     }
 
     /// Two slugs with one short id, found by a search once (CRC-32 is

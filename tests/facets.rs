@@ -125,27 +125,39 @@ async fn an_added_facet_is_counted_in_the_api_and_the_filter_panel() {
     assert!(!html.contains(r#"data-facet="role""#));
 }
 
-#[test]
-fn an_added_facets_ids_are_checked_where_the_page_writes_them() {
+/// A folder holding one guidance page whose tags are `tags`, and the
+/// page's path.
+fn led_page(tags: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("strategies/led.md");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(
         &path,
-        "---\ntitle: Led\nsummary: A page led by staff.\nkind: guidance\n\
-         tags: [senco, head-of-year]\nupdated: 2026-10-01\n---\nBody.\n",
+        format!(
+            "---\ntitle: Led\nsummary: A page led by staff.\nkind: guidance\n\
+             tags: [{tags}]\nupdated: 2026-10-01\n---\nBody.\n"
+        ),
     )
     .unwrap();
-    let facets = Facets::default().with(&LEAD).unwrap();
-    let site = Site::load(&options(dir.path().to_path_buf(), facets)).unwrap();
-    let errors: Vec<String> = site
-        .problems
+    (dir, path)
+}
+
+/// A site's errors as `path:line:col: message`.
+fn errors(site: &Site) -> Vec<String> {
+    site.problems
         .iter()
         .filter(|p| p.is_error())
         .map(|p| format!("{}:{}:{}: {}", p.path.display(), p.line, p.col, p.message))
-        .collect();
+        .collect()
+}
+
+#[test]
+fn an_added_facets_ids_are_checked_where_the_page_writes_them() {
+    let (dir, path) = led_page("senco, head-of-year");
+    let facets = Facets::default().with(&LEAD).unwrap();
+    let site = Site::load(&options(dir.path().to_path_buf(), facets)).unwrap();
     assert_eq!(
-        errors,
+        errors(&site),
         [format!(
             "{}:5:15: unknown lead \"head-of-year\"; expected one of: teacher, teaching-assistant, senco, specialist-teacher, therapist, educational-psychologist, mentor, communication-support-worker, intervenor, job-coach",
             path.display()
@@ -168,23 +180,10 @@ fn a_single_valued_facet_with_several_ids_names_the_field() {
         multi: false,
         ..LEAD
     };
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("strategies/led.md");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(
-        &path,
-        "---\ntitle: Led\nsummary: A page led by staff.\nkind: guidance\n\
-         tags: [senco, mentor]\nupdated: 2026-10-01\n---\nBody.\n",
-    )
-    .unwrap();
+    let (dir, path) = led_page("senco, mentor");
     let load = |spec: &'static FacetSpec| {
         let facets = Facets::default().with(spec).unwrap();
-        let site = Site::load(&options(dir.path().to_path_buf(), facets)).unwrap();
-        site.problems
-            .iter()
-            .filter(|p| p.is_error())
-            .map(|p| format!("{}:{}:{}: {}", p.path.display(), p.line, p.col, p.message))
-            .collect::<Vec<_>>()
+        errors(&Site::load(&options(dir.path().to_path_buf(), facets)).unwrap())
     };
     assert_eq!(
         load(&ONE_LEAD),

@@ -88,3 +88,17 @@ pub fn parse_page(text: &str, slug: &str, cx: &Context) -> (Option<Page>, Vec<Pr
     };
     (Some(page), problems)
 }
+
+/// A page parsed from `text` (front matter and body) as `slug`, for unit
+/// tests elsewhere in the crate; panics with the problems if it is refused.
+#[cfg(test)]
+pub(crate) fn test_page(slug: &str, text: &str) -> std::sync::Arc<Page> {
+    let taxonomy = crate::taxonomy::Taxonomy::builtin();
+    let cx = Context {
+        taxonomy: &taxonomy,
+        today: validate::parse_iso_date("2026-09-01").unwrap(),
+        path: std::path::Path::new("test.md"),
+    };
+    let (page, problems) = parse_page(text, slug, &cx);
+    std::sync::Arc::new(page.unwrap_or_else(|| panic!("{problems:?}")))
+}

@@ -46,25 +46,17 @@ impl Page {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
 
     use super::*;
-    use crate::content::parse_page;
-    use crate::content::validate::Context;
+
     use crate::taxonomy::Taxonomy;
 
     fn page(slug: &str, title: &str, needs: &str, ingredients: &str) -> Arc<Page> {
-        let taxonomy = Taxonomy::builtin();
+        let _taxonomy = Taxonomy::builtin();
         let text = format!(
             "---\ntitle: {title}\nsummary: A page.\nkind: strategy\nevidence:\n  strength: practice\nneeds: [{needs}]\ntier: universal\ningredients: [{ingredients}]\nupdated: 2026-08-15\n---\nText.\n"
         );
-        let cx = Context {
-            taxonomy: &taxonomy,
-            today: crate::content::validate::parse_iso_date("2026-09-01").unwrap(),
-            path: Path::new("test.md"),
-        };
-        let (page, problems) = parse_page(&text, slug, &cx);
-        Arc::new(page.unwrap_or_else(|| panic!("{problems:?}")))
+        crate::content::test_page(slug, &text)
     }
 
     fn slugs(pages: Vec<&Page>) -> Vec<&str> {
