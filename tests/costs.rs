@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{bundled, fixture, get, get_bytes, options, state};
+use common::{bundled, get, get_bytes, one_page_in, options, state};
 use waymark::content::LoadError;
 use waymark::plan::Plan;
 use waymark::plan::export::CSV_COLUMNS;
@@ -165,12 +165,7 @@ async fn a_bad_rate_parameter_is_a_400_naming_it() {
 /// A content folder with one page and `site` as its site.yaml.
 fn folder(site: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("strategies")).unwrap();
-    std::fs::copy(
-        fixture("valid/strategies/movement-breaks.md"),
-        dir.path().join("strategies/movement-breaks.md"),
-    )
-    .unwrap();
+    one_page_in(dir.path());
     std::fs::write(dir.path().join("site.yaml"), site).unwrap();
     dir
 }

@@ -13,7 +13,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::server::{Server, serve_command};
-use common::{fixture, http_get};
+use common::{fixture, http_get, one_page_in};
 use waymark::problem::Kind;
 use waymark::search::SearchRequest;
 use waymark::site::Site;
@@ -63,16 +63,6 @@ fn start(content: &Path) -> Server {
     )
 }
 
-/// A content folder with one page, `movement-breaks`.
-fn content_in(dir: &Path) {
-    std::fs::create_dir_all(dir.join("strategies")).unwrap();
-    std::fs::copy(
-        fixture("valid/strategies/movement-breaks.md"),
-        dir.join("strategies/movement-breaks.md"),
-    )
-    .unwrap();
-}
-
 /// A page about `word` at `strategies/{word}.md`.
 fn save_page(dir: &Path, word: &str) {
     std::fs::write(
@@ -90,7 +80,7 @@ const LIVE: Duration = Duration::from_secs(15);
 fn a_fifo_named_synonyms_yaml_is_refused_and_reload_and_sigterm_carry_on() {
     let dir = tempfile::tempdir().unwrap();
     let content = dir.path().join("content");
-    content_in(&content);
+    one_page_in(&content);
     let mut server = start(&content);
 
     let made = Command::new("mkfifo")
@@ -127,9 +117,9 @@ fn a_fifo_named_synonyms_yaml_is_refused_and_reload_and_sigterm_carry_on() {
 fn a_replaced_content_folder_is_watched_afresh() {
     let dir = tempfile::tempdir().unwrap();
     let content = dir.path().join("content");
-    content_in(&content);
+    one_page_in(&content);
     let fresh = dir.path().join("content.new");
-    content_in(&fresh);
+    one_page_in(&fresh);
     save_page(&fresh, "trampoline");
     let server = start(&content);
     assert_eq!(server.total("trampoline"), 0);
@@ -152,7 +142,7 @@ fn a_replaced_content_folder_is_watched_afresh() {
 fn a_removed_content_folder_keeps_serving_is_reported_and_comes_back() {
     let dir = tempfile::tempdir().unwrap();
     let content = dir.path().join("content");
-    content_in(&content);
+    one_page_in(&content);
     let server = start(&content);
 
     let aside = dir.path().join("aside");

@@ -12,7 +12,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
-use common::{fixture, get, options, state};
+use common::{fixture, get, one_page_in, options, state};
 use waymark::content::{self, LoadError};
 use waymark::problem::Problem;
 use waymark::site::{BuildError, Site};
@@ -23,12 +23,7 @@ const SECRET: &str = "outside-secret-first-line";
 /// A small valid content folder: one page and a site.yaml.
 fn folder() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("strategies")).unwrap();
-    std::fs::copy(
-        fixture("valid/strategies/movement-breaks.md"),
-        dir.path().join("strategies/movement-breaks.md"),
-    )
-    .unwrap();
+    one_page_in(dir.path());
     std::fs::copy(fixture("valid/site.yaml"), dir.path().join("site.yaml")).unwrap();
     dir
 }

@@ -32,6 +32,17 @@ pub fn options(content: PathBuf) -> LoadOptions {
     }
 }
 
+/// Puts the valid fixture's one strategy, `strategies/movement-breaks`,
+/// into `dir`: the smallest content folder that loads.
+pub fn one_page_in(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir.join("strategies")).unwrap();
+    std::fs::copy(
+        fixture("valid/strategies/movement-breaks.md"),
+        dir.join("strategies/movement-breaks.md"),
+    )
+    .unwrap();
+}
+
 pub fn site(content: PathBuf) -> Site {
     Site::load(&options(content)).expect("the content loads")
 }
