@@ -76,6 +76,7 @@ evidence:
   sources:
     - title: Special Educational Needs in Mainstream Schools (EEF, 2020)
       url: https://educationendowmentfoundation.org.uk/
+      type: guidance-report
 provision:
   sessions_per_week: 3
   session_minutes: 20
@@ -478,6 +479,7 @@ fn front_matter_line() -> impl Strategy<Value = String> {
         Just("  sources"),
         Just("    - title"),
         Just("      url"),
+        Just("      type"),
         Just("  weeks"),
         Just("  staff"),
         Just("- "),

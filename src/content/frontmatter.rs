@@ -120,7 +120,27 @@ pub struct RawLink {
 pub struct RawEvidence {
     pub strength: Option<String>,
     #[serde(default)]
-    pub sources: Vec<RawLink>,
+    pub sources: Vec<RawSource>,
+}
+
+/// A cited source: a link plus what kind of publication it is.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    pub title: Option<String>,
+    pub url: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+}
+
+impl RawSource {
+    /// The link half, checked like any other link.
+    pub fn link(&self) -> RawLink {
+        RawLink {
+            title: self.title.clone(),
+            url: self.url.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

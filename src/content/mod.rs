@@ -22,7 +22,9 @@ pub mod validate;
 
 pub use changes::ChangeSet;
 pub use loader::{Before, Changed, ExtraSettings, LoadError, LoadOptions, Loaded, load};
-pub use page::{Evidence, Heading, InternalLink, Link, Meta, Page, Provision, short_id};
+pub use page::{
+    Evidence, Heading, InternalLink, Link, Meta, Page, Provision, Source, SourceType, short_id,
+};
 
 use crate::problem::{Kind, Problem};
 

@@ -14,7 +14,66 @@ pub struct Link {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
     pub strength: String,
-    pub sources: Vec<Link>,
+    pub sources: Vec<Source>,
+}
+
+impl Evidence {
+    /// The sources that show what works (research and guidance reports, and
+    /// professional bodies' advice), in the order written.
+    pub fn evidence_sources(&self) -> impl Iterator<Item = &Source> {
+        self.sources
+            .iter()
+            .filter(|s| s.kind != SourceType::Statutory)
+    }
+
+    /// The statutory sources: what the law says, which is not evidence of
+    /// what works.
+    pub fn law(&self) -> impl Iterator<Item = &Source> {
+        self.sources
+            .iter()
+            .filter(|s| s.kind == SourceType::Statutory)
+    }
+}
+
+/// A cited publication and the kind of publication it is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    pub title: String,
+    pub url: String,
+    #[serde(rename = "type")]
+    pub kind: SourceType,
+}
+
+/// What kind of publication a source is. Only research and guidance reports
+/// can carry a strength above `practice`; statutory sources say what must be
+/// done, not what works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceType {
+    Research,
+    GuidanceReport,
+    Statutory,
+    Professional,
+}
+
+impl SourceType {
+    /// Every type with the id written in front matter.
+    pub const ALL: [(SourceType, &'static str); 4] = [
+        (SourceType::Research, "research"),
+        (SourceType::GuidanceReport, "guidance-report"),
+        (SourceType::Statutory, "statutory"),
+        (SourceType::Professional, "professional"),
+    ];
+
+    /// The type written as `id`, if it is one.
+    pub fn parse(id: &str) -> Option<SourceType> {
+        Self::ALL.iter().find(|(_, s)| *s == id).map(|(t, _)| *t)
+    }
+
+    /// Whether a source of this type can support a strength above `practice`.
+    pub fn shows_what_works(self) -> bool {
+        matches!(self, SourceType::Research | SourceType::GuidanceReport)
+    }
 }
 
 /// What a provision map needs to cost an intervention.

@@ -9,9 +9,9 @@ use jiff::civil::Date;
 use crate::problem::{Kind, Pos, Problem};
 use crate::taxonomy::{Facet, Taxonomy};
 
-use super::frontmatter::{RawFrontMatter, RawLink};
+use super::frontmatter::{RawFrontMatter, RawLink, RawSource};
 use super::locate::Locator;
-use super::page::{Evidence, Link, Meta, Provision};
+use super::page::{Evidence, Link, Meta, Provision, Source, SourceType};
 
 /// A page whose review date is older than this many days gets a warning.
 pub const REVIEW_AFTER_DAYS: i32 = 365;
@@ -401,25 +401,73 @@ fn validate_evidence(r: &mut Report, raw: &RawFrontMatter, kind: Option<&str>) -
             s.to_string()
         }
     };
-    let sources: Vec<Link> = evidence
+    let sources: Vec<Source> = evidence
         .sources
         .iter()
-        .filter_map(|s| r.link("evidence", "an evidence source", s))
+        .filter_map(|s| source(r, s))
         .collect();
-    if strength == "practice" && !evidence.sources.is_empty() {
+    let shows = evidence.sources.iter().any(|s| {
+        s.kind
+            .as_deref()
+            .and_then(SourceType::parse)
+            .is_some_and(SourceType::shows_what_works)
+    });
+    if strength == "practice" && shows {
         let pos = r
             .loc
             .nested("evidence", "sources")
             .unwrap_or_else(|| r.loc.key_or_start("evidence"));
-        r.error(Kind::InvalidValue, pos, "evidence strength \"practice\" cites no sources; remove them, or choose the strength the sources support");
-    } else if strength != "practice" && evidence.sources.is_empty() {
+        r.error(Kind::InvalidValue, pos, "evidence strength \"practice\" cites research or a guidance report; choose the strength that source supports (emerging, moderate or strong), or cite only statutory and professional sources");
+    } else if strength != "practice" && !shows {
         let pos = r
             .loc
             .nested("evidence", "strength")
             .unwrap_or_else(|| r.loc.key_or_start("evidence"));
-        r.error(Kind::InvalidValue, pos, format!("evidence strength \"{strength}\" needs at least one source with a title and an https url; use \"practice\" where no publication supports it"));
+        r.error(Kind::InvalidValue, pos, format!("evidence strength \"{strength}\" needs at least one source of type research or guidance-report that supports this practice; statutory and professional sources say what must or should be done, not what works. Use \"practice\" where no such publication exists"));
     }
     Some(Evidence { strength, sources })
+}
+
+/// One evidence source: a checked link and a known `type`.
+fn source(r: &mut Report, raw: &RawSource) -> Option<Source> {
+    let link = r.link("evidence", "an evidence source", &raw.link());
+    let types = SourceType::ALL.map(|(_, id)| id).join(", ");
+    let kind = match raw.kind.as_deref().map(str::trim) {
+        None | Some("") => {
+            let pos = match raw.url.as_deref() {
+                Some(url) => r.loc.nested_value("evidence", "url", url.trim()),
+                None => None,
+            }
+            .unwrap_or_else(|| r.loc.key_or_start("evidence"));
+            r.error(
+                Kind::MissingField,
+                pos,
+                format!("an evidence source needs a \"type\": one of {types}"),
+            );
+            None
+        }
+        Some(id) => match SourceType::parse(id) {
+            Some(kind) => Some(kind),
+            None => {
+                let pos = r
+                    .loc
+                    .nested_value("evidence", "type", id)
+                    .unwrap_or_else(|| r.loc.key_or_start("evidence"));
+                r.error(
+                    Kind::UnknownId,
+                    pos,
+                    format!("evidence source type \"{id}\" is not one of {types}"),
+                );
+                None
+            }
+        },
+    };
+    let (link, kind) = (link?, kind?);
+    Some(Source {
+        title: link.title,
+        url: link.url,
+        kind,
+    })
 }
 
 fn validate_provision(
@@ -659,7 +707,7 @@ mod tests {
         assert_eq!(
             problems(&with("strength: practice", "strength: strong")),
             [
-                "8:3: evidence strength \"strong\" needs at least one source with a title and an https url; use \"practice\" where no publication supports it"
+                "8:3: evidence strength \"strong\" needs at least one source of type research or guidance-report that supports this practice; statutory and professional sources say what must or should be done, not what works. Use \"practice\" where no such publication exists"
             ]
         );
         assert_eq!(
@@ -668,13 +716,57 @@ mod tests {
         );
         let sourced = with(
             "strength: practice\n",
-            "strength: moderate\n  sources:\n    - title: Report\n      url: http://example.org/r\n    - url: https://example.org/s\n",
+            "strength: moderate\n  sources:\n    - title: Report\n      url: http://example.org/r\n      type: research\n    - url: https://example.org/s\n      type: research\n",
         );
         assert_eq!(
             problems(&sourced),
             [
                 "11:12: an evidence source url \"http://example.org/r\" must be a full https:// address",
-                "12:12: an evidence source needs a \"title\" as well as a \"url\"",
+                "13:12: an evidence source needs a \"title\" as well as a \"url\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn every_source_has_a_known_type_and_statutory_sources_are_not_evidence() {
+        let source = |strength: &str, kind: &str| {
+            with(
+                "strength: practice\n",
+                &format!(
+                    "strength: {strength}\n  sources:\n    - title: Report\n      url: https://example.org/r\n{kind}"
+                ),
+            )
+        };
+        assert_eq!(
+            problems(&source("moderate", "")),
+            [
+                "8:3: evidence strength \"moderate\" needs at least one source of type research or guidance-report that supports this practice; statutory and professional sources say what must or should be done, not what works. Use \"practice\" where no such publication exists",
+                "11:12: an evidence source needs a \"type\": one of research, guidance-report, statutory, professional",
+            ]
+        );
+        assert_eq!(
+            problems(&source("moderate", "      type: study\n")),
+            [
+                "8:3: evidence strength \"moderate\" needs at least one source of type research or guidance-report that supports this practice; statutory and professional sources say what must or should be done, not what works. Use \"practice\" where no such publication exists",
+                "12:13: evidence source type \"study\" is not one of research, guidance-report, statutory, professional",
+            ]
+        );
+        // The Code of Practice sets out duties; it is not evidence that a
+        // practice works.
+        assert_eq!(
+            problems(&source("moderate", "      type: statutory\n")),
+            [
+                "8:3: evidence strength \"moderate\" needs at least one source of type research or guidance-report that supports this practice; statutory and professional sources say what must or should be done, not what works. Use \"practice\" where no such publication exists"
+            ]
+        );
+        assert!(problems(&source("practice", "      type: statutory\n")).is_empty());
+        assert!(problems(&source("practice", "      type: professional\n")).is_empty());
+        assert!(problems(&source("moderate", "      type: guidance-report\n")).is_empty());
+        assert!(problems(&source("emerging", "      type: research\n")).is_empty());
+        assert_eq!(
+            problems(&source("practice", "      type: research\n")),
+            [
+                "9:3: evidence strength \"practice\" cites research or a guidance report; choose the strength that source supports (emerging, moderate or strong), or cite only statutory and professional sources"
             ]
         );
     }

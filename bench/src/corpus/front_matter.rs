@@ -76,9 +76,10 @@ pub fn front_matter(m: &Meta, rng: &mut Rng) -> String {
             line("  sources: []".into());
         } else {
             line("  sources:".into());
-            for (title, url) in sources {
+            for (title, url, kind) in sources {
                 line(format!("    - title: {}", quoted(title)));
                 line(format!("      url: {url}"));
+                line(format!("      type: {kind}"));
             }
         }
     }

@@ -33,7 +33,8 @@ pub struct Meta {
     pub cycle: Vec<String>,
     pub tags: Vec<String>,
     pub links: Vec<(String, String)>,
-    pub evidence: Option<(String, Vec<(String, String)>)>,
+    /// The strength, and each source's title, address and type.
+    pub evidence: Option<(String, Vec<Cited>)>,
     pub provision: Option<Provision>,
 }
 
@@ -83,6 +84,25 @@ fn links_of(value: Option<&Value>) -> Vec<(String, String)> {
     }
 }
 
+/// An evidence source: its title, address and type, as written.
+pub type Cited = (String, String, String);
+
+fn sources_of(value: Option<&Value>) -> Vec<Cited> {
+    match value {
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .filter_map(|l| {
+                Some((
+                    text_of(l, "title")?,
+                    text_of(l, "url")?,
+                    text_of(l, "type")?,
+                ))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn number_of(map: &Value, key: &str) -> f64 {
     map.get(key).and_then(Value::as_f64).unwrap_or(1.0)
 }
@@ -92,7 +112,7 @@ fn parse_meta(yaml: &str) -> Result<Meta> {
     let evidence = v.get("evidence").map(|e| {
         (
             text_of(e, "strength").unwrap_or_else(|| "practice".into()),
-            links_of(e.get("sources")),
+            sources_of(e.get("sources")),
         )
     });
     let provision = v.get("provision").map(|p| Provision {

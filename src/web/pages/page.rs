@@ -6,9 +6,9 @@ use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::content::Link;
 use crate::content::provision::ProvisionFacts;
 use crate::content::validate::REVIEW_AFTER_DAYS;
+use crate::content::{Link, SourceType};
 use crate::routes;
 use crate::site::Site;
 use crate::taxonomy::Facet;
@@ -43,7 +43,17 @@ pub struct PageTemplate {
 pub struct EvidenceView {
     label: String,
     description: String,
-    sources: Vec<Link>,
+    /// Sources of evidence, each with what kind of publication it is.
+    sources: Vec<SourceView>,
+    /// Statutory sources, shown apart: they say what must be done, not
+    /// what works.
+    law: Vec<Link>,
+}
+
+pub struct SourceView {
+    title: String,
+    url: String,
+    kind: &'static str,
 }
 
 fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
@@ -119,7 +129,26 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
         EvidenceView {
             label: term.map_or(e.strength.clone(), |t| t.label.to_string()),
             description: term.map_or(String::new(), |t| t.description.to_string()),
-            sources: e.sources.clone(),
+            sources: e
+                .evidence_sources()
+                .map(|s| SourceView {
+                    title: s.title.clone(),
+                    url: s.url.clone(),
+                    kind: match s.kind {
+                        SourceType::Research => "research",
+                        SourceType::GuidanceReport => "guidance report",
+                        SourceType::Professional => "professional body",
+                        SourceType::Statutory => "statutory",
+                    },
+                })
+                .collect(),
+            law: e
+                .law()
+                .map(|s| Link {
+                    title: s.title.clone(),
+                    url: s.url.clone(),
+                })
+                .collect(),
         }
     });
     let provision = m
