@@ -29,6 +29,8 @@ pub enum Route {
     ApiSearch,
     ApiPage,
     ApiTaxonomy,
+    /// `/api/plan.schema.json`: the JSON Schema of a saved or posted plan.
+    ApiPlanSchema,
     Sitemap,
     Feed,
     Healthz,
@@ -54,7 +56,7 @@ impl Route {
     };
 
     /// The portal's own routes, less the export formats'.
-    const OWN: [Route; 19] = [
+    const OWN: [Route; 20] = [
         Route::Home,
         Route::Need,
         Route::Tier,
@@ -70,6 +72,7 @@ impl Route {
         Route::ApiSearch,
         Route::ApiPage,
         Route::ApiTaxonomy,
+        Route::ApiPlanSchema,
         Route::Sitemap,
         Route::Feed,
         Route::Healthz,
@@ -95,6 +98,7 @@ impl Route {
             Route::ApiSearch => "/api/search",
             Route::ApiPage => "/api/pages/{*slug}",
             Route::ApiTaxonomy => "/api/taxonomy",
+            Route::ApiPlanSchema => "/api/plan.schema.json",
             Route::Sitemap => "/sitemap.xml",
             Route::Feed => "/feed.xml",
             Route::Healthz => "/healthz",

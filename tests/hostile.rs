@@ -929,8 +929,9 @@ async fn the_markdown_export_quotes_titles_as_text() {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&md));
     common::html_safety::assert_safe_fragment(&html, "plan.md as HTML");
+    // A strategy's title heads its part of the plan's provision section.
     assert!(
-        texts_of(&html, "h2")
+        texts_of(&html, "h3")
             .iter()
             .any(|t| t == "Breaks <script>alert('title')</script> & more"),
         "{md}"

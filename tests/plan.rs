@@ -37,14 +37,15 @@ async fn the_plan_view_has_steps_measures_blanks_and_provision() {
     for expected in [
         "Movement breaks for attention",
         "Small-group nurture sessions",
-        "<h4>What you can do</h4>",
-        "<h4>How you will know it is working</h4>",
-        "Outcome we want",
-        "Review date",
+        "What we will do: untick the steps this plan leaves out",
+        "<summary>How you will know it is working</summary>",
+        "How progress will be measured",
+        "Review arrangements",
         "Staff hours a week by role: Teaching assistant",
         "Attachment and trauma",
-        "stores nothing about any child",
-        "href=\"/plan.docx?items=strategies%2Fmovement-breaks-for-attention",
+        "The portal keeps none of it",
+        "formaction=\"/plan.docx\"",
+        "name=\"items\" value=\"strategies/movement-breaks-for-attention,",
     ] {
         assert!(html.contains(expected), "missing {expected:?}");
     }
@@ -123,9 +124,9 @@ async fn the_word_document_is_valid_and_reads_back() {
     for text in [
         "SEN support plan",
         "Movement breaks for attention",
-        "What you can do",
-        "Outcome we want",
-        "Date of birth",
+        "What we will do",
+        "How progress will be measured",
+        "Year group or class",
         "Provision",
     ] {
         assert!(xml.contains(text), "document.xml lacks {text:?}");
@@ -194,11 +195,9 @@ async fn the_markdown_export_renders() {
     let md = String::from_utf8(md).unwrap();
     assert!(md.starts_with("# SEN support plan\n"));
     let html = waymark::content::markdown::render(&md).html;
-    assert!(html.contains("<h2 id=\"movement-breaks-for-attention\">"));
+    assert!(html.contains("<h3 id=\"movement-breaks-for-attention\">"));
     assert!(html.contains("<table>"));
-    assert!(
-        md.contains("| Outcome we want | How we will measure it | Review date | What happened |")
-    );
+    assert!(md.contains("| Outcome | How progress will be measured | By when |"));
 }
 
 /// The formats' list is the one place a format is named: each is listed
@@ -210,7 +209,7 @@ async fn every_export_format_is_listed_once_and_answered_at_its_own_route() {
     let s = state(bundled());
     let mut paths: Vec<&str> = FORMATS.iter().map(|f| f.path()).collect();
     paths.sort_unstable();
-    assert_eq!(paths, ["/plan.csv", "/plan.docx", "/plan.md"]);
+    assert_eq!(paths, ["/plan.csv", "/plan.docx", "/plan.json", "/plan.md"]);
     for (i, format) in FORMATS.iter().enumerate() {
         assert!(
             FORMATS[..i]
@@ -271,21 +270,33 @@ async fn every_export_format_is_listed_once_and_answered_at_its_own_route() {
             }
         }
     }
-    // The plan page offers each format once, in the list's order.
+    // The plan page offers each format once, in the list's order, as a
+    // button that posts the plan form (what is written goes with it); the
+    // session page, which holds nothing written, as a link.
     let (_, _, html) = get(&s, &format!("/plan?items={THREE}")).await;
-    let mut offered = Vec::new();
-    for format in FORMATS {
-        let link = format!("<a href=\"{}?items=", format.path());
-        assert_eq!(html.matches(&link).count(), 1, "{}", format.id());
-        let at = html.find(&link).unwrap();
-        let (anchor, _) = html[at..].split_once("</a>").unwrap();
-        assert!(
-            anchor.ends_with(&format!(">{}", format.label())),
-            "{anchor}"
-        );
-        offered.push(at);
+    let (_, _, session) = get(&s, &format!("/plan?items={THREE}&view=session")).await;
+    for (page, opening, close) in [
+        (
+            &html,
+            "<button type=\"submit\" formaction=\"{}\"",
+            "</button>",
+        ),
+        (&session, "<a href=\"{}?items=", "</a>"),
+    ] {
+        let mut offered = Vec::new();
+        for format in FORMATS {
+            let link = opening.replace("{}", format.path());
+            assert_eq!(page.matches(&link).count(), 1, "{}", format.id());
+            let at = page.find(&link).unwrap();
+            let (anchor, _) = page[at..].split_once(close).unwrap();
+            assert!(
+                anchor.ends_with(&format!(">{}", format.label())),
+                "{anchor}"
+            );
+            offered.push(at);
+        }
+        assert!(offered.is_sorted(), "{offered:?}");
     }
-    assert!(offered.is_sorted(), "{offered:?}");
     // No route reads the extension at request time: an unknown one is no export.
     let (status, _, _) = get(&s, &format!("/plan.txt?items={THREE}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);

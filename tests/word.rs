@@ -307,3 +307,59 @@ async fn a_png_logo_is_in_the_word_document_with_alt_text_and_an_svg_one_is_not(
     assert_eq!(extent.attribute("cy"), Some("540000"));
     check("plan.docx with a logo", &docx, &name);
 }
+
+/// A plan posted with awkward text in every field a SENCO writes (markup,
+/// XML's forbidden characters, line breaks, emoji, formula starts) is still
+/// a well-formed Word document with the structure above, and keeps the text.
+#[tokio::test]
+async fn a_posted_plan_with_any_text_is_still_a_well_formed_word_document() {
+    let site = bundled();
+    let name = site.config.name.clone();
+    let s = state(site);
+    let awkward = [
+        "<w:p>&amp; \"quoted\" 'single' ]]> </w:t>",
+        "bell \u{7} escape \u{1b} nul \u{0} form \u{c} non-char \u{fffe}",
+        "two\nlines\r\nand\ttab",
+        "=HYPERLINK(\"x\") @sum +1 -1",
+        "Zoë 😀 ‘curly’ — dash",
+        "",
+    ];
+    for (i, text) in awkward.iter().enumerate() {
+        let plan = serde_json::json!({
+            "items": FOUR.split(',').collect::<Vec<_>>(),
+            "needs": ["adhd"],
+            "child": {"name": text, "strengths": text, "views": text, "helps": text},
+            "family_views": text,
+            "outcomes": [{"outcome": text, "measure": text, "by": text}],
+            "review": {"date": text, "attendees": text, "child_part": text},
+        });
+        let request = axum::http::Request::post("/plan.docx")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(plan.to_string()))
+            .unwrap();
+        let response = tower::ServiceExt::oneshot(waymark::web::service(s.clone()), request)
+            .await
+            .unwrap();
+        assert_eq!(response.status(), axum::http::StatusCode::OK, "{text:?}");
+        let bytes = http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        check(&format!("posted plan {i}"), &bytes, &name);
+        let xml = &parts(&bytes)["word/document.xml"];
+        let kept: String = text
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .take(6)
+            .collect();
+        let document = roxmltree::Document::parse(xml).unwrap();
+        let all: String = document
+            .descendants()
+            .filter_map(|n| n.text())
+            .collect::<String>()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect();
+        assert!(all.contains(&kept), "{text:?} was lost");
+    }
+}

@@ -63,6 +63,37 @@ pub fn render(markdown: &str) -> Rendered {
     render_with(markdown, true)
 }
 
+/// The Markdown of each item of the first ordered list (at any depth, but
+/// only its own top-level items), in order: a strategy's numbered steps.
+/// An item's text is trimmed; nested lists stay inside their item.
+pub fn ordered_list_items(markdown: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    // Depth of lists inside the ordered list we are reading (1 = its own).
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::List(Some(_))) if depth == 0 => depth = 1,
+            Event::Start(Tag::List(_)) if depth > 0 => depth += 1,
+            Event::End(TagEnd::List(_)) if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            Event::Start(Tag::Item) if depth == 1 => {
+                let text = markdown[range].trim_start();
+                // Drop the item's marker ("3." or "3)") and the space after it.
+                let body = text
+                    .trim_start_matches(|c: char| c.is_ascii_digit())
+                    .trim_start_matches(['.', ')']);
+                items.push(body.trim().to_string());
+            }
+            _ => {}
+        }
+    }
+    items
+}
+
 /// Everything [`render`] finds but the HTML (left empty): what loading and
 /// indexing need. Pages keep their Markdown and make HTML when asked
 /// ([`super::Page::html`]), so a large corpus is not held twice.
@@ -448,5 +479,28 @@ mod tests {
         );
         assert_eq!(slugify("  Adapting it: by age!  "), "adapting-it-by-age");
         assert_eq!(slugify("???"), "section");
+    }
+}
+
+#[cfg(test)]
+mod step_tests {
+    use super::ordered_list_items;
+
+    #[test]
+    fn the_first_ordered_list_gives_the_steps_with_their_nested_lists() {
+        let md = "Intro.\n\n- a bullet\n\n1. **Plan** the day.\n2. Use a timer:\n   - five minutes\n   - then a break\n3. Review.\n\nAfter.\n\n1. A second list.\n";
+        assert_eq!(
+            ordered_list_items(md),
+            [
+                "**Plan** the day.",
+                "Use a timer:\n   - five minutes\n   - then a break",
+                "Review."
+            ]
+        );
+        assert!(ordered_list_items("- only\n- bullets\n").is_empty());
+        assert_eq!(
+            ordered_list_items("7. Starts at seven.\n8. Next.\n"),
+            ["Starts at seven.", "Next."]
+        );
     }
 }

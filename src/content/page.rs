@@ -220,6 +220,14 @@ impl Page {
         self.meta.needs.iter().any(|n| n == need)
     }
 
+    /// The steps a plan can tick: the items of the first ordered list under
+    /// "What you can do", as Markdown, numbered from 1 by their place.
+    pub fn steps(&self) -> Vec<String> {
+        self.section("what-you-can-do")
+            .map(super::markdown::ordered_list_items)
+            .unwrap_or_default()
+    }
+
     /// The Markdown under a heading (by anchor id), up to the next heading of
     /// the same or a higher level: "what-you-can-do" gives that section's steps.
     pub fn section(&self, id: &str) -> Option<&str> {

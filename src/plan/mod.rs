@@ -6,11 +6,14 @@
 //! exports leave blanks for the child's details, outcomes and review dates.
 
 pub mod export;
+pub mod input;
 pub mod money;
+pub mod outline;
 
 use crate::content::Page;
 use crate::site::Site;
 use crate::taxonomy::Facet;
+use input::{InputError, PlanInput};
 use money::{Money, Rate, Rates};
 
 /// The tier whose strategies are ordinarily available at no extra cost.
@@ -71,6 +74,9 @@ pub struct Plan<'a> {
     pub items: Vec<String>,
     /// Hourly rates by staff id: site.yaml's, then any the SENCO gave.
     pub rates: Rates,
+    /// What the SENCO wrote, for this one answer (empty for a plan from a
+    /// URL). Its `steps` and `delivery` are keyed by page slug.
+    pub input: PlanInput,
 }
 
 /// One intervention's costing, from its `provision` block.
@@ -223,9 +229,65 @@ impl<'a> Plan<'a> {
             site,
             pages,
             missing,
-            items,
+            items: items.clone(),
             rates: site.config.rates.clone(),
+            input: PlanInput::of_items(items.clone()),
         }
+    }
+
+    /// The plan a SENCO posted: its pages, rates and writing, checked
+    /// against the site (needs and staff ids known, steps and delivery only
+    /// for the plan's own pages, step numbers within each page's steps).
+    pub fn from_input(site: &'a Site, mut input: PlanInput) -> Result<Plan<'a>, InputError> {
+        let plan = Plan::new(site, std::mem::take(&mut input.items));
+        let t = &site.taxonomy;
+        if let Some(needs) = &input.needs {
+            for id in needs {
+                if t.areas.iter().all(|a| a.id != *id) && t.check(Facet::NEED, id).is_err() {
+                    return Err(InputError {
+                        field: "needs".into(),
+                        problem: format!("\"{id}\" is not a need or area id; see /api/taxonomy"),
+                    });
+                }
+            }
+        }
+        money::check_staff(&input.rates, |id| t.staff(id).is_some()).map_err(|e| InputError {
+            field: "rates".into(),
+            problem: e.to_string(),
+        })?;
+        // Keys may be short ids; the plan looks them up by slug.
+        let slug_of = |what: &str, key: &str| -> Result<&'a Page, InputError> {
+            site.page_or_short_id(key.trim_matches('/'))
+                .filter(|p| plan.pages.iter().any(|q| q.slug == p.slug))
+                .ok_or_else(|| InputError {
+                    field: format!("{what}.{key}"),
+                    problem: "this is not one of the plan's pages (its items)".into(),
+                })
+        };
+        let mut steps = std::collections::BTreeMap::new();
+        for (key, numbers) in std::mem::take(&mut input.steps) {
+            let page = slug_of("steps", &key)?;
+            let count = page.steps().len() as u32;
+            if let Some(n) = numbers.iter().find(|n| **n > count) {
+                return Err(InputError {
+                    field: format!("steps.{key}"),
+                    problem: format!("step {n} is past the page's last step, {count}"),
+                });
+            }
+            steps.insert(page.slug.clone(), numbers);
+        }
+        let mut delivery = std::collections::BTreeMap::new();
+        for (key, d) in std::mem::take(&mut input.delivery) {
+            delivery.insert(slug_of("delivery", &key)?.slug.clone(), d);
+        }
+        input.steps = steps;
+        input.delivery = delivery;
+        let rates = std::mem::take(&mut input.rates);
+        let mut plan = plan.with_rates(rates.clone());
+        input.items = plan.items.clone();
+        input.rates = rates;
+        plan.input = input;
+        Ok(plan)
     }
 
     /// The plan with `overrides` (the SENCO's own rates) put over site.yaml's.
@@ -303,14 +365,16 @@ impl<'a> Plan<'a> {
             .join(",")
     }
 
-    /// Labels of the needs the pages cover, in taxonomy order.
-    pub fn needs(&self) -> Vec<String> {
+    /// The needs the chosen pages are tagged with (id, label), in taxonomy
+    /// order: suggestions for the SENCO, never the plan's needs until she
+    /// chooses them.
+    pub fn suggested_needs(&self) -> Vec<(String, String)> {
         self.site
             .taxonomy
             .needs_in_order()
             .into_iter()
             .filter(|(t, _)| self.pages.iter().any(|p| p.has_need(t.id)))
-            .map(|(t, _)| t.label.to_string())
+            .map(|(t, _)| (t.id.to_string(), t.label.to_string()))
             .collect()
     }
 

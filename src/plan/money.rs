@@ -112,6 +112,13 @@ impl TryFrom<f64> for Rate {
     }
 }
 
+/// A rate is written back as pounds an hour, as it is posted.
+impl serde::Serialize for Rate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(f64::from(self.0) / 100.0)
+    }
+}
+
 impl fmt::Display for Rate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "£{}", self.pounds())

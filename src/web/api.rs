@@ -39,3 +39,15 @@ pub async fn page(State(state): State<AppState>, Path(slug): Path<String>) -> Re
 pub async fn taxonomy(State(state): State<AppState>) -> Response {
     Json(&state.site().taxonomy).into_response()
 }
+
+/// `GET /api/plan.schema.json`: the shape of a saved or posted plan, made
+/// once from the plan's own types.
+pub async fn plan_schema() -> Response {
+    static SCHEMA: std::sync::LazyLock<serde_json::Value> =
+        std::sync::LazyLock::new(crate::plan::export::json::schema);
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/schema+json")],
+        Json(&*SCHEMA),
+    )
+        .into_response()
+}

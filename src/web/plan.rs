@@ -7,14 +7,16 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Form, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::extract::{DefaultBodyLimit, Form, FromRequest, Multipart, RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{MethodRouter, get};
+use axum::routing::{MethodRouter, get, post};
 
 use crate::content::markdown;
-use crate::plan::export::{Export, FORMATS, Format, PRIVACY, View};
+use crate::plan::export::{Export, FORMATS, Format, View};
+use crate::plan::input::{InputError, PlanInput};
 use crate::plan::money::{RATE_PREFIX, RateError, Rates, parse_rates};
+use crate::plan::outline::{self, Field, Needs};
 use crate::plan::{
     FACILITATOR_NOTES, ItemsError, MAX_ITEMS, MEASURES, MONEY_COLUMNS, PROVISION_COLUMNS, Plan,
     STEPS, clock, number, parse_items,
@@ -22,7 +24,7 @@ use crate::plan::{
 use crate::site::Site;
 
 use super::AppState;
-use super::error::AppError;
+use super::error::{ApiError, AppError};
 use super::pages::bad_request;
 use super::views::Chrome;
 
@@ -86,6 +88,8 @@ fn set_cookie(items: &[String]) -> HeaderValue {
 /// `items` and `view` from a query string.
 struct PlanQuery {
     items: Option<Vec<String>>,
+    /// `restore`: the pages of a plan just emptied, offered back.
+    restore: Vec<String>,
     view: String,
     /// `rate.<staff id>=<pounds>`: the SENCO's own hourly rates, over site.yaml's.
     rates: Rates,
@@ -108,6 +112,7 @@ enum QueryError {
 fn read_query(raw: Option<&str>, known: impl Fn(&str) -> bool) -> Result<PlanQuery, QueryError> {
     let rates = parse_rates(form_urlencoded::parse(raw.unwrap_or("").as_bytes()), known)?;
     let mut values = Vec::new();
+    let mut restore = Vec::new();
     let mut given = false;
     let mut view = "plan".to_string();
     for (key, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
@@ -116,10 +121,12 @@ fn read_query(raw: Option<&str>, known: impl Fn(&str) -> bool) -> Result<PlanQue
                 given = true;
                 values.push(value.into_owned());
             }
+            "restore" => restore.push(value.into_owned()),
             "view" => view = value.into_owned(),
             _ => {}
         }
     }
+    let restore = parse_items(restore.iter().map(String::as_str))?;
     let items = if given {
         Some(parse_items(values.iter().map(String::as_str))?)
     } else {
@@ -128,7 +135,12 @@ fn read_query(raw: Option<&str>, known: impl Fn(&str) -> bool) -> Result<PlanQue
     if !["plan", "session", "present"].contains(&view.as_str()) {
         return Err(QueryError::View(view));
     }
-    Ok(PlanQuery { items, view, rates })
+    Ok(PlanQuery {
+        items,
+        restore,
+        view,
+        rates,
+    })
 }
 
 fn plan_url(items: &[String], view: &str) -> String {
@@ -162,6 +174,9 @@ fn share_url(plan: &Plan, base: &str, view: &str) -> String {
 
 /// A chosen page as the plan view shows it.
 pub struct PlanItem {
+    /// Place in the plan, from 1: names its controls' forms.
+    index: usize,
+    slug: String,
     url: String,
     title: String,
     summary: String,
@@ -169,9 +184,49 @@ pub struct PlanItem {
     evidence: String,
     steps_html: Option<String>,
     measures_html: Option<String>,
+    /// The page's numbered steps, each ticked or not, for the plan form.
+    steps: Vec<StepView>,
+    /// Who delivers it and how: (label, field name, value).
+    delivery: Vec<(String, String, String)>,
     remove_items: String,
     up_items: Option<String>,
     down_items: Option<String>,
+}
+
+/// One step of a strategy on the plan form.
+pub struct StepView {
+    number: u32,
+    html: String,
+    ticked: bool,
+}
+
+/// A need offered on the plan form.
+pub struct NeedOption {
+    id: String,
+    label: String,
+    checked: bool,
+    /// A chosen page is tagged with it.
+    suggested: bool,
+}
+
+/// A labelled text field of the plan form.
+pub struct FieldView {
+    label: &'static str,
+    name: &'static str,
+    value: String,
+    /// A paragraph's room rather than a line's.
+    long: bool,
+}
+
+impl FieldView {
+    fn from(field: Field, long: bool) -> FieldView {
+        FieldView {
+            label: field.label,
+            name: field.key,
+            value: field.value,
+            long,
+        }
+    }
 }
 
 pub struct GroupView {
@@ -186,10 +241,25 @@ pub struct GroupView {
 pub struct PlanTemplate {
     chrome: Chrome,
     view: String,
+    about: Vec<FieldView>,
+    child_says: Vec<FieldView>,
+    family: FieldView,
+    /// Every need and area, with the chosen ones checked.
+    need_options: Vec<(String, Vec<NeedOption>)>,
+    /// Whether the SENCO has chosen needs (else only suggestions show).
+    needs_chosen: bool,
+    smart_prompt: &'static str,
+    outcome_columns: [&'static str; 3],
+    /// Outcome rows: those written, then blanks to write in.
+    outcomes: Vec<(usize, [String; 3])>,
+    review: Vec<FieldView>,
+    /// The pages of a plan just emptied, to put back: ("the 3 pages", items).
+    restore: Option<(String, String)>,
+    /// What was written came in this request (a posted plan).
+    posted: bool,
     items: Vec<PlanItem>,
     resources: Vec<PlanItem>,
     missing: Vec<String>,
-    needs: Vec<String>,
     columns: Vec<&'static str>,
     provision: Vec<Vec<String>>,
     totals: Vec<(String, String)>,
@@ -227,7 +297,41 @@ fn item_view(plan: &Plan, page: &crate::content::Page, order: &[String]) -> Plan
         o.swap(from, to);
         o.join(",")
     };
+    let part = plan
+        .strategy_parts()
+        .into_iter()
+        .find(|p| p.page.slug == page.slug);
+    let ticked: Vec<u32> = part
+        .as_ref()
+        .map_or_else(Vec::new, |p| p.steps.iter().map(|(n, _)| *n).collect());
+    let steps = page
+        .steps()
+        .iter()
+        .enumerate()
+        .map(|(n, md)| StepView {
+            number: n as u32 + 1,
+            html: markdown::render(md).html,
+            ticked: ticked.contains(&(n as u32 + 1)),
+        })
+        .collect();
+    let delivery = part.map_or_else(Vec::new, |p| {
+        p.delivery
+            .into_iter()
+            .filter(|f| !f.key.is_empty())
+            .map(|f| {
+                (
+                    f.label.to_string(),
+                    format!("delivery.{}.{}", page.slug, f.key),
+                    f.value,
+                )
+            })
+            .collect()
+    });
     PlanItem {
+        index: i + 1,
+        slug: page.slug.clone(),
+        steps,
+        delivery,
         url: page.url.clone(),
         title: page.meta.title.clone(),
         summary: page.meta.summary.clone(),
@@ -250,14 +354,8 @@ fn item_view(plan: &Plan, page: &crate::content::Page, order: &[String]) -> Plan
     }
 }
 
-fn render_plan(
-    site: &Site,
-    items: Vec<String>,
-    rates: Rates,
-    view: &str,
-    base: &str,
-) -> PlanTemplate {
-    let plan = Plan::new(site, items).with_rates(rates.clone());
+fn render_plan(site: &Site, plan: Plan, view: &str, base: &str, posted: bool) -> PlanTemplate {
+    let rates = plan.input.rates.clone();
     let order: Vec<String> = plan.pages.iter().map(|p| p.slug.clone()).collect();
     let share_url = share_url(&plan, base, view);
     let provision = plan
@@ -301,9 +399,76 @@ fn render_plan(
     for (id, rate) in &rates {
         export_query.append_pair(&format!("{RATE_PREFIX}{id}"), &rate.pounds());
     }
+    let suggested: Vec<String> = plan
+        .suggested_needs()
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let chosen = plan.input.needs.clone();
+    let option = |id: &str, label: &str| NeedOption {
+        id: id.to_string(),
+        label: label.to_string(),
+        checked: chosen.as_ref().is_some_and(|c| c.iter().any(|n| n == id)),
+        suggested: suggested.iter().any(|n| n == id),
+    };
+    let need_options = site
+        .taxonomy
+        .areas
+        .iter()
+        .map(|area| {
+            let mut options = vec![option(
+                &area.id,
+                &format!("{} (the whole area)", area.label),
+            )];
+            options.extend(area.needs.iter().map(|n| option(&n.id, &n.label)));
+            (area.label.clone(), options)
+        })
+        .collect();
+    let written = plan.outcome_rows();
+    let blanks = if plan.input.outcomes.is_empty() { 0 } else { 2 };
+    let outcomes = written
+        .into_iter()
+        .chain(std::iter::repeat_with(Default::default).take(blanks))
+        .enumerate()
+        .map(|(i, row)| (i + 1, row))
+        .collect();
+    let review_row = plan.review_row();
+    let review = outline::REVIEW_COLUMNS
+        .iter()
+        .zip(["review.date", "review.attendees", "review.child_part"])
+        .zip(review_row)
+        .map(|((label, name), value)| FieldView {
+            label,
+            name,
+            value,
+            long: name != "review.date",
+        })
+        .collect();
     PlanTemplate {
         chrome: Chrome::new(site, title),
         view: view.to_string(),
+        about: plan
+            .about()
+            .into_iter()
+            .map(|f| {
+                let long = f.key == "people";
+                FieldView::from(f, long)
+            })
+            .collect(),
+        child_says: plan
+            .child_says()
+            .into_iter()
+            .map(|f| FieldView::from(f, true))
+            .collect(),
+        family: FieldView::from(plan.family_says(), true),
+        needs_chosen: matches!(plan.needs_section(), Needs::Chosen(_)),
+        need_options,
+        smart_prompt: outline::SMART_PROMPT,
+        outcome_columns: outline::OUTCOME_COLUMNS,
+        outcomes,
+        review,
+        restore: None,
+        posted,
         items: plan
             .strategies()
             .map(|p| item_view(&plan, p, &order))
@@ -313,7 +478,6 @@ fn render_plan(
             .map(|p| item_view(&plan, p, &order))
             .collect(),
         missing: plan.missing.clone(),
-        needs: plan.needs(),
         columns: PROVISION_COLUMNS
             .iter()
             .chain(MONEY_COLUMNS)
@@ -353,6 +517,9 @@ fn render_plan(
     }
 }
 
+/// What the plan page says about what is written on it.
+pub const PRIVACY: &str = "What you write about the child stays in this browser tab (and on this device only if you tick the box below), and goes only into the documents you download. The portal keeps none of it: the plan's address holds only its pages.";
+
 /// `GET /plan`: the plan in the URL; with no `items`, the plan being
 /// collected (from the cookie), redirected to its own shareable URL.
 pub async fn show(
@@ -376,9 +543,24 @@ pub async fn show(
         }
     };
     let base = state.public_base(&site);
+    let restore = query.restore;
     // A plan quotes up to a hundred pages' sections, each rendered here.
     super::off_loop(move || {
-        render_plan(&site, items, query.rates, &query.view, &base).into_response()
+        let mut input = PlanInput::of_items(items);
+        input.rates = query.rates;
+        let plan = match Plan::from_input(&site, input) {
+            Ok(plan) => plan,
+            Err(e) => return bad_request(&site, &e.to_string()),
+        };
+        let mut page = render_plan(&site, plan, &query.view, &base, false);
+        if !restore.is_empty() {
+            let what = match restore.len() {
+                1 => "the page".to_string(),
+                n => format!("the {n} pages"),
+            };
+            page.restore = Some((what, restore.join(",")));
+        }
+        page.into_response()
     })
     .await
 }
@@ -391,6 +573,188 @@ pub fn download(format: Format) -> MethodRouter<AppState> {
             download_as(format, state, headers, raw)
         },
     )
+    .post(move |State(state): State<AppState>, request: Request| {
+        posted(state, request, Some(format))
+    })
+    .layer(DefaultBodyLimit::max(MAX_PLAN_BYTES))
+}
+
+/// `POST /plan`: the plan page with what was posted written in it.
+pub fn show_posted() -> MethodRouter<AppState> {
+    post(|State(state): State<AppState>, request: Request| posted(state, request, None))
+        .layer(DefaultBodyLimit::max(MAX_PLAN_BYTES))
+}
+
+/// The largest plan that can be posted: a hundred pages with every field
+/// written at length is well under this.
+pub const MAX_PLAN_BYTES: usize = 512 * 1024;
+
+/// How a plan was posted, for answering an error the same way.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Posted {
+    Json,
+    Form,
+    Upload,
+}
+
+/// Why a posted plan cannot be answered.
+enum PostError {
+    /// The plan's content is wrong: a 400 naming the field.
+    Input(Posted, InputError),
+    /// Not JSON, a form or an upload: 415.
+    Unsupported,
+    /// Larger than [`MAX_PLAN_BYTES`], or cut off: 413 or 400.
+    Body(StatusCode, &'static str),
+}
+
+/// Reads the posted plan in whichever of the three ways it came. The body
+/// is read whole, at most [`MAX_PLAN_BYTES`], and never logged.
+async fn read_posted(state: &AppState, request: Request) -> Result<(Posted, PlanInput), PostError> {
+    let kind = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    let too_big = |e: axum::Error| {
+        let text = e.to_string();
+        if text.contains("length limit") {
+            PostError::Body(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The plan is too large to read. Shorten the longest fields, or keep long notes in your own copy.",
+            )
+        } else {
+            PostError::Body(
+                StatusCode::BAD_REQUEST,
+                "The plan could not be read in full; try again.",
+            )
+        }
+    };
+    match kind.as_str() {
+        "application/json" => {
+            let bytes = axum::body::to_bytes(request.into_body(), MAX_PLAN_BYTES)
+                .await
+                .map_err(too_big)?;
+            PlanInput::from_json(&bytes)
+                .map(|p| (Posted::Json, p))
+                .map_err(|e| PostError::Input(Posted::Json, e))
+        }
+        "application/x-www-form-urlencoded" => {
+            let bytes = axum::body::to_bytes(request.into_body(), MAX_PLAN_BYTES)
+                .await
+                .map_err(too_big)?;
+            PlanInput::from_form(form_urlencoded::parse(&bytes))
+                .map(|p| (Posted::Form, p))
+                .map_err(|e| PostError::Input(Posted::Form, e))
+        }
+        "multipart/form-data" => {
+            let mut multipart = Multipart::from_request(request, state).await.map_err(|_| {
+                PostError::Body(
+                    StatusCode::BAD_REQUEST,
+                    "The upload could not be read; choose the file again.",
+                )
+            })?;
+            let no_file = || {
+                PostError::Input(
+                    Posted::Upload,
+                    InputError {
+                        field: "plan".into(),
+                        problem: "choose a plan file (.json) saved from the plan page, then Open"
+                            .into(),
+                    },
+                )
+            };
+            while let Some(field) = multipart.next_field().await.map_err(|_| {
+                PostError::Body(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "The file is too large or was cut off; a saved plan is a small .json file.",
+                )
+            })? {
+                if field.name() != Some("plan") {
+                    continue;
+                }
+                let bytes = field.bytes().await.map_err(|_| {
+                    PostError::Body(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "The file is too large or was cut off; a saved plan is a small .json file.",
+                    )
+                })?;
+                if bytes.is_empty() {
+                    return Err(no_file());
+                }
+                return PlanInput::from_json(&bytes)
+                    .map(|p| (Posted::Upload, p))
+                    .map_err(|e| PostError::Input(Posted::Upload, e));
+            }
+            Err(no_file())
+        }
+        _ => Err(PostError::Unsupported),
+    }
+}
+
+/// One posted plan, answered as its format (or the plan page), with
+/// `Cache-Control: no-store`: what was written is in this answer only.
+async fn posted(state: AppState, request: Request, format: Option<Format>) -> Response {
+    let site = state.site();
+    let read = read_posted(&state, request).await;
+    let base = state.public_base(&site);
+    let mut response = super::off_loop(move || {
+        let (how, input) = match read {
+            Ok(read) => read,
+            Err(e) => return post_error(&site, e),
+        };
+        let view = match input.view.as_deref() {
+            Some("session") => View::Session,
+            _ => View::Plan,
+        };
+        let plan = match Plan::from_input(&site, input) {
+            Ok(plan) => plan,
+            Err(e) => return post_error(&site, PostError::Input(how, e)),
+        };
+        match format {
+            Some(format) => {
+                let name = if view == View::Plan {
+                    "plan"
+                } else {
+                    "session"
+                };
+                export_plan(&site, plan, view, name, &base, format)
+            }
+            None => render_plan(&site, plan, "plan", &base, true).into_response(),
+        }
+    })
+    .await;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn post_error(site: &Site, e: PostError) -> Response {
+    match e {
+        PostError::Input(Posted::Json, e) => AppError::Api {
+            status: StatusCode::BAD_REQUEST,
+            body: ApiError {
+                error: format!("The plan could not be used: {e}."),
+                parameter: Some(e.field),
+                value: None,
+            },
+        }
+        .into_response(),
+        PostError::Input(_, e) => bad_request(site, &format!("The plan could not be used: {e}.")),
+        PostError::Unsupported => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Post a plan as JSON (Content-Type: application/json), as the plan page's form, or as an uploaded saved plan.\n",
+        )
+            .into_response(),
+        PostError::Body(status, text) => (status, format!("{text}\n")).into_response(),
+    }
 }
 
 async fn download_as(
@@ -413,22 +777,25 @@ async fn download_as(
     let base = state.public_base(&site);
     // Word documents and a hundred pages' sections take a while to make.
     super::off_loop(move || {
-        export_answer(&site, items, query.rates, view, &query.view, &base, format)
+        let mut input = PlanInput::of_items(items);
+        input.rates = query.rates;
+        match Plan::from_input(&site, input) {
+            Ok(plan) => export_plan(&site, plan, view, &query.view, &base, format),
+            Err(e) => bad_request(&site, &e.to_string()),
+        }
     })
     .await
 }
 
 /// One export of a plan or session, as a download.
-fn export_answer(
-    site: &Site,
-    items: Vec<String>,
-    rates: Rates,
+fn export_plan(
+    _site: &Site,
+    plan: Plan,
     view: View,
     view_name: &str,
     base: &str,
     format: Format,
 ) -> Response {
-    let plan = Plan::new(site, items).with_rates(rates);
     let share = share_url(&plan, base, view_name);
     let exporter = format.exporter();
     match exporter.render(&plan, view, &share) {
@@ -455,6 +822,9 @@ fn export_answer(
 pub struct UpdateForm {
     #[serde(default)]
     items: String,
+    /// The pages before "Empty the plan", offered back afterwards.
+    #[serde(default)]
+    previous: String,
     #[serde(default)]
     view: Option<String>,
 }
@@ -541,9 +911,21 @@ pub async fn update(State(state): State<AppState>, Form(form): Form<UpdateForm>)
         Some("session") => "session",
         _ => "plan",
     };
+    let previous = match parse_items([form.previous.as_str()]) {
+        Ok(previous) => previous,
+        Err(e) => return bad_request(&site, &e.to_string()),
+    };
+    // Emptied: the empty plan offers its pages back, so it can be undone.
+    let target = if items.is_empty() && !previous.is_empty() {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        s.append_pair("restore", &previous.join(","));
+        crate::routes::plan(&s.finish())
+    } else {
+        plan_url(&items, view)
+    };
     (
         [(header::SET_COOKIE, set_cookie(&items))],
-        Redirect::to(&plan_url(&items, view)),
+        Redirect::to(&target),
     )
         .into_response()
 }

@@ -1,10 +1,12 @@
-//! The plan as a CSV provision map: one row per strategy, for a
+//! The plan as a CSV provision map: one row per strategy (with the plan's
+//! own details repeated on each, as provision-mapping sheets keep them), for a
 //! spreadsheet. A session exports the same map. The file starts with a
 //! UTF-8 byte-order mark: without one, Excel reads it in the local code page
 //! and "£" or "é" come out garbled.
 
 use super::escape::inert_cell;
 use super::{Export, ExportError, View, base_of};
+use crate::plan::outline::Needs;
 use crate::plan::{MEASURES, NO_EXTRA_COST, Plan, UNIVERSAL, number};
 use crate::taxonomy::Facet;
 
@@ -26,7 +28,30 @@ pub const CSV_COLUMNS: &[&str] = &[
     "cost over the intervention",
     "link",
     "review measure",
+    "steps",
+    "delivered by",
+    "how often",
+    "where",
+    "start date",
+    "pupil",
+    "year group",
+    "date of plan",
+    "people involved",
+    "needs addressed",
+    "outcomes",
+    "review date",
+    "review attendees",
+    "how the child takes part",
+    "strengths",
+    "interests",
+    "what helps",
+    "what does not help",
+    "child's views",
+    "family's views",
 ];
+
+/// The columns from "pupil" on: the same for every row of one plan.
+const PLAN_COLUMNS: usize = 15;
 
 /// A CSV provision map, for a spreadsheet.
 pub struct ProvisionMap;
@@ -66,7 +91,16 @@ pub fn csv(plan: &Plan, share_url: &str) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(BOM.as_bytes().to_vec());
     w.write_record(CSV_COLUMNS)?;
     let rows = plan.provision();
-    for page in plan.strategies() {
+    let shared = plan_cells(plan);
+    let parts = plan.strategy_parts();
+    if parts.is_empty() && plan.input.has_writing() {
+        // Nothing to map, but what was written still goes with the file.
+        let mut record = vec![String::new(); CSV_COLUMNS.len() - PLAN_COLUMNS];
+        record.extend(shared.iter().cloned());
+        w.write_record(record.iter().map(|c| inert_cell(c)))?;
+    }
+    for part in &parts {
+        let page = part.page;
         let m = &page.meta;
         let labels = |facet: Facet, ids: &[String]| {
             ids.iter()
@@ -113,10 +147,74 @@ pub fn csv(plan: &Plan, share_url: &str) -> Result<Vec<u8>, csv::Error> {
             format!("{base}{}", page.url),
             measure,
         ];
-        w.write_record(record.iter().map(|c| inert_cell(c)))?;
+        let steps: Vec<String> = part
+            .steps
+            .iter()
+            .map(|(n, md)| format!("{n}. {}", plain(md)))
+            .collect();
+        let delivered = |key: &str| {
+            part.delivery
+                .iter()
+                .find(|f| f.key == key)
+                .map_or(String::new(), |f| f.value.clone())
+        };
+        let record = record
+            .into_iter()
+            .chain([
+                steps.join(" "),
+                delivered("who"),
+                delivered("how_often"),
+                delivered("where"),
+                delivered("start"),
+            ])
+            .chain(shared.iter().cloned());
+        w.write_record(record.map(|c| inert_cell(&c)))?;
     }
     // Every cell is a `String`, so the bytes are UTF-8 already.
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// The plan's own cells, from "pupil" to "family's views".
+fn plan_cells(plan: &Plan) -> Vec<String> {
+    let i = &plan.input;
+    let needs = match plan.needs_section() {
+        Needs::Chosen(needs) => needs.join("; "),
+        Needs::Suggested(_) => String::new(),
+    };
+    let outcomes: Vec<String> = i
+        .outcomes
+        .iter()
+        .map(|o| format!("{} (measured by: {}; by: {})", o.outcome, o.measure, o.by))
+        .collect();
+    let c = &i.child;
+    let cells = vec![
+        c.name.clone(),
+        c.year_group.clone(),
+        i.date.clone(),
+        i.people.clone(),
+        needs,
+        outcomes.join("; "),
+        i.review.date.clone(),
+        i.review.attendees.clone(),
+        i.review.child_part.clone(),
+        c.strengths.clone(),
+        c.interests.clone(),
+        c.helps.clone(),
+        c.hinders.clone(),
+        c.views.clone(),
+        i.family_views.clone(),
+    ];
+    debug_assert_eq!(cells.len(), PLAN_COLUMNS);
+    cells
+}
+
+/// A step's Markdown as plain text on one line.
+fn plain(markdown: &str) -> String {
+    crate::content::markdown::render(markdown)
+        .text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn is_universal(page: &crate::content::Page) -> bool {

@@ -13,7 +13,8 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::escape::xml_text;
 use super::ooxml;
-use super::{CHILD_DETAILS, Export, ExportError, PRIVACY, View, base_of};
+use super::{Export, ExportError, PRIVACY, View, base_of};
+use crate::plan::outline::{self, Needs};
 use crate::plan::{
     FACILITATOR_NOTES, MEASURES, MONEY_COLUMNS, PROVISION_COLUMNS, Plan, STEPS, clock, number,
 };
@@ -76,11 +77,16 @@ fn bullet(text: &str) -> Paragraph {
     para(text).numbering(NumberingId::new(BULLETS), IndentLevel::new(0))
 }
 
+/// A cell of one paragraph per line of `text` (Word ignores a newline
+/// inside a paragraph's text).
 fn text_cell(text: &str, bold: bool, width: usize, size: usize) -> TableCell {
-    let run = Run::new().add_text(xml_text(text)).size(size);
-    TableCell::new()
-        .width(width, WidthType::Dxa)
-        .add_paragraph(Paragraph::new().add_run(if bold { run.bold() } else { run }))
+    let mut cell = TableCell::new().width(width, WidthType::Dxa);
+    let text = text.trim_end();
+    for line in text.split('\n') {
+        let run = Run::new().add_text(xml_text(line)).size(size);
+        cell = cell.add_paragraph(Paragraph::new().add_run(if bold { run.bold() } else { run }));
+    }
+    cell
 }
 
 /// Column widths from shares of the text width, the last taking what
@@ -372,7 +378,7 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
     let mut doc = styled(authority);
     let mut lists = Lists::new();
     let document_title = match view {
-        View::Plan => "Support plan".to_string(),
+        View::Plan => outline::TITLE.to_string(),
         View::Session => format!("Staff session ({} minutes)", plan.session_minutes()),
     };
     let logo = logo(plan);
@@ -382,64 +388,11 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
     doc = doc.add_paragraph(title(&document_title));
     match view {
         View::Plan => {
-            doc = doc
-                .add_paragraph(para(&format!(
-                    "Built with {authority} from {} pages. Share link: {share_url}",
-                    plan.pages.len()
-                )))
-                .add_paragraph(heading(1, "About the child"))
-                .add_table(table(
-                    &["Detail", "For this child"],
-                    CHILD_DETAILS
-                        .iter()
-                        .map(|r| vec![(*r).to_string(), String::new()])
-                        .collect(),
-                    &[35, 65],
-                ));
-            let needs = plan.needs();
-            if !needs.is_empty() {
-                doc = doc.add_paragraph(heading(1, "Needs this plan addresses"));
-                for need in needs {
-                    doc = doc.add_paragraph(bullet(&need.to_string()));
-                }
-            }
-            let strategies: Vec<_> = plan.strategies().collect();
-            if !strategies.is_empty() {
-                doc = doc.add_paragraph(heading(1, "Strategies"));
-            }
-            for page in strategies {
-                doc = doc
-                    .add_paragraph(heading(2, &page.meta.title))
-                    .add_paragraph(
-                        Paragraph::new()
-                            .add_run(Run::new().add_text(xml_text(&page.meta.summary)).italic()),
-                    );
-                if let Some(steps) = page.section(STEPS) {
-                    doc = doc.add_paragraph(heading(3, "What you can do"));
-                    for p in blocks(steps, &mut lists, true) {
-                        doc = doc.add_paragraph(p);
-                    }
-                }
-                if let Some(measures) = page.section(MEASURES) {
-                    doc = doc.add_paragraph(heading(3, "How you will know it is working"));
-                    for p in blocks(measures, &mut lists, false) {
-                        doc = doc.add_paragraph(p);
-                    }
-                }
-                // A heading of its own keeps the table with its strategy
-                // (headings keep with what follows) and names it in the
-                // navigation pane.
-                doc = doc.add_paragraph(heading(3, "Outcomes")).add_table(table(
-                    &[
-                        "Outcome we want",
-                        "How we will measure it",
-                        "Review date",
-                        "What happened",
-                    ],
-                    vec![vec![String::new(); 4], vec![String::new(); 4]],
-                    &[30, 30, 15, 25],
-                ));
-            }
+            doc = doc.add_paragraph(para(&format!(
+                "Built with {authority} from {} pages. Share link: {share_url}",
+                plan.pages.len()
+            )));
+            doc = plan_sections(doc, plan, &mut lists);
             let rows = plan.provision();
             if !rows.is_empty() {
                 let body = rows.iter().map(|r| r.cells(plan)).collect();
@@ -456,7 +409,7 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
                     })
                     .collect();
                 doc = doc
-                    .add_paragraph(heading(1, "Provision"))
+                    .add_paragraph(heading(2, "Provision map"))
                     .add_table(sized_table(PROVISION_COLUMNS, body, &shares, 18));
                 for (role, hours) in plan.hours_by_role() {
                     doc = doc.add_paragraph(
@@ -477,9 +430,16 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
                     .line_spacing(LineSpacing::new().before(120)),
                 );
             }
+            doc = doc
+                .add_paragraph(heading(1, outline::REVIEW))
+                .add_table(table(
+                    &outline::REVIEW_COLUMNS,
+                    vec![plan.review_row().to_vec()],
+                    &[25, 35, 40],
+                ));
             let resources: Vec<_> = plan.resources().collect();
             if !resources.is_empty() {
-                doc = doc.add_paragraph(heading(1, "Resources"));
+                doc = doc.add_paragraph(heading(1, outline::RESOURCES));
                 for r in resources {
                     doc = doc.add_paragraph(bullet(&format!(
                         "{}: {}{}",
@@ -539,6 +499,107 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
     Ok(bytes.into_inner())
 }
 
+/// About the child, the child's and family's views, needs, outcomes, and
+/// each strategy with its delivery, ticked steps and measures, in
+/// [`outline`]'s order.
+fn plan_sections(mut doc: Docx, plan: &Plan, lists: &mut Lists) -> Docx {
+    let pairs = |fields: Vec<outline::Field>| -> Vec<Vec<String>> {
+        fields
+            .into_iter()
+            .map(|f| vec![f.label.to_string(), f.value])
+            .collect()
+    };
+    doc = doc
+        .add_paragraph(heading(1, outline::ABOUT))
+        .add_table(table(
+            &["Detail", "For this child"],
+            pairs(plan.about()),
+            &[35, 65],
+        ))
+        .add_paragraph(heading(1, outline::CHILD_SAYS))
+        .add_table(table(
+            &["Question", "In the child's words"],
+            pairs(plan.child_says()),
+            &[35, 65],
+        ))
+        .add_paragraph(heading(1, outline::FAMILY_SAYS));
+    let family = plan.family_says();
+    doc = doc
+        .add_table(table(&[family.label], vec![vec![family.value]], &[100]))
+        .add_paragraph(heading(1, outline::NEEDS));
+    match plan.needs_section() {
+        Needs::Chosen(needs) if needs.is_empty() => {
+            doc = doc.add_paragraph(para("No needs chosen yet."));
+        }
+        Needs::Chosen(needs) => {
+            for need in needs {
+                doc = doc.add_paragraph(bullet(&need));
+            }
+        }
+        Needs::Suggested(needs) => {
+            let mut text = "Not chosen yet. Choose the needs this plan addresses".to_string();
+            if !needs.is_empty() {
+                text.push_str(&format!(
+                    "; the chosen pages are about: {}",
+                    needs.join("; ")
+                ));
+            }
+            text.push('.');
+            doc = doc.add_paragraph(para(&text));
+        }
+    }
+    doc = doc
+        .add_paragraph(heading(1, outline::OUTCOMES))
+        .add_paragraph(para(outline::SMART_PROMPT))
+        .add_table(table(
+            &outline::OUTCOME_COLUMNS,
+            plan.outcome_rows()
+                .into_iter()
+                .map(|r| r.to_vec())
+                .collect(),
+            &[45, 35, 20],
+        ));
+    let parts = plan.strategy_parts();
+    if !parts.is_empty() {
+        doc = doc.add_paragraph(heading(1, outline::PROVISION));
+    }
+    for part in parts {
+        let page = part.page;
+        doc = doc
+            .add_paragraph(heading(2, &page.meta.title))
+            .add_paragraph(
+                Paragraph::new()
+                    .add_run(Run::new().add_text(xml_text(&page.meta.summary)).italic()),
+            )
+            .add_table(table(
+                &["Detail", "This plan"],
+                pairs(part.delivery),
+                &[30, 70],
+            ))
+            .add_paragraph(heading(3, "What we will do"));
+        if part.steps.is_empty() {
+            doc = doc.add_paragraph(para("No steps ticked."));
+        } else {
+            // The ticked steps as one numbered list, each quoted as written.
+            let list: String = part
+                .steps
+                .iter()
+                .map(|(_, step)| format!("1. {step}\n"))
+                .collect();
+            for p in blocks(&list, lists, true) {
+                doc = doc.add_paragraph(p);
+            }
+        }
+        if let Some(measures) = page.section(MEASURES) {
+            doc = doc.add_paragraph(heading(3, "How you will know it is working"));
+            for p in blocks(measures, lists, false) {
+                doc = doc.add_paragraph(p);
+            }
+        }
+    }
+    doc
+}
+
 /// The costed provision: each strategy's staff time and money, the totals,
 /// and which roles still need a rate. A table of its own, so the provision
 /// table above keeps columns wide enough to read on A4.
@@ -569,7 +630,7 @@ fn costs(doc: Docx, plan: &Plan, rows: &[crate::plan::ProvisionRow]) -> Docx {
         body.push(total);
     }
     let mut doc = doc
-        .add_paragraph(heading(2, "Costed provision"))
+        .add_paragraph(heading(2, outline::COSTS))
         .add_table(table(&header, body, &[32, 16, 18, 17, 17]));
     if let Some(prompt) = plan.rate_prompt() {
         doc = doc.add_paragraph(para(&prompt).line_spacing(LineSpacing::new().before(120)));

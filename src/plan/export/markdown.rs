@@ -2,7 +2,8 @@
 //! documents; a page's sections are quoted through [`super::escape`].
 
 use super::escape::{md_link, md_text, quote_markdown};
-use super::{CHILD_DETAILS, Export, ExportError, PRIVACY, View, base_of};
+use super::{Export, ExportError, PRIVACY, View, base_of};
+use crate::plan::outline::{self, Needs};
 use crate::plan::{
     FACILITATOR_NOTES, MEASURES, MONEY_COLUMNS, PROVISION_COLUMNS, Plan, STEPS, clock, number,
 };
@@ -37,49 +38,17 @@ pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
     let mut out = String::new();
     match view {
         View::Plan => {
-            out.push_str("# SEN support plan\n\n");
+            out.push_str(&format!("# {}\n\n", outline::TITLE));
             out.push_str(&format!(
                 "Built with {} from {} pages. Share link: {}\n\n",
                 md_text(&plan.site.config.name),
                 plan.pages.len(),
                 md_link(share_url)
             ));
-            out.push_str("| About the child | |\n|---|---|\n");
-            for row in CHILD_DETAILS {
-                out.push_str(&format!("| {row} | |\n"));
-            }
-            out.push('\n');
-            let needs = plan.needs();
-            if !needs.is_empty() {
-                out.push_str("## Needs this plan addresses\n\n");
-                for need in needs {
-                    out.push_str(&format!("- {}\n", md_text(&need)));
-                }
-                out.push('\n');
-            }
-            for page in plan.strategies() {
-                out.push_str(&format!(
-                    "## {}\n\n{}\n\n",
-                    md_text(&page.meta.title),
-                    md_text(&page.meta.summary)
-                ));
-                if let Some(steps) = page.section(STEPS) {
-                    out.push_str(&format!(
-                        "### What you can do\n\n{}\n\n",
-                        shift_headings(&quote_markdown(steps))
-                    ));
-                }
-                if let Some(measures) = page.section(MEASURES) {
-                    out.push_str(&format!(
-                        "### How you will know it is working\n\n{}\n\n",
-                        shift_headings(&quote_markdown(measures))
-                    ));
-                }
-                out.push_str("| Outcome we want | How we will measure it | Review date | What happened |\n|---|---|---|---|\n| | | | |\n\n");
-            }
+            plan_sections(&mut out, plan);
             let rows = plan.provision();
             if !rows.is_empty() {
-                out.push_str("## Provision\n\n");
+                out.push_str(&format!("## {}\n\n", outline::COSTS));
                 let columns = || PROVISION_COLUMNS.iter().chain(MONEY_COLUMNS);
                 out.push_str(&markdown_row(columns().map(|c| (*c).to_string())));
                 out.push_str(&markdown_row(columns().map(|_| "---".to_string())));
@@ -113,9 +82,18 @@ pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
                     titles.join("; ")
                 ));
             }
+            out.push_str(&format!("## {}\n\n", outline::REVIEW));
+            out.push_str(&markdown_row(
+                outline::REVIEW_COLUMNS.iter().map(|c| c.to_string()),
+            ));
+            out.push_str(&markdown_row(
+                outline::REVIEW_COLUMNS.iter().map(|_| "---".to_string()),
+            ));
+            out.push_str(&markdown_row(plan.review_row().iter().map(|c| cell(c))));
+            out.push('\n');
             let resources: Vec<_> = plan.resources().collect();
             if !resources.is_empty() {
-                out.push_str("## Resources\n\n");
+                out.push_str(&format!("## {}\n\n", outline::RESOURCES));
                 for r in resources {
                     out.push_str(&format!(
                         "- [{}]({}{})\n",
@@ -170,6 +148,108 @@ pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
     }
     out.push_str(&format!("---\n\n{PRIVACY}\n"));
     out
+}
+
+/// About the child, the child's and family's views, needs, outcomes and
+/// each strategy's ticked steps and delivery: the plan's sections before
+/// its costs, in [`outline`]'s order.
+fn plan_sections(out: &mut String, plan: &Plan) {
+    out.push_str(&format!("## {}\n\n| | |\n|---|---|\n", outline::ABOUT));
+    for f in plan.about() {
+        out.push_str(&format!("| {} | {} |\n", f.label, cell(&f.value)));
+    }
+    out.push_str(&format!("\n## {}\n\n", outline::CHILD_SAYS));
+    for f in plan.child_says() {
+        written(out, f.label, &f.value);
+    }
+    out.push_str(&format!("## {}\n\n", outline::FAMILY_SAYS));
+    let family = plan.family_says();
+    written(out, family.label, &family.value);
+    out.push_str(&format!("## {}\n\n", outline::NEEDS));
+    match plan.needs_section() {
+        Needs::Chosen(needs) if needs.is_empty() => out.push_str("No needs chosen yet.\n\n"),
+        Needs::Chosen(needs) => {
+            for need in needs {
+                out.push_str(&format!("- {}\n", md_text(&need)));
+            }
+            out.push('\n');
+        }
+        Needs::Suggested(needs) => {
+            out.push_str("Not chosen yet. Choose the needs this plan addresses");
+            if !needs.is_empty() {
+                let labels: Vec<String> = needs.iter().map(|n| md_text(n)).collect();
+                out.push_str(&format!(
+                    "; the chosen pages are about: {}",
+                    labels.join("; ")
+                ));
+            }
+            out.push_str(".\n\n");
+        }
+    }
+    out.push_str(&format!(
+        "## {}\n\n{}\n\n",
+        outline::OUTCOMES,
+        outline::SMART_PROMPT
+    ));
+    out.push_str(&markdown_row(
+        outline::OUTCOME_COLUMNS.iter().map(|c| c.to_string()),
+    ));
+    out.push_str(&markdown_row(
+        outline::OUTCOME_COLUMNS.iter().map(|_| "---".to_string()),
+    ));
+    for row in plan.outcome_rows() {
+        out.push_str(&markdown_row(row.iter().map(|c| cell(c))));
+    }
+    out.push('\n');
+    let parts = plan.strategy_parts();
+    if !parts.is_empty() {
+        out.push_str(&format!("## {}\n\n", outline::PROVISION));
+    }
+    for part in parts {
+        let page = part.page;
+        out.push_str(&format!(
+            "### {}\n\n{}\n\n",
+            md_text(&page.meta.title),
+            md_text(&page.meta.summary)
+        ));
+        out.push_str("| | |\n|---|---|\n");
+        for f in &part.delivery {
+            out.push_str(&format!("| {} | {} |\n", f.label, cell(&f.value)));
+        }
+        out.push('\n');
+        if part.steps.is_empty() {
+            out.push_str("No steps ticked.\n\n");
+        } else {
+            out.push_str("**What we will do**\n\n");
+            for (i, (_, step)) in part.steps.iter().enumerate() {
+                // Each step is the page's own Markdown, quoted; its nested
+                // lines keep their indent under the new number.
+                out.push_str(&format!("{}. {}\n", i + 1, quote_markdown(step)));
+            }
+            out.push('\n');
+        }
+        if let Some(measures) = page.section(MEASURES) {
+            out.push_str(&format!(
+                "**How you will know it is working**\n\n{}\n\n",
+                shift_headings(&quote_markdown(measures))
+            ));
+        }
+    }
+}
+
+/// A labelled answer: the label in bold, then what was written, line by line.
+fn written(out: &mut String, label: &str, value: &str) {
+    out.push_str(&format!("**{label}**\n\n"));
+    let value = value.trim();
+    if value.is_empty() {
+        out.push_str("(not written yet)\n\n");
+    } else {
+        for line in value.lines() {
+            out.push_str(&md_text(line));
+            out.push_str("  \n");
+        }
+        out.push('\n');
+    }
 }
 
 /// Moves headings inside a quoted section down so they sit under ours.

@@ -7,6 +7,7 @@
 pub mod csv;
 pub mod docx;
 pub mod escape;
+pub mod json;
 pub mod markdown;
 mod ooxml;
 
@@ -15,18 +16,8 @@ use super::Plan;
 pub use csv::CSV_COLUMNS;
 pub use escape::{md_text, quote_markdown};
 
-/// Rows left blank in the child's details table; the server never sees these.
-const CHILD_DETAILS: &[&str] = &[
-    "Name",
-    "Date of birth",
-    "Year group or class",
-    "Date of this plan",
-    "Date of the next review",
-    "People involved (child, family, staff)",
-];
-
 /// The privacy note every export carries.
-pub const PRIVACY: &str = "Waymark stores nothing about any child: this plan is only a list of pages. Write the child's details, outcomes and review dates in your own copy.";
+pub const PRIVACY: &str = "Waymark stores nothing about any child. What is written in this plan went only into this document: keep it as you keep any pupil record.";
 
 /// Which layout to export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +44,8 @@ impl View {
 pub enum ExportError {
     #[error(transparent)]
     Csv(#[from] ::csv::Error),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
     /// The Word document could not be packed into its zip file.
     #[error(transparent)]
     Docx(Box<dyn std::error::Error + Send + Sync>),
@@ -92,7 +85,12 @@ pub trait Export: Sync {
 
 /// Every export format, each answered at its own route, in the order the
 /// plan page offers them.
-pub const FORMATS: &[&dyn Export] = &[&docx::Word, &markdown::Markdown, &csv::ProvisionMap];
+pub const FORMATS: &[&dyn Export] = &[
+    &docx::Word,
+    &markdown::Markdown,
+    &csv::ProvisionMap,
+    &json::SavedPlan,
+];
 
 /// One of [`FORMATS`], as a route names it: chosen when the router is
 /// built, never by reading the request's path.
@@ -150,7 +148,12 @@ mod tests {
         let names: Vec<String> = FORMATS.iter().map(|f| f.file_name(View::Plan)).collect();
         assert_eq!(
             names,
-            ["waymark-plan.docx", "waymark-plan.md", "waymark-plan.csv"]
+            [
+                "waymark-plan.docx",
+                "waymark-plan.md",
+                "waymark-plan.csv",
+                "waymark-plan.json"
+            ]
         );
         assert_eq!(
             markdown::Markdown.file_name(View::Session),
