@@ -1,6 +1,7 @@
 //! Rules the bundled corpus keeps as a whole, asserted on the loaded site:
-//! every evidence source comes from a publisher we have checked, and no
-//! strategy claims more than its sources can carry.
+//! every evidence source comes from a publisher we have checked, no strategy
+//! claims more than its sources can carry, and no page names a particular
+//! local authority.
 
 mod common;
 
@@ -125,4 +126,136 @@ fn no_strategy_rated_above_practice_rests_on_statutory_sources_alone() {
         "no strategy is rated above practice: the test would prove nothing"
     );
     assert!(overstated.is_empty(), "{}", overstated.join("\n"));
+}
+
+/// Phrases that contain an authority's name but name something else, so a
+/// page may use them. Each is an institution or a tool, not a council.
+const NOT_AUTHORITIES: &[&str] = &[
+    // The university that carried out the 2017 DfE research behind the seven key ingredients.
+    "Coventry University",
+    // The charity that founded the Education Endowment Foundation.
+    "Sutton Trust",
+    // A university whose researchers author EEF reviews.
+    "Durham University",
+    // The chart used in continence and toileting care.
+    "Bristol Stool",
+];
+
+/// Where `word` occurs in `text` as a whole word (no letter or digit either side).
+fn whole_word_at(text: &str, word: &str) -> Vec<usize> {
+    let boundary = |c: Option<char>| !c.is_some_and(char::is_alphanumeric);
+    text.match_indices(word)
+        .filter(|(at, _)| {
+            boundary(text[..*at].chars().next_back())
+                && boundary(text[at + word.len()..].chars().next())
+        })
+        .map(|(at, _)| at)
+        .collect()
+}
+
+/// The authority names a text gives, by the rules of the list file.
+fn authorities_named(text: &str, names: &[(String, bool)]) -> Vec<String> {
+    let mut text = text.to_string();
+    for phrase in NOT_AUTHORITIES {
+        text = text.replace(phrase, "");
+    }
+    let mut found = Vec::new();
+    for (name, word_too) in names {
+        for at in whole_word_at(&text, name) {
+            let after = text[at + name.len()..].trim_start();
+            if !word_too || after.starts_with("Council") || after.starts_with("Borough") {
+                found.push(name.clone());
+            }
+        }
+    }
+    // Any other "<Name> County/City/Borough/District Council", such as a
+    // district council not in the list; the starter's placeholder is allowed.
+    for kind in [
+        "County Council",
+        "City Council",
+        "Borough Council",
+        "District Council",
+    ] {
+        for at in whole_word_at(&text, kind) {
+            let before = text[..at].trim_end();
+            let word = before.rsplit(char::is_whitespace).next().unwrap_or("");
+            if word.starts_with(char::is_uppercase) && word != "Example" {
+                found.push(format!("{word} {kind}"));
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+fn authority_names() -> Vec<(String, bool)> {
+    let list = common::root().join("tests/fixtures/english-local-authorities.txt");
+    std::fs::read_to_string(list)
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| match l.strip_suffix('*') {
+            Some(name) => (name.trim().to_string(), true),
+            None => (l.to_string(), false),
+        })
+        .collect()
+}
+
+#[test]
+fn authority_names_are_found_as_whole_names_only() {
+    let names = authority_names();
+    assert!(names.len() > 150, "{} names", names.len());
+    let found = |t: &str| authorities_named(t, &names);
+    assert_eq!(
+        found("In Gloucestershire this is My Plan."),
+        ["Gloucestershire"]
+    );
+    assert_eq!(found("Ask Stoke-on-Trent about it."), ["Stoke-on-Trent"]);
+    assert_eq!(found("Kent's core standards"), ["Kent"]);
+    assert_eq!(
+        found("Mid Devon District Council"),
+        ["Devon", "Devon District Council"]
+    );
+    assert_eq!(
+        found("Tewkesbury Borough Council"),
+        ["Tewkesbury Borough Council"]
+    );
+    assert_eq!(
+        found("Reading Borough Council"),
+        ["Reading", "Reading Borough Council"]
+    );
+    assert!(found("Reading is slow. Bury the lead. Kentish Town.").is_empty());
+    assert!(found("Example County Council, research by Coventry University").is_empty());
+    assert!(found("your local authority").is_empty());
+}
+
+#[test]
+fn no_bundled_page_names_a_particular_authority() {
+    let names = authority_names();
+    let mut named = Vec::new();
+    let mut files = 0;
+    for entry in walkdir::WalkDir::new(common::root().join("content")) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let ext = path.extension().and_then(|e| e.to_str());
+        if !matches!(ext, Some("md" | "yaml")) {
+            continue;
+        }
+        files += 1;
+        let text = std::fs::read_to_string(path).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            for name in authorities_named(line, &names) {
+                named.push(format!("{}:{}: {name}", path.display(), n + 1));
+            }
+        }
+    }
+    assert!(files > 200, "{files} files read");
+    assert!(
+        named.is_empty(),
+        "pages outside examples/ name a particular authority (say \"your local authority\", \
+         and put local names in examples/):\n{}",
+        named.join("\n")
+    );
 }
