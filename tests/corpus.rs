@@ -259,3 +259,16 @@ fn no_bundled_page_names_a_particular_authority() {
         named.join("\n")
     );
 }
+
+#[tokio::test]
+async fn a_fractional_frequency_shows_in_words_on_the_page() {
+    let s = common::state(bundled());
+    let (status, _, html) = common::get(
+        &s,
+        "/strategies/eyfs-area-senco-and-advisory-teacher-involvement",
+    )
+    .await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    assert!(html.contains("once every 4 weeks"), "{html}");
+    assert!(!html.contains("0.25"), "the raw fraction still shows");
+}
