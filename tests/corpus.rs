@@ -272,3 +272,85 @@ async fn a_fractional_frequency_shows_in_words_on_the_page() {
     assert!(html.contains("once every 4 weeks"), "{html}");
     assert!(!html.contains("0.25"), "the raw fraction still shows");
 }
+
+/// Each area's descriptors of need, by the title the contract gives them.
+fn descriptors_for<'a>(
+    site: &'a waymark::site::Site,
+    label: &str,
+) -> Vec<&'a waymark::content::Page> {
+    let title = format!("{}{label}", waymark::content::page::DESCRIPTORS_TITLE);
+    site.pages
+        .iter()
+        .map(|p| &**p)
+        .filter(|p| p.is_kind("guidance") && p.meta.title == title)
+        .collect()
+}
+
+#[test]
+fn every_area_has_descriptors_of_need_for_every_level() {
+    let site = bundled();
+    let mut faults = Vec::new();
+    for area in &site.taxonomy.areas {
+        let pages = descriptors_for(&site, &area.label);
+        let [page] = pages.as_slice() else {
+            faults.push(format!("{}: {} descriptors pages", area.id, pages.len()));
+            continue;
+        };
+        if page.meta.needs != [area.id.clone()] {
+            faults.push(format!("{}: filed under {:?}", page.slug, page.meta.needs));
+        }
+        for tier in &site.taxonomy.tiers {
+            if !page.headings.iter().any(|h| h.text == tier.label) {
+                faults.push(format!("{}: no \"{}\" heading", page.slug, tier.label));
+            }
+        }
+        if !page.text.contains("not thresholds") {
+            faults.push(format!(
+                "{}: does not say it guides judgement and is not a threshold",
+                page.slug
+            ));
+        }
+        let area_page = site.pages.iter().find(|p| {
+            p.is_kind("guidance") && p.meta.needs == [area.id.clone()] && !p.is_descriptors()
+        });
+        if !area_page.is_some_and(|p| p.markdown.contains(&format!("]({})", page.url))) {
+            faults.push(format!(
+                "{}: the area's guidance page does not link it",
+                page.slug
+            ));
+        }
+    }
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
+}
+
+#[tokio::test]
+async fn every_tier_listing_links_the_descriptors_of_need() {
+    let site = bundled();
+    let urls: Vec<String> = site
+        .taxonomy
+        .areas
+        .iter()
+        .flat_map(|a| descriptors_for(&site, &a.label))
+        .map(|p| p.url.clone())
+        .collect();
+    assert_eq!(urls.len(), site.taxonomy.areas.len());
+    let tiers: Vec<String> = site.taxonomy.tiers.iter().map(|t| t.id.clone()).collect();
+    let s = common::state(site);
+    for tier in tiers {
+        let (status, _, html) = common::get(&s, &format!("/tiers/{tier}")).await;
+        assert_eq!(status, axum::http::StatusCode::OK);
+        let section = html
+            .split("id=\"descriptors\"")
+            .nth(1)
+            .unwrap_or_else(|| panic!("/tiers/{tier} has no descriptors section"));
+        for url in &urls {
+            assert!(
+                section.contains(&format!("href=\"{url}\"")),
+                "/tiers/{tier} does not link {url}"
+            );
+        }
+    }
+    // Other listings do not carry the section.
+    let (_, _, html) = common::get(&s, "/ingredients/personalisation").await;
+    assert!(!html.contains("id=\"descriptors\""));
+}
