@@ -354,3 +354,125 @@ async fn every_tier_listing_links_the_descriptors_of_need() {
     let (_, _, html) = common::get(&s, "/ingredients/personalisation").await;
     assert!(!html.contains("id=\"descriptors\""));
 }
+
+/// Topics teachers and families search for (issue #17): some page's title or
+/// tags must name each. A keyword matches where a word starts, ignoring case,
+/// so "tics" finds "tics" and "Tics and Tourette's" but not "statistics", and
+/// "suspension" also finds "suspensions".
+const TOPICS: &[&str] = &[
+    "selective mutism",
+    "tics",
+    "Tourette",
+    "developmental language disorder",
+    "stammering",
+    "self-harm",
+    "low mood",
+    "at risk",
+    "eating difficulties",
+    "ARFID",
+    "fetal alcohol",
+    "demand avoidance",
+    "too ill to attend",
+    "hospital education",
+    "acquired brain injury",
+    "cerebral visual impairment",
+    "Equality Act",
+    "reasonable adjustments",
+    "part-time timetable",
+    "suspension",
+    "AAC",
+    "augmentative and alternative communication",
+    "speech-to-text",
+    "dictation",
+    "EAL",
+    "bullying",
+    "home-to-school travel",
+    "notional SEN budget",
+    "high needs",
+    "disability access fund",
+    "early years inclusion fund",
+    "tribunal",
+    "personal budget",
+    "ELSA",
+];
+
+/// Needs that teachers most often need specialist help with: three
+/// specialist-tier strategies each; every other need two.
+const DEEP_NEEDS: &[&str] = &[
+    "speech-language-communication",
+    "specific-learning-difficulties",
+    "anxiety-mental-health",
+    "adhd",
+    "attachment-trauma",
+    "emotional-regulation",
+];
+
+/// Whether `keyword` occurs in `text` where a word starts, ignoring case.
+fn names_topic(text: &str, keyword: &str) -> bool {
+    let (text, keyword) = (text.to_lowercase(), keyword.to_lowercase());
+    text.match_indices(&keyword).any(|(at, _)| {
+        !text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+    })
+}
+
+#[test]
+fn names_topic_matches_at_the_start_of_a_word() {
+    assert!(names_topic("Tics and Tourette's", "tics"));
+    assert!(names_topic("Tics and Tourette's", "Tourette"));
+    assert!(!names_topic("characteristics and statistics", "tics"));
+    assert!(names_topic("Suspensions and exclusions", "suspension"));
+    assert!(!names_topic("a real meal", "EAL"));
+    assert!(names_topic("EAL or SEN", "eal"));
+    assert!(!names_topic("that risk", "at risk"));
+}
+
+#[test]
+fn every_topic_is_named_by_some_page() {
+    let site = bundled();
+    let mut missing = Vec::new();
+    for topic in TOPICS {
+        let found = site.pages.iter().any(|p| {
+            names_topic(&p.meta.title, topic) || p.meta.tags.iter().any(|t| names_topic(t, topic))
+        });
+        if !found {
+            missing.push(format!(
+                "topic \"{topic}\": no page's title or tags name it"
+            ));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+#[test]
+fn every_need_has_specialist_depth() {
+    let site = bundled();
+    let mut missing = Vec::new();
+    for area in &site.taxonomy.areas {
+        for need in &area.needs {
+            let want = if DEEP_NEEDS.contains(&need.id.as_str()) {
+                3
+            } else {
+                2
+            };
+            let have = site
+                .pages
+                .iter()
+                .filter(|p| {
+                    p.is_kind("strategy")
+                        && p.has_need(&need.id)
+                        && p.meta.tier.as_deref() == Some("specialist")
+                })
+                .count();
+            if have < want {
+                missing.push(format!(
+                    "need {}: {have} specialist-tier strategies, wants {want}",
+                    need.id
+                ));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
