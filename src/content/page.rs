@@ -44,6 +44,9 @@ pub struct Source {
     pub kind: SourceType,
 }
 
+/// How the title of an area's descriptors of need begins; the area's label follows.
+pub const DESCRIPTORS_TITLE: &str = "Descriptors of need: ";
+
 /// What kind of publication a source is. Only research and guidance reports
 /// can carry a strength above `practice`; statutory sources say what must be
 /// done, not what works.
@@ -214,6 +217,12 @@ impl Page {
 
     pub fn is_kind(&self, kind: &str) -> bool {
         self.meta.kind == kind
+    }
+
+    /// Whether this is an area's descriptors of need: a guidance page titled
+    /// "Descriptors of need: <area label>" (the contract in INTERFACE.md).
+    pub fn is_descriptors(&self) -> bool {
+        self.is_kind("guidance") && self.meta.title.starts_with(DESCRIPTORS_TITLE)
     }
 
     pub fn has_need(&self, need: &str) -> bool {

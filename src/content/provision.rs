@@ -24,7 +24,35 @@ impl ProvisionFacts {
     pub fn is_individual(&self) -> bool {
         self.group_size == 1
     }
+
+    /// How often sessions happen, in words: "3 a week", "once a week",
+    /// "once every 4 weeks", "3 every 2 weeks". A fraction such as 0.25 a
+    /// week reads as a whole number of sessions over a whole number of weeks
+    /// (up to 12); anything else keeps its number, "1.37 a week".
+    pub fn frequency(&self) -> String {
+        let per_week = self.sessions_per_week;
+        let whole = (1..=MAX_WEEKS_IN_WORDS).find_map(|weeks| {
+            let sessions = per_week * f64::from(weeks);
+            let rounded = sessions.round();
+            // Whole and at least one, so the cast is exact.
+            ((sessions - rounded).abs() < 1e-6 && rounded >= 1.0).then_some((rounded as u64, weeks))
+        });
+        match whole {
+            Some((1, 1)) => "once a week".to_string(),
+            Some((sessions, 1)) => format!("{sessions} a week"),
+            Some((1, weeks)) => format!("once every {weeks} weeks"),
+            Some((sessions, weeks)) => format!("{sessions} every {weeks} weeks"),
+            None => {
+                let two_places = format!("{per_week:.2}");
+                let trimmed = two_places.trim_end_matches('0').trim_end_matches('.');
+                format!("{trimmed} a week")
+            }
+        }
+    }
 }
+
+/// The longest cycle a fractional frequency is put into words over.
+const MAX_WEEKS_IN_WORDS: u32 = 12;
 
 impl Provision {
     /// The block's facts, with the staff role named from `taxonomy`.
@@ -71,6 +99,24 @@ mod tests {
         let facts = provision(&role.id, 2.0, 25.0, 4).facts(&t);
         assert_eq!(facts.staff_hours_per_week, 0.83);
         assert!(!facts.is_individual());
+    }
+
+    #[test]
+    fn frequency_reads_as_sessions_over_whole_weeks() {
+        let t = Taxonomy::builtin();
+        let say = |sessions: f64| {
+            provision("teacher", sessions, 30.0, 1)
+                .facts(&t)
+                .frequency()
+        };
+        assert_eq!(say(1.0), "once a week");
+        assert_eq!(say(3.0), "3 a week");
+        assert_eq!(say(0.5), "once every 2 weeks");
+        assert_eq!(say(0.25), "once every 4 weeks");
+        assert_eq!(say(1.5), "3 every 2 weeks");
+        assert_eq!(say(0.75), "3 every 4 weeks");
+        assert_eq!(say(1.37), "1.37 a week");
+        assert_eq!(say(0.01), "0.01 a week");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use waymark::site::Site;
 use waymark::web::{AppState, app};
 
 /// The date tests treat as today, so review-date warnings never drift.
-pub const TODAY: &str = "2026-11-23";
+pub const TODAY: &str = "2026-12-06";
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

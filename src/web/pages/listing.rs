@@ -25,6 +25,9 @@ pub struct ListingTemplate {
     heading: String,
     description: String,
     guidance: Vec<Card>,
+    /// A tier's listing links every area's descriptors of need, which say
+    /// what needs look like at each level.
+    descriptors: Vec<Card>,
     children: Vec<TermView>,
     groups: Vec<Group>,
     total: usize,
@@ -129,6 +132,11 @@ fn listing(site: &Site, input: ListingInput<'_>, phases: &[String]) -> ListingTe
         heading: term.label.to_string(),
         description: term.description.to_string(),
         guidance: guidance.iter().map(|p| Card::new(p, site)).collect(),
+        descriptors: if facet == Facet::TIER {
+            descriptors(site)
+        } else {
+            Vec::new()
+        },
         children,
         total: rest.len(),
         groups: group_by_tier(rest, site),
@@ -147,6 +155,25 @@ fn listing(site: &Site, input: ListingInput<'_>, phases: &[String]) -> ListingTe
             .collect(),
         phase_note: phase_labels.join(" or "),
     }
+}
+
+/// Every area's descriptors of need, in the taxonomy's order of areas.
+fn descriptors(site: &Site) -> Vec<Card> {
+    let area_index = |p: &crate::content::Page| {
+        p.meta
+            .needs
+            .first()
+            .and_then(|n| site.taxonomy.areas.iter().position(|a| &a.id == n))
+            .unwrap_or(usize::MAX)
+    };
+    let mut pages: Vec<&crate::content::Page> = site
+        .pages
+        .iter()
+        .map(|p| &**p)
+        .filter(|p| p.is_descriptors())
+        .collect();
+    pages.sort_by_key(|p| (area_index(p), p.slug.clone()));
+    pages.into_iter().map(|p| Card::new(p, site)).collect()
 }
 
 /// `GET /needs/{id}`. Listings read every page, so they are made off the

@@ -187,7 +187,7 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
 fn provision_rows(f: ProvisionFacts) -> Vec<(String, String)> {
     use crate::plan::number;
     vec![
-        ("Sessions a week".to_string(), number(f.sessions_per_week)),
+        ("How often".to_string(), f.frequency()),
         ("Minutes a session".to_string(), number(f.session_minutes)),
         ("Weeks".to_string(), number(f.weeks)),
         (
