@@ -174,6 +174,22 @@
     button.addEventListener("click", function () {
       set(button.getAttribute("aria-expanded") !== "true");
     });
+    // "Show N results" closes the panel and moves to the count. The panel's
+    // contents are replaced on each live search, so it listens on the panel.
+    panel.addEventListener("click", function (event) {
+      var show = event.target.closest && event.target.closest("[data-show-results]");
+      if (!show || !narrow.matches) {
+        return;
+      }
+      event.preventDefault();
+      set(false);
+      var count = document.querySelector("[data-result-count]");
+      if (count) {
+        count.setAttribute("tabindex", "-1");
+        count.focus();
+        count.scrollIntoView({ block: "start" });
+      }
+    });
     if (narrow.addEventListener) {
       narrow.addEventListener("change", layout);
     }

@@ -226,6 +226,23 @@ async fn the_search_finder_has_its_parts() {
     );
     // Each facet says how many of its values are ticked.
     assert!(html.contains("Level of support <span class=\"facet-selected\">(1 selected)</span>"));
+    // On a phone: a way past the filters before them, and a way back to the
+    // results at their foot, a plain link to the results without script.
+    let skip = html
+        .find("href=\"#results\">Skip to results</a>")
+        .expect("a skip link");
+    let filters = html.find("id=\"filters\"").expect("the filter panel");
+    assert!(skip < filters, "Skip to results comes before the filters");
+    let count = html.matches("data-result-count>").count();
+    assert_eq!(count, 1);
+    let total = html
+        .split("data-result-count>")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .expect("a count");
+    let show = format!("href=\"#results\" data-show-results>Show {total} results</a>");
+    let show_at = html.find(&show).expect(&show);
+    assert!(show_at > filters && show_at < html.find("id=\"results\"").unwrap());
 
     // Numbered pages, the current one marked.
     let (_, _, list) = get(&s, "/search?page=3").await;
