@@ -274,6 +274,28 @@ async fn a_page_offers_to_copy_its_link() {
 }
 
 #[tokio::test]
+async fn a_strategy_page_opens_with_its_summary_contents_and_short_facts() {
+    let s = state(bundled());
+    let (_, _, html) = get(&s, "/strategies/movement-breaks-for-attention").await;
+    let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    // Summary, then contents, then the short facts, then the body.
+    assert!(at("class=\"lead\"") < at("class=\"contents\""));
+    assert!(at("class=\"contents\"") < at("<dl class=\"summary-list facts\">"));
+    assert!(at("<dl class=\"summary-list facts\">") < at("<div class=\"body\">"));
+    assert!(html.contains("<li><a href=\"#what-you-can-do\">What you can do</a></li>"));
+    // Where the page fits in the frameworks comes after the body.
+    assert!(at("<div class=\"body\">") < at("<dt>Key ingredients</dt>"));
+    // Dates in words; the machine-readable date stays ISO.
+    let time = html.split("<time datetime=\"").nth(1).expect("a date");
+    let (iso, rest) = time.split_once("\">").unwrap();
+    let shown = rest.split('<').next().unwrap();
+    assert_eq!(iso.len(), 10, "{iso}");
+    let words = shown.split(' ').collect::<Vec<_>>();
+    assert_eq!(words.len(), 3, "{shown}");
+    assert!(words[1].chars().all(char::is_alphabetic), "{shown}");
+}
+
+#[tokio::test]
 async fn no_page_type_weighs_more_than_100_kb_compressed() {
     let s = state(bundled());
     let plan = "strategies/movement-breaks-for-attention,resources/one-page-profile";
