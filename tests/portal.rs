@@ -350,3 +350,25 @@ async fn html_pages_link_no_other_host() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_page_that_failed_its_checks_is_a_friendly_404_that_suggests_a_search() {
+    // The invalid fixture's misspelt-need page never loaded, so it has no
+    // good version to show.
+    let s = state(site_with_problems(common::fixture("invalid")));
+    let (status, _, html) = get(&s.public(), "/strategies/misspelt-need").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("<title>Page not found"), "{html}");
+    assert!(html.contains("value=\"misspelt need\""), "{html}");
+    assert!(
+        html.contains("href=\"/search?q=misspelt%20need\">searching for “misspelt need”</a>"),
+        "{html}"
+    );
+    // Nothing about the file's problem reaches a reader.
+    assert!(!html.contains("autsim"), "{html}");
+}
+
+/// A site from a folder whose pages may have problems (they are left out).
+fn site_with_problems(content: std::path::PathBuf) -> Site {
+    Site::load(&options(content)).expect("the settings load")
+}
