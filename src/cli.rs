@@ -559,19 +559,18 @@ fn check(args: &CheckArgs) -> ExitCode {
     };
     let errors = loaded.errors();
     let warnings = loaded.problems.len() - errors;
+    // One count for both formats: every page file read, loaded or not.
+    let checked = loaded.pages.len() + count_failed_files(&loaded.pages, &loaded.problems);
     match args.format {
         Format::Text => {
             for p in &loaded.problems {
                 println!("{p}");
             }
-            eprintln!(
-                "checked {} pages: {errors} problem(s), {warnings} warning(s)",
-                loaded.pages.len() + count_failed_files(&loaded.problems)
-            );
+            eprintln!("checked {checked} pages: {errors} problem(s), {warnings} warning(s)");
         }
         Format::Json => {
             let report = CheckReport {
-                pages: loaded.pages.len(),
+                pages: checked,
                 errors,
                 warnings,
                 problems: &loaded.problems,
@@ -592,15 +591,23 @@ fn check(args: &CheckArgs) -> ExitCode {
     }
 }
 
-/// Files that failed entirely (counted once each, however many problems they have).
-fn count_failed_files(problems: &[Problem]) -> usize {
-    let mut paths: Vec<&std::path::Path> = problems
+/// Page files that failed entirely, so are not among `pages`: each counted
+/// once, however many problems it has. A loaded page with a problem (a
+/// broken link) is already counted, and a problem in a settings file is no
+/// page.
+fn count_failed_files(
+    pages: &[std::sync::Arc<crate::content::Page>],
+    problems: &[Problem],
+) -> usize {
+    let loaded: std::collections::HashSet<&std::path::Path> =
+        pages.iter().map(|p| p.source.as_path()).collect();
+    let failed: std::collections::HashSet<&std::path::Path> = problems
         .iter()
         .filter(|p| p.is_error())
         .map(|p| p.path.as_path())
+        .filter(|path| path.extension().is_some_and(|e| e == "md") && !loaded.contains(path))
         .collect();
-    paths.dedup();
-    paths.len()
+    failed.len()
 }
 
 fn search(args: &SearchArgs) -> ExitCode {

@@ -120,19 +120,39 @@
     }
     var anchors = document.querySelectorAll(".body .heading-anchor");
     for (var j = 0; j < anchors.length; j++) {
-      var heading = anchors[j].parentNode;
+      // The button goes in the heading's row, beside the heading, so the
+      // heading's own name stays its words.
+      var row = anchors[j].parentNode;
+      var heading = row.querySelector("h1, h2, h3, h4, h5, h6");
       var button = document.createElement("button");
       button.type = "button";
       button.className = "copy-link";
       var hidden = document.createElement("span");
       hidden.className = "visually-hidden";
-      hidden.textContent = " to the section " + heading.textContent.replace(/#$/, "");
+      hidden.textContent = " to the section " + (heading ? heading.textContent : "");
       button.appendChild(document.createTextNode("Copy link"));
       button.appendChild(hidden);
       var url = new URL(anchors[j].getAttribute("href"), window.location.href).href;
-      heading.appendChild(button);
+      row.appendChild(button);
       copyButton(button, url);
     }
+  }
+
+  // On a narrow screen the main links fold behind "Menu", so the header is
+  // the service name and one row. Without JavaScript they stay in view.
+  function menuToggle() {
+    var button = document.querySelector("[data-menu-toggle]");
+    var menu = document.querySelector("[data-menu]");
+    if (!button || !menu) {
+      return;
+    }
+    button.hidden = false;
+    menu.classList.add("is-collapsed");
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("is-collapsed", !open);
+    });
   }
 
   // On a narrow screen the search filters fold behind "Filter results".
@@ -153,6 +173,22 @@
     }
     button.addEventListener("click", function () {
       set(button.getAttribute("aria-expanded") !== "true");
+    });
+    // "Show N results" closes the panel and moves to the count. The panel's
+    // contents are replaced on each live search, so it listens on the panel.
+    panel.addEventListener("click", function (event) {
+      var show = event.target.closest && event.target.closest("[data-show-results]");
+      if (!show || !narrow.matches) {
+        return;
+      }
+      event.preventDefault();
+      set(false);
+      var count = document.querySelector("[data-result-count]");
+      if (count) {
+        count.setAttribute("tabindex", "-1");
+        count.focus();
+        count.scrollIntoView({ block: "start" });
+      }
     });
     if (narrow.addEventListener) {
       narrow.addEventListener("change", layout);
@@ -357,6 +393,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     syncPlan();
     copyLinks();
+    menuToggle();
     filterToggle();
     liveSearch();
     presenter();

@@ -440,7 +440,7 @@ async fn html_pages_render_with_their_essentials() {
         "an autism strategy in its area"
     );
     let (_, _, page) = get(&s, "/strategies/social-stories").await;
-    assert!(page.contains("<h2 id=\"what-you-can-do\">What you can do<a class=\"heading-anchor\" href=\"#what-you-can-do\""));
+    assert!(page.contains("<h2 id=\"what-you-can-do\">What you can do</h2>\n<a class=\"heading-anchor\" href=\"#what-you-can-do\""));
     assert!(page.contains("Provision at a glance"));
     assert!(page.contains("0.5 hours"), "2 x 15 minutes a week");
     let (_, _, results) = get(&s, "/search?q=carpet&need=adhd").await;

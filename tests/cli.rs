@@ -85,7 +85,8 @@ fn check_json_lists_problems_with_positions() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["errors"], 3);
     assert_eq!(report["warnings"], 0);
-    assert_eq!(report["pages"], 1);
+    // One page loaded and three that failed: four checked, as the text says.
+    assert_eq!(report["pages"], 4);
     let first = &report["problems"][1];
     assert_eq!(
         first["path"],
@@ -98,6 +99,46 @@ fn check_json_lists_problems_with_positions() {
         first["message"],
         "unknown need \"autsim\"; did you mean \"autism\"?"
     );
+}
+
+#[test]
+fn check_counts_the_same_pages_in_text_and_json() {
+    for folder in [
+        "tests/fixtures/valid",
+        "tests/fixtures/invalid",
+        "tests/fixtures/many-problems",
+    ] {
+        let text = stderr(&waymark(&["check", "--content", folder]));
+        let json = waymark(&["check", "--content", folder, "--format", "json"]);
+        let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        let said = text
+            .lines()
+            .find_map(|l| l.strip_prefix("checked "))
+            .and_then(|rest| rest.split(' ').next())
+            .unwrap_or_else(|| panic!("{folder}: {text}"));
+        assert_eq!(said, report["pages"].to_string(), "{folder}");
+        let files = walk_md(&root().join(folder));
+        assert_eq!(
+            report["pages"], files,
+            "{folder}: every page file counted once"
+        );
+    }
+}
+
+/// How many Markdown files a folder holds, at any depth.
+fn walk_md(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            let path = e.path();
+            if path.is_dir() {
+                walk_md(&path)
+            } else {
+                usize::from(path.extension().is_some_and(|x| x == "md"))
+            }
+        })
+        .sum()
 }
 
 #[test]

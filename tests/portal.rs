@@ -226,6 +226,23 @@ async fn the_search_finder_has_its_parts() {
     );
     // Each facet says how many of its values are ticked.
     assert!(html.contains("Level of support <span class=\"facet-selected\">(1 selected)</span>"));
+    // On a phone: a way past the filters before them, and a way back to the
+    // results at their foot, a plain link to the results without script.
+    let skip = html
+        .find("href=\"#results\">Skip to results</a>")
+        .expect("a skip link");
+    let filters = html.find("id=\"filters\"").expect("the filter panel");
+    assert!(skip < filters, "Skip to results comes before the filters");
+    let count = html.matches("data-result-count>").count();
+    assert_eq!(count, 1);
+    let total = html
+        .split("data-result-count>")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .expect("a count");
+    let show = format!("href=\"#results\" data-show-results>Show {total} results</a>");
+    let show_at = html.find(&show).expect(&show);
+    assert!(show_at > filters && show_at < html.find("id=\"results\"").unwrap());
 
     // Numbered pages, the current one marked.
     let (_, _, list) = get(&s, "/search?page=3").await;
@@ -254,6 +271,28 @@ async fn a_page_offers_to_copy_its_link() {
     assert!(html.contains("<a class=\"heading-anchor\" href=\"#"));
     // A live region for "Link copied".
     assert!(html.contains("role=\"status\" data-announce"));
+}
+
+#[tokio::test]
+async fn a_strategy_page_opens_with_its_summary_contents_and_short_facts() {
+    let s = state(bundled());
+    let (_, _, html) = get(&s, "/strategies/movement-breaks-for-attention").await;
+    let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    // Summary, then contents, then the short facts, then the body.
+    assert!(at("class=\"lead\"") < at("class=\"contents\""));
+    assert!(at("class=\"contents\"") < at("<dl class=\"summary-list facts\">"));
+    assert!(at("<dl class=\"summary-list facts\">") < at("<div class=\"body\">"));
+    assert!(html.contains("<li><a href=\"#what-you-can-do\">What you can do</a></li>"));
+    // Where the page fits in the frameworks comes after the body.
+    assert!(at("<div class=\"body\">") < at("<dt>Key ingredients</dt>"));
+    // Dates in words; the machine-readable date stays ISO.
+    let time = html.split("<time datetime=\"").nth(1).expect("a date");
+    let (iso, rest) = time.split_once("\">").unwrap();
+    let shown = rest.split('<').next().unwrap();
+    assert_eq!(iso.len(), 10, "{iso}");
+    let words = shown.split(' ').collect::<Vec<_>>();
+    assert_eq!(words.len(), 3, "{shown}");
+    assert!(words[1].chars().all(char::is_alphabetic), "{shown}");
 }
 
 #[tokio::test]
@@ -310,4 +349,26 @@ async fn html_pages_link_no_other_host() {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn a_page_that_failed_its_checks_is_a_friendly_404_that_suggests_a_search() {
+    // The invalid fixture's misspelt-need page never loaded, so it has no
+    // good version to show.
+    let s = state(site_with_problems(common::fixture("invalid")));
+    let (status, _, html) = get(&s.public(), "/strategies/misspelt-need").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("<title>Page not found"), "{html}");
+    assert!(html.contains("value=\"misspelt need\""), "{html}");
+    assert!(
+        html.contains("href=\"/search?q=misspelt%20need\">searching for “misspelt need”</a>"),
+        "{html}"
+    );
+    // Nothing about the file's problem reaches a reader.
+    assert!(!html.contains("autsim"), "{html}");
+}
+
+/// A site from a folder whose pages may have problems (they are left out).
+fn site_with_problems(content: std::path::PathBuf) -> Site {
+    Site::load(&options(content)).expect("the settings load")
 }

@@ -39,18 +39,15 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     // sms: and a dozen more, which tests/fuzz.rs found; none has a place in
     // a provision page, and fewer schemes are fewer ways to surprise a reader.
     b.url_schemes(["http", "https", "mailto"].into_iter().collect());
-    b.add_tags(["input"]);
-    b.add_tag_attributes("input", ["type", "checked", "disabled"]);
-    b.attribute_filter(|element, attribute, value| {
-        if element == "input" && attribute == "type" && value != "checkbox" {
-            return None;
-        }
-        Some(value.into())
-    });
+    // Form controls have no place in a page: a task list's boxes are drawn
+    // as characters (see `task_box`), and a bare input would have no label.
     for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
         b.add_tag_attributes(h, ["id"]);
     }
     b.add_tag_attributes("div", ["id"]);
+    b.add_allowed_classes("div", ["heading-row"]);
+    b.add_allowed_classes("span", ["task-box", "visually-hidden"]);
+    b.add_tag_attributes("span", ["aria-hidden"]);
     b.add_tag_attributes("a", ["aria-label"]);
     b.add_allowed_classes("a", ["heading-anchor"]);
     b.add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"]);
@@ -153,14 +150,26 @@ fn render_with(markdown: &str, with_html: bool) -> Rendered {
                 if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
                     *id = Some(CowStr::from(unique.clone()));
                 }
-                // A self-link after the heading's text, so readers can copy a link to it.
+                // A self-link beside the heading, not inside it, so a list of
+                // headings reads only their words; the row holds both.
                 if with_html && j < events.len() {
                     let anchor = format!(
-                        "<a class=\"heading-anchor\" href=\"#{}\" aria-label=\"Link to the section {}\">#</a>",
+                        "<a class=\"heading-anchor\" href=\"#{}\" aria-label=\"Link to the section {}\">#</a></div>\n",
                         escape_attr(&unique),
                         escape_attr(&heading_text)
                     );
-                    events.insert(j, (Event::InlineHtml(CowStr::from(anchor)), events[j].1));
+                    let offset = events[j].1;
+                    events.insert(j + 1, (Event::Html(CowStr::from(anchor)), offset));
+                    events.insert(
+                        i,
+                        (
+                            Event::Html(CowStr::from("<div class=\"heading-row\">\n")),
+                            events[i].1,
+                        ),
+                    );
+                    // The heading's start and end moved one place on.
+                    i += 1;
+                    j += 2;
                 }
                 headings.push(Heading {
                     level,
@@ -222,13 +231,19 @@ fn render_with(markdown: &str, with_html: bool) -> Rendered {
 
     let html = if with_html {
         let mut raw_html = String::with_capacity(markdown.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut raw_html, events.into_iter().map(|(e, _)| e));
+        pulldown_cmark::html::push_html(
+            &mut raw_html,
+            events.into_iter().map(|(e, _)| match e {
+                Event::TaskListMarker(ticked) => Event::InlineHtml(CowStr::from(task_box(ticked))),
+                e => e,
+            }),
+        );
         let clean = if needs_sanitiser {
             SANITISER.clean(&raw_html).to_string()
         } else {
             raw_html
         };
-        mark_outside_links(&clean)
+        scrolling_tables(&mark_outside_links(&clean))
     } else {
         String::new()
     };
@@ -312,6 +327,30 @@ fn escape_attr(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// A task list's box as a character, not a form control: the list is a
+/// record to print and fill in by hand, and an unlabelled checkbox is a
+/// control a screen reader announces with no name. A ticked box says so in
+/// words too.
+fn task_box(ticked: bool) -> &'static str {
+    if ticked {
+        "<span class=\"task-box\" aria-hidden=\"true\">\u{2611}</span><span class=\"visually-hidden\">Ticked: </span>"
+    } else {
+        "<span class=\"task-box\" aria-hidden=\"true\">\u{2610}</span>"
+    }
+}
+
+/// Puts each table in a box of its own that scrolls sideways, so a wide
+/// table never makes the whole page scroll on a phone. The box takes focus,
+/// so keyboard users can scroll it too. Runs on serialised HTML, where every
+/// table tag is written `<table>` (no attribute survives the sanitiser).
+fn scrolling_tables(html: &str) -> String {
+    html.replace(
+        "<table>",
+        "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table (scrolls sideways)\"><table>",
+    )
+    .replace("</table>", "</table></div>")
+}
+
 /// Adds `rel="noopener"` to every `<a>` whose href leaves the portal.
 ///
 /// Runs on ammonia's output, which is serialised HTML: tags are well formed,
@@ -386,7 +425,7 @@ mod tests {
             render("## A heading\n\nText with [a link](/x) and [out](https://example.org).\n");
         assert!(
             fast.html
-                .contains("<h2 id=\"a-heading\">A heading<a class=\"heading-anchor\""),
+                .contains("<h2 id=\"a-heading\">A heading</h2>\n<a class=\"heading-anchor\""),
             "{}",
             fast.html
         );
@@ -411,18 +450,48 @@ mod tests {
         let r = render("## What you can do\n\ntext\n\n## What you can do\n\n### Why? {#custom}\n");
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["what-you-can-do", "what-you-can-do-1", "custom"]);
-        assert!(r.html.contains("<h2 id=\"what-you-can-do\">What you can do<a class=\"heading-anchor\" href=\"#what-you-can-do\""), "{}", r.html);
+        // The heading holds only its words; its self-link sits beside it.
+        assert!(
+            r.html.contains(
+                "<div class=\"heading-row\">\n<h2 id=\"what-you-can-do\">What you can do</h2>\n<a class=\"heading-anchor\" href=\"#what-you-can-do\""
+            ),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("#</a></h"), "{}", r.html);
     }
 
     #[test]
     fn tables_footnotes_strikethrough_and_task_lists_render() {
         let md = "| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1]\n\n[^1]: A note.\n\n~~old~~\n\n- [x] done\n- [ ] to do\n";
         let html = render(md).html;
-        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table (scrolls sideways)\"><table>"), "{html}");
+        assert!(html.contains("</table></div>"), "{html}");
         assert!(html.contains("footnote-definition"), "{html}");
         assert!(html.contains("<del>old</del>"), "{html}");
-        assert!(html.contains("type=\"checkbox\""), "{html}");
-        assert!(html.contains("checked"), "{html}");
+        // Task lists are boxes drawn as characters, never unlabelled controls.
+        assert!(!html.contains("<input"), "{html}");
+        assert!(html.contains("<li><span class=\"task-box\" aria-hidden=\"true\">\u{2611}</span><span class=\"visually-hidden\">Ticked: </span>done</li>"), "{html}");
+        assert!(
+            html.contains(
+                "<li><span class=\"task-box\" aria-hidden=\"true\">\u{2610}</span>to do</li>"
+            ),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn task_lists_and_heading_rows_survive_the_sanitiser() {
+        // Raw HTML sends the page through ammonia, which must keep our markup
+        // and drop an author's own checkbox.
+        let html = render("<b>x</b> <input type=\"checkbox\">\n\n## Steps\n\n- [ ] first\n").html;
+        assert!(!html.contains("<input"), "{html}");
+        assert!(html.contains("<div class=\"heading-row\">"), "{html}");
+        assert!(html.contains("<h2 id=\"steps\">Steps</h2>"), "{html}");
+        assert!(
+            html.contains("<span class=\"task-box\" aria-hidden=\"true\">\u{2610}</span>first"),
+            "{html}"
+        );
     }
 
     #[test]

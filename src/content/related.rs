@@ -1,5 +1,6 @@
-//! Pages related to a page, for the "related" list under it: those that
-//! share the most needs, then key ingredients, with it.
+//! Pages related to a page, for the "More like this" list under it: those
+//! that share the most needs, then key ingredients, with it, suit the same
+//! age phase, and are not already linked from its text.
 
 use std::sync::Arc;
 
@@ -13,16 +14,26 @@ const NEED_WEIGHT: usize = 3;
 
 impl Page {
     /// Up to [`MAX_RELATED`] other pages of `pages` that share at least one
-    /// need with this one, most shared first (a need counting three
-    /// ingredients), then by title.
+    /// need and one age phase with this one (a page given no phases suits
+    /// every phase), leaving out pages its text already links to (its
+    /// written "Related" list among them); most shared first (a need
+    /// counting three ingredients), then by title.
     pub fn related<'a>(&self, pages: &'a [Arc<Page>]) -> Vec<&'a Page> {
         let shared = |mine: &[String], theirs: &[String]| {
             theirs.iter().filter(|id| mine.contains(id)).count()
+        };
+        let linked = |p: &Page| {
+            self.internal_links.iter().any(|l| {
+                let target = l.target.split(['#', '?']).next().unwrap_or("");
+                target.trim_end_matches('/') == p.url
+            })
         };
         let mut scored: Vec<(usize, &Page)> = pages
             .iter()
             .map(|p| &**p)
             .filter(|p| p.slug != self.slug)
+            .filter(|p| shared(&self.meta.phases, &p.meta.phases) > 0)
+            .filter(|p| !linked(p))
             .map(|p| {
                 let needs = shared(&self.meta.needs, &p.meta.needs);
                 let ingredients = shared(&self.meta.ingredients, &p.meta.ingredients);
@@ -52,11 +63,75 @@ mod tests {
     use crate::taxonomy::Taxonomy;
 
     fn page(slug: &str, title: &str, needs: &str, ingredients: &str) -> Arc<Page> {
-        let _taxonomy = Taxonomy::builtin();
+        page_with(slug, title, needs, ingredients, "", "Text.")
+    }
+
+    /// A page with its phases (none given: every phase) and body.
+    fn page_with(
+        slug: &str,
+        title: &str,
+        needs: &str,
+        ingredients: &str,
+        phases: &str,
+        body: &str,
+    ) -> Arc<Page> {
+        let phases = if phases.is_empty() {
+            String::new()
+        } else {
+            format!("phases: [{phases}]\n")
+        };
         let text = format!(
-            "---\ntitle: {title}\nsummary: A page.\nkind: strategy\nevidence:\n  strength: practice\nneeds: [{needs}]\ntier: universal\ningredients: [{ingredients}]\nupdated: 2026-08-15\n---\nText.\n"
+            "---\ntitle: {title}\nsummary: A page.\nkind: strategy\nevidence:\n  strength: practice\nneeds: [{needs}]\ntier: universal\ningredients: [{ingredients}]\n{phases}updated: 2026-08-15\n---\n{body}\n"
         );
         crate::content::test_page(slug, &text)
+    }
+
+    #[test]
+    fn only_pages_for_the_same_phase_and_not_already_linked() {
+        let t = Taxonomy::builtin();
+        let need = t
+            .needs_in_order()
+            .into_iter()
+            .find(|(_, area)| area.is_some())
+            .unwrap()
+            .0
+            .id;
+        let ingredient = t.ingredients[0].id.as_str();
+        let phase = |i: usize| t.phases[i].id.as_str();
+        let last = t.phases.len() - 1;
+        let this = page_with(
+            "strategies/this",
+            "This",
+            need,
+            ingredient,
+            phase(1),
+            "## Related\n\n- [Written](/strategies/written#steps)\n",
+        );
+        let pages = vec![
+            Arc::clone(&this),
+            page_with("strategies/same", "Same", need, ingredient, phase(1), "x"),
+            page_with("strategies/every", "Every", need, ingredient, "", "x"),
+            page_with(
+                "strategies/older",
+                "Older",
+                need,
+                ingredient,
+                phase(last),
+                "x",
+            ),
+            page_with(
+                "strategies/written",
+                "Written",
+                need,
+                ingredient,
+                phase(1),
+                "x",
+            ),
+        ];
+        assert_eq!(
+            slugs(this.related(&pages)),
+            ["strategies/every", "strategies/same"]
+        );
     }
 
     fn slugs(pages: Vec<&Page>) -> Vec<&str> {

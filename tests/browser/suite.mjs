@@ -7,7 +7,7 @@
 // on a first, uncached load. Then a keyboard-only journey with visible focus
 // at every step, live search and the back button, the narrow-screen filter
 // button, copy link, print, and the same journey with JavaScript off.
-// Screenshots at 375 and 1280 pixels wide go to tests/browser/screenshots/.
+// Screenshots at 320, 375 and 1280 pixels wide go to tests/browser/screenshots/.
 //
 // Run: cargo build && (cd tests/browser && npm ci && npm test)
 // Settings: WAYMARK_BIN (default ../../target/debug/waymark), CHROMIUM
@@ -45,6 +45,8 @@ const PAGES = [
   ["tier", "/tiers/targeted"],
   ["ingredient", "/ingredients/personalisation"],
   ["page", "/strategies/movement-breaks-for-attention"],
+  ["task-list", "/resources/abc-observation-record"],
+  ["guidance", "/guidance/semh"],
   ["search", "/search?q=ear+defenders"],
   ["search-filters", "/search?q=reading&need=cognition-learning&tier=universal&phase=primary"],
   ["search-page-2", "/search?page=2"],
@@ -217,6 +219,70 @@ async function runAxe(page) {
   }, AXE_TAGS);
 }
 
+// Every h2 and h3 is named by its visible words alone: no "#" link, button
+// or badge inside a heading for a screen reader's list of headings.
+async function headingNames(page, where) {
+  const wrong = await page.evaluate(() => {
+    const squash = (t) => (t || "").replace(/\s+/g, " ").trim();
+    // axe works out names on its own tree of the page, built here.
+    window.axe.setup(document);
+    try {
+      // Headings folded away (the phone's closed filter panel) are not read.
+      return [...document.querySelectorAll("h2, h3")]
+        .filter((h) => h.getClientRects().length > 0)
+        .map((h) => ({
+          name: squash(window.axe.commons.text.accessibleTextVirtual(window.axe.utils.getNodeFromTree(h))),
+          text: squash(h.innerText || h.textContent),
+        }))
+        .filter((h) => h.name !== h.text)
+        .map((h) => `"${h.name}" is not "${h.text}"`);
+    } finally {
+      window.axe.teardown();
+    }
+  });
+  for (const w of wrong.slice(0, 5)) {
+    fail(where, `heading name ${w}`);
+  }
+}
+
+// A teacher on a 375x812 phone: after a search the count and the first
+// result are on the first screen; with the filters open, "Show N results"
+// is on screen; a strategy's steps start within two screens.
+async function phoneFirstScreens(base) {
+  console.log("== a phone's first screens: results, Show N results, the steps");
+  const browser = await launch({ viewport: { width: 375, height: 812 } });
+  const page = await browser.context.newPage();
+  for (const url of ["/search?q=ear+defenders", "/search?q=reading&need=cognition-learning&tier=universal&phase=primary"]) {
+    await page.goto(base + url, { waitUntil: "networkidle" });
+    const where = `phone search ${url}`;
+    const at = await page.evaluate(() => ({
+      count: document.querySelector("[data-result-count]").getBoundingClientRect().bottom,
+      first: document.querySelector(".results .card-title").getBoundingClientRect().bottom,
+    }));
+    check(at.count <= 812, where, `the result count ends at ${Math.round(at.count)}px, below the first screen`);
+    check(at.first <= 812, where, `the first result's title ends at ${Math.round(at.first)}px, below the first screen`);
+    await page.locator("[data-filter-toggle]").click();
+    const show = page.locator("[data-show-results]");
+    const box = await show.boundingBox();
+    check(box && box.y >= 0 && box.y + box.height <= 812, where, `"Show N results" is not on screen with the filters open (${JSON.stringify(box)})`);
+    await show.click();
+    check(!(await page.locator("[data-filters]").isVisible()), where, `"Show N results" did not close the filters`);
+    check(await page.evaluate(() => document.activeElement.hasAttribute("data-result-count")), where, `"Show N results" did not move focus to the count`);
+  }
+  // Keyboard users meet "Skip to results" before the first filter.
+  const order = await page.evaluate(() => {
+    const skip = document.querySelector('a[href="#results"]');
+    const filter = document.querySelector("[data-filters] input");
+    return skip && filter ? skip.compareDocumentPosition(filter) & Node.DOCUMENT_POSITION_FOLLOWING : 0;
+  });
+  check(order, "phone search", "no Skip to results link before the filters");
+  await page.goto(base + "/strategies/movement-breaks-for-attention", { waitUntil: "networkidle" });
+  const steps = await page.evaluate(() => document.getElementById("what-you-can-do").getBoundingClientRect().top + window.scrollY);
+  check(steps <= 1624, "phone strategy", `"What you can do" starts at ${Math.round(steps)}px, past two screens (1624px)`);
+  console.log(`  "What you can do" at ${Math.round(steps)}px`);
+  await close(browser);
+}
+
 async function pageTypes(base, adminBase, htmlFiles) {
   console.log("== every page type: axe, weight, requests, CSP, screenshots");
   const browser = await launch();
@@ -239,23 +305,31 @@ async function pageTypes(base, adminBase, htmlFiles) {
     for (const v of violations) {
       fail(where, `axe ${v.id} (${v.impact}): ${v.nodes.join(" | ")}`);
     }
+    await headingNames(page, where);
     console.log(`  ${name}: ${violations.length} axe violations, ${record.bytes} bytes, ${record.requests.length} requests`);
     await page.screenshot({ path: path.join(SHOTS, `${name}-1280.png`), fullPage: true });
     // The server's own HTML, as the HTML checker should see it.
     const file = path.join(htmlFiles, `${name}.html`);
     writeFileSync(file, await (await fetch(at + url)).text());
   }
-  // The same pages on a phone, with axe again: reflow can hide problems.
-  await page.setViewportSize({ width: 375, height: 812 });
-  for (const [name, url, audience] of PAGES) {
-    await page.goto(on(audience) + url, { waitUntil: "networkidle" });
-    const violations = await runAxe(page);
-    for (const v of violations) {
-      fail(`${name} at 375px`, `axe ${v.id} (${v.impact}): ${v.nodes.join(" | ")}`);
+  // The same pages on phones, with axe again: reflow can hide problems.
+  // 320 CSS pixels is WCAG's reflow width (1.4.10); nothing but a table's
+  // own box may scroll sideways there.
+  for (const width of [375, 320]) {
+    await page.setViewportSize({ width, height: 812 });
+    for (const [name, url, audience] of PAGES) {
+      await page.goto(on(audience) + url, { waitUntil: "networkidle" });
+      const where = `${name} at ${width}px`;
+      const violations = await runAxe(page);
+      for (const v of violations) {
+        fail(where, `axe ${v.id} (${v.impact}): ${v.nodes.join(" | ")}`);
+      }
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      check(overflow <= 0, where, `the page scrolls sideways by ${overflow}px`);
+      await headingNames(page, where);
+      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}-screen.png`) });
     }
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    check(overflow <= 0, `${name} at 375px`, `the page scrolls sideways by ${overflow}px`);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-375.png`), fullPage: true });
   }
   // Repeat visits: fingerprinted assets come from the cache, not the wire.
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -447,7 +521,7 @@ async function liveSearch(base) {
   // Copy link: the section's address reaches the clipboard and is announced.
   await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
   await page.goto(base + "/strategies/movement-breaks-for-attention");
-  const copy = page.locator(".body h2 .copy-link").first();
+  const copy = page.locator(".body .heading-row .copy-link").first();
   check(await copy.isVisible(), "copy link", "no copy link button beside a heading");
   await copy.click();
   await page.waitForFunction(() => document.querySelector("[data-announce]").textContent.includes("Link copied"), null, { timeout: 3000 })
@@ -457,7 +531,7 @@ async function liveSearch(base) {
 
   // Print: only the content, with link addresses, on A4.
   await page.emulateMedia({ media: "print" });
-  const hidden = await page.evaluate(() => ["header nav", ".header-search", ".add-to-plan", ".site-footer"]
+  const hidden = await page.evaluate(() => ["header nav", ".header-tools", ".header-search", ".add-to-plan", ".site-footer"]
     .filter((s) => document.querySelector(s) && getComputedStyle(document.querySelector(s)).display !== "none"));
   check(hidden.length === 0, "print", `shown in print: ${hidden.join(", ")}`);
   const after = await page.evaluate(() => {
@@ -529,6 +603,7 @@ async function main() {
     await staffOnly(base, adminBase);
     await pageTypes(base, adminBase, htmlFiles);
     htmlChecker(htmlFiles);
+    await phoneFirstScreens(base);
     await keyboardJourney(base);
     await liveSearch(base);
     await withoutJavaScript(base);

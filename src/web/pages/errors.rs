@@ -15,6 +15,8 @@ use crate::web::views::Chrome;
 pub struct NotFoundTemplate {
     chrome: Chrome,
     path: String,
+    /// Words from the address, to start a search with.
+    words: String,
 }
 
 impl NotFoundTemplate {
@@ -22,7 +24,36 @@ impl NotFoundTemplate {
         NotFoundTemplate {
             chrome: Chrome::new(site, "Page not found"),
             path: path.chars().take(200).collect(),
+            words: words_of(path),
         }
+    }
+}
+
+/// The last part of an address as words ("/strategies/ear-defenders" gives
+/// "ear defenders"), so a page that is missing, or not ready because its
+/// file has a problem, still leads a reader to what they came for.
+fn words_of(path: &str) -> String {
+    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    last.split(['-', '_', '.', '+'])
+        .filter(|w| !w.is_empty() && w.chars().all(char::is_alphanumeric))
+        .take(8)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(80)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::words_of;
+
+    #[test]
+    fn an_address_gives_words_to_search_for() {
+        assert_eq!(words_of("/strategies/ear-defenders"), "ear defenders");
+        assert_eq!(words_of("/resources/new_page.md/"), "new page md");
+        assert_eq!(words_of("/"), "");
+        assert_eq!(words_of("/x/%3Cscript%3E"), "");
     }
 }
 

@@ -28,11 +28,17 @@ pub struct PageTemplate {
     kind: String,
     html: String,
     facts: Vec<Fact>,
+    more_facts: Vec<Fact>,
     evidence: Option<EvidenceView>,
     provision: Vec<(String, String)>,
     links: Vec<Link>,
     related: Vec<Card>,
+    /// ISO date, for the `<time>` element.
     updated: String,
+    /// The same date in words: "23 November 2026".
+    updated_text: String,
+    /// The body's own `h2` sections, for the contents list.
+    contents: Vec<(String, String)>,
     review_overdue: bool,
     url: String,
     slug: String,
@@ -99,6 +105,13 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
         } else {
             fact(site, "Age phases", Facet::PHASE, &m.phases, None)
         },
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    // Where the page sits in the authority's frameworks: after the body, so
+    // the facts a teacher needs first stay short at the top.
+    let more_facts = [
         fact(
             site,
             "Key ingredients",
@@ -165,6 +178,7 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
         kind: t.label(Facet::KIND, &m.kind).to_string(),
         html: page.html(),
         facts,
+        more_facts,
         evidence,
         provision,
         links: m.links.clone(),
@@ -174,6 +188,13 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
             .map(|p| Card::new(p, site))
             .collect(),
         updated: m.updated.to_string(),
+        updated_text: long_date(m.updated),
+        contents: page
+            .headings
+            .iter()
+            .filter(|h| h.level == 2)
+            .map(|h| (h.id.clone(), h.text.clone()))
+            .collect(),
         review_overdue: age_days > REVIEW_AFTER_DAYS,
         url: page.url.clone(),
         slug: page.slug.clone(),
@@ -181,6 +202,11 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
         // Editors' notice: the caller sets it on the staff listener only.
         stale: false,
     }
+}
+
+/// A date as readers write it, "23 November 2026". The API and feeds keep ISO.
+pub fn long_date(date: jiff::civil::Date) -> String {
+    date.strftime("%-d %B %Y").to_string()
 }
 
 /// A provision block's facts in words, as the page's summary rows.
@@ -243,4 +269,18 @@ pub async fn page_or_not_found(State(state): State<AppState>, uri: Uri) -> Respo
         return Redirect::permanent(&routes::page(trimmed)).into_response();
     }
     not_found(&site, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::long_date;
+
+    #[test]
+    fn dates_read_as_words() {
+        assert_eq!(
+            long_date(jiff::civil::date(2026, 11, 23)),
+            "23 November 2026"
+        );
+        assert_eq!(long_date(jiff::civil::date(2027, 1, 5)), "5 January 2027");
+    }
 }
