@@ -5,8 +5,13 @@
 //   server's own HTML, with the address and the back button kept right;
 // - on a narrow screen, the search filters folded behind a button;
 // - "Copy link" buttons for a page and each of its sections;
-// - presenter mode: arrow keys move between slides, and a full-screen button.
-// It stores page addresses only, never anything about a child.
+// - presenter mode: arrow keys move between slides, and a full-screen button;
+// - the plan form kept in this browser tab as it is written (sessionStorage),
+//   or on this device only when "Keep" is ticked (localStorage), with "Clear
+//   everything"; a saved plan file opened in the browser; a question before
+//   "Empty the plan".
+// What is written about a child is kept only in this browser and sent only
+// in the exports asked for; the server keeps none of it.
 (function () {
   "use strict";
   var COOKIE = "waymark_plan";
@@ -389,6 +394,227 @@
     }
   }
 
+  // ---------------------------------------------------------------- plan form
+  var SHEET = "waymark.sheet";
+
+  function storeOf(kept) {
+    try {
+      return kept ? window.localStorage : window.sessionStorage;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function readSheet() {
+    var stores = [storeOf(true), storeOf(false)];
+    for (var i = 0; i < stores.length; i++) {
+      try {
+        var raw = stores[i] && stores[i].getItem(SHEET);
+        if (raw) {
+          return { sheet: JSON.parse(raw), kept: i === 0 };
+        }
+      } catch (e) {
+        // Unreadable: treat as nothing stored.
+      }
+    }
+    return null;
+  }
+
+  function writeSheet(sheet, kept) {
+    var keep = storeOf(kept);
+    var other = storeOf(!kept);
+    try {
+      if (other) other.removeItem(SHEET);
+      if (keep) keep.setItem(SHEET, JSON.stringify(sheet));
+    } catch (e) {
+      // Storage full or disabled: the form still posts to the exports.
+    }
+  }
+
+  function clearSheet() {
+    [storeOf(true), storeOf(false)].forEach(function (store) {
+      try {
+        if (store) store.removeItem(SHEET);
+      } catch (e) {
+        // Nothing to clear.
+      }
+    });
+  }
+
+  function isWritten(el) {
+    return (el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && (el.type === "text" || el.type === "number"))) && el.name && el.name !== "items";
+  }
+
+  // What the form holds: written fields by name, and each group of boxes
+  // (needs, each page's steps) with the values ticked.
+  function collect(form) {
+    var sheet = { fields: {}, groups: {} };
+    for (var i = 0; i < form.elements.length; i++) {
+      var el = form.elements[i];
+      if (isWritten(el) && el.value !== "") {
+        sheet.fields[el.name] = el.value;
+      } else if (el.type === "checkbox" && el.name && el.name !== "keep") {
+        var group = sheet.groups[el.name] || (sheet.groups[el.name] = []);
+        if (el.checked) group.push(el.value);
+      }
+    }
+    return sheet;
+  }
+
+  // Outcome rows: as many as the sheet has, one row copied for each more.
+  function outcomeRows(form, wanted) {
+    var body = form.querySelector("table.outcomes tbody");
+    if (!body) return;
+    while (body.rows.length < wanted && body.rows.length < 20) {
+      var n = body.rows.length + 1;
+      var row = body.rows[body.rows.length - 1].cloneNode(true);
+      var fields = row.querySelectorAll("input, textarea");
+      for (var i = 0; i < fields.length; i++) {
+        fields[i].name = fields[i].name.replace(/^outcomes\.\d+\./, "outcomes." + n + ".");
+        fields[i].value = "";
+        var label = fields[i].getAttribute("aria-label");
+        if (label) fields[i].setAttribute("aria-label", label.replace(/^Outcome \d+/, "Outcome " + n));
+      }
+      var cells = row.querySelectorAll("td[data-label]");
+      for (var j = 0; j < cells.length; j++) {
+        cells[j].setAttribute("data-label", cells[j].getAttribute("data-label").replace(/^Outcome \d+$/, "Outcome " + n));
+      }
+      body.appendChild(row);
+    }
+  }
+
+  function apply(form, sheet) {
+    var highest = 0;
+    Object.keys(sheet.fields || {}).forEach(function (name) {
+      var m = /^outcomes\.(\d+)\./.exec(name);
+      if (m) highest = Math.max(highest, parseInt(m[1], 10));
+    });
+    outcomeRows(form, highest);
+    for (var i = 0; i < form.elements.length; i++) {
+      var el = form.elements[i];
+      if (isWritten(el) && Object.prototype.hasOwnProperty.call(sheet.fields, el.name)) {
+        el.value = sheet.fields[el.name];
+      } else if (el.type === "checkbox" && sheet.groups && Object.prototype.hasOwnProperty.call(sheet.groups, el.name)) {
+        el.checked = sheet.groups[el.name].indexOf(el.value) !== -1;
+      }
+    }
+  }
+
+  function planSheet() {
+    var form = document.querySelector("[data-plan-form]");
+    if (!form) return;
+    var controls = form.querySelector("[data-keep-controls]");
+    var keep = form.querySelector("[data-keep]");
+    var stored = readSheet();
+    if (form.hasAttribute("data-posted")) {
+      // What was just posted is on the page: keep that, not an older copy.
+      stored = { sheet: collect(form), kept: stored ? stored.kept : false };
+      writeSheet(stored.sheet, stored.kept);
+    } else if (stored) {
+      apply(form, stored.sheet);
+    }
+    if (controls) controls.hidden = false;
+    if (keep) keep.checked = !!(stored && stored.kept);
+    var save = function () {
+      writeSheet(collect(form), !!(keep && keep.checked));
+    };
+    form.addEventListener("input", save);
+    form.addEventListener("change", save);
+    var add = form.querySelector("[data-add-outcome]");
+    if (add) {
+      add.hidden = false;
+      add.addEventListener("click", function () {
+        var body = form.querySelector("table.outcomes tbody");
+        outcomeRows(form, body.rows.length + 1);
+        var last = body.rows[body.rows.length - 1].querySelector("textarea");
+        if (last) last.focus();
+      });
+    }
+    var clear = form.querySelector("[data-clear]");
+    if (clear) {
+      clear.addEventListener("click", function () {
+        if (!window.confirm("Clear everything written about this child from this browser? The pages in the plan stay.")) return;
+        clearSheet();
+        for (var i = 0; i < form.elements.length; i++) {
+          var el = form.elements[i];
+          if (isWritten(el) && el.name.indexOf("rate.") !== 0) {
+            el.value = el.defaultValue && !form.hasAttribute("data-posted") ? el.defaultValue : "";
+          } else if (el.type === "checkbox" && el.name) {
+            // Needs start unchosen and every step ticked.
+            el.checked = el.name.indexOf("steps.") === 0;
+          }
+        }
+        if (keep) keep.checked = false;
+        announce("Everything written in this plan was cleared from this browser.");
+      });
+    }
+  }
+
+  // A saved plan read here and shown, never sent to the server: its pages
+  // go in the address, what was written into this tab's storage.
+  function planOpen() {
+    var forms = document.querySelectorAll("[data-plan-open]");
+    Array.prototype.forEach.call(forms, function (form) {
+      form.addEventListener("submit", function (event) {
+        var input = form.querySelector("input[type=file]");
+        if (!input || !input.files || !input.files[0] || !window.FileReader) return;
+        event.preventDefault();
+        var reader = new FileReader();
+        reader.onload = function () {
+          var plan;
+          try {
+            plan = JSON.parse(reader.result);
+          } catch (e) {
+            plan = null;
+          }
+          if (!plan || typeof plan !== "object" || !Array.isArray(plan.items)) {
+            announce("That file is not a plan saved from this page. Choose a .json file saved with Saved plan (JSON).");
+            return;
+          }
+          var sheet = { fields: {}, groups: {} };
+          var put = function (name, value) {
+            if (typeof value === "string" && value !== "") sheet.fields[name] = value;
+            if (typeof value === "number") sheet.fields[name] = String(value);
+          };
+          var child = plan.child || {};
+          Object.keys(child).forEach(function (k) { put("child." + k, child[k]); });
+          ["family_views", "date", "people"].forEach(function (k) { put(k, plan[k]); });
+          var review = plan.review || {};
+          Object.keys(review).forEach(function (k) { put("review." + k, review[k]); });
+          (plan.outcomes || []).forEach(function (o, i) {
+            ["outcome", "measure", "by"].forEach(function (k) { put("outcomes." + (i + 1) + "." + k, o && o[k]); });
+          });
+          var delivery = plan.delivery || {};
+          Object.keys(delivery).forEach(function (page) {
+            Object.keys(delivery[page] || {}).forEach(function (k) { put("delivery." + page + "." + k, delivery[page][k]); });
+          });
+          var rates = plan.rates || {};
+          Object.keys(rates).forEach(function (id) { put("rate." + id, rates[id]); });
+          if (Array.isArray(plan.needs)) sheet.groups.needs = plan.needs.map(String);
+          var steps = plan.steps || {};
+          Object.keys(steps).forEach(function (page) {
+            sheet.groups["steps." + page] = (steps[page] || []).map(String);
+          });
+          var stored = readSheet();
+          writeSheet(sheet, !!(stored && stored.kept));
+          var target = form.action + "?items=" + encodeURIComponent(plan.items.join(","));
+          window.location.assign(target);
+        };
+        reader.readAsText(input.files[0]);
+      });
+    });
+  }
+
+  // Forms that undo something ("Empty the plan") ask first.
+  function confirmForms() {
+    var forms = document.querySelectorAll("form[data-confirm]");
+    Array.prototype.forEach.call(forms, function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+      });
+    });
+  }
+
   document.documentElement.classList.add("js");
   document.addEventListener("DOMContentLoaded", function () {
     syncPlan();
@@ -397,5 +623,8 @@
     filterToggle();
     liveSearch();
     presenter();
+    planSheet();
+    planOpen();
+    confirmForms();
   });
 })();

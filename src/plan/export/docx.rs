@@ -550,7 +550,8 @@ fn plan_sections(mut doc: Docx, plan: &Plan, lists: &mut Lists) -> Docx {
     }
     doc = doc
         .add_paragraph(heading(1, outline::OUTCOMES))
-        .add_paragraph(para(outline::SMART_PROMPT))
+        // Kept with the table it explains (seen split across pages).
+        .add_paragraph(para(outline::SMART_PROMPT).keep_next(true))
         .add_table(table(
             &outline::OUTCOME_COLUMNS,
             plan.outcome_rows()
