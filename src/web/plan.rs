@@ -433,15 +433,17 @@ fn render_plan(site: &Site, plan: Plan, view: &str, base: &str, posted: bool) ->
         .map(|(i, row)| (i + 1, row))
         .collect();
     let review_row = plan.review_row();
+    // The review date is asked for once, under "About the child".
     let review = outline::REVIEW_COLUMNS
         .iter()
         .zip(["review.date", "review.attendees", "review.child_part"])
         .zip(review_row)
+        .filter(|((_, name), _)| *name != "review.date")
         .map(|((label, name), value)| FieldView {
             label,
             name,
             value,
-            long: name != "review.date",
+            long: true,
         })
         .collect();
     PlanTemplate {

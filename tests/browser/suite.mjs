@@ -582,6 +582,65 @@ async function withoutJavaScript(base) {
   await close(browser);
 }
 
+// The plan form: what is typed stays in the tab (never in a URL or the
+// cookie), a Word export posts it, a saved plan opens in the browser without
+// sending it, "Clear everything" empties it, and emptying the plan asks.
+async function planForm(base) {
+  console.log("== plan form: kept in the tab, posted to the export, opened from a file, cleared");
+  const browser = await launch();
+  const page = await browser.context.newPage();
+  const sent = [];
+  page.on("request", (request) => sent.push({ url: request.url(), method: request.method(), body: request.postData() || "" }));
+  const items = "strategies/small-group-nurture-sessions,strategies/movement-breaks-for-attention";
+  await page.goto(base + "/plan?items=" + encodeURIComponent(items));
+  const marker = "QzBrowserMarker";
+  await page.fill("#f-child\\.name", marker);
+  await page.fill("textarea[name='outcomes.1.outcome']", "Joins a group game " + marker);
+  await page.locator("input[name='steps.strategies/small-group-nurture-sessions'][value='2']").uncheck();
+  await page.check("#need-adhd");
+  await page.reload();
+  check(await page.inputValue("#f-child\\.name") === marker, "plan form", "the name was not kept in the tab");
+  check(await page.locator("#need-adhd").isChecked(), "plan form", "the chosen need was not kept");
+  check(!(await page.locator("input[name='steps.strategies/small-group-nurture-sessions'][value='2']").isChecked()), "plan form", "an unticked step came back ticked");
+  const local = await page.evaluate(() => window.localStorage.getItem("waymark.sheet"));
+  check(local === null, "plan form", "what was typed reached localStorage without the box ticked");
+  const cookie = (await browser.context.cookies()).map((c) => c.value).join(" ");
+  check(!cookie.includes(marker), "plan form", "what was typed reached a cookie");
+  // The Word document is posted; the marker goes in its body, never a URL.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.click("button[formaction='/plan.docx']"),
+  ]);
+  const post = sent.find((r) => r.url.endsWith("/plan.docx"));
+  check(post && post.method === "POST" && post.body.includes(marker), "plan form", "the Word export was not posted with what was typed");
+  check(!sent.some((r) => r.url.includes(marker)), "plan form", "what was typed appeared in a URL");
+  check(download.suggestedFilename() === "waymark-plan.docx", "plan form", `downloaded ${download.suggestedFilename()}`);
+  // Save the plan, clear everything, then open the saved file in the browser.
+  const [saved] = await Promise.all([
+    page.waitForEvent("download"),
+    page.click("button[formaction='/plan.json']"),
+  ]);
+  const savedPath = await saved.path();
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.click("[data-clear]");
+  check(await page.inputValue("#f-child\\.name") === "", "plan form", "Clear everything left the name");
+  check(await page.evaluate(() => window.sessionStorage.getItem("waymark.sheet")) === null, "plan form", "Clear everything left the tab's copy");
+  await page.goto(base + "/plan");
+  const before = sent.length;
+  await page.setInputFiles("#open-plan", savedPath);
+  await Promise.all([page.waitForURL(/items=/), page.click("[data-plan-open] button[type=submit]")]);
+  await page.waitForLoadState("domcontentloaded");
+  check(await page.inputValue("#f-child\\.name") === marker, "plan form", "the saved plan did not open with its name");
+  check(!sent.slice(before).some((r) => r.method === "POST"), "plan form", "opening a saved plan sent it to the server");
+  // Emptying the plan asks first; dismissing keeps it.
+  page.once("dialog", (dialog) => dialog.dismiss());
+  await page.click("form[data-confirm] button");
+  check(await page.locator(".plan-item").count() > 0, "plan form", "the plan was emptied without asking");
+  await page.screenshot({ path: path.join(SHOTS, "plan-form-1280.png"), fullPage: false });
+  console.log("  kept in the tab, posted to the Word export, reopened from its saved file, cleared; emptying asks");
+  await close(browser);
+}
+
 // README pictures: the search page with filters, on a desktop and a phone.
 async function readmeShots(base) {
   const browser = await launch();
@@ -607,6 +666,7 @@ async function main() {
     await keyboardJourney(base);
     await liveSearch(base);
     await withoutJavaScript(base);
+    await planForm(base);
     await readmeShots(base);
   } finally {
     child.kill("SIGTERM");
