@@ -401,3 +401,52 @@ async fn pages_and_search_results_offer_add_to_plan() {
     let (_, _, page) = get(&s, "/strategies/emotion-coaching?added=1").await;
     assert!(page.contains("Added 1 page to your plan."));
 }
+
+/// "Empty the plan" can be undone: the emptied plan offers its pages back,
+/// and putting them back makes them the plan again.
+#[tokio::test]
+async fn emptying_the_plan_can_be_undone() {
+    let s = state(bundled());
+    let update = |body: String| {
+        let request = Request::post("/plan/update")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        waymark::web::service(s.clone()).oneshot(request)
+    };
+    let previous = form_urlencoded::Serializer::new(String::new())
+        .append_pair("items", "")
+        .append_pair("previous", THREE)
+        .finish();
+    let emptied = update(previous).await.unwrap();
+    assert_eq!(emptied.status(), StatusCode::SEE_OTHER);
+    assert!(
+        emptied.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0"),
+        "the collected plan is emptied"
+    );
+    let location = emptied.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with("/plan?restore="), "{location}");
+    let (status, _, html) = get(&s, &location).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Your plan was emptied."));
+    assert!(html.contains("Undo: put back the 3 pages"));
+    assert!(html.contains(&format!("name=\"items\" value=\"{THREE}\"")));
+    // The undo form puts the same pages back.
+    let undo = update(format!(
+        "items={}",
+        form_urlencoded::byte_serialize(THREE.as_bytes()).collect::<String>()
+    ))
+    .await
+    .unwrap();
+    let back = undo.headers()["location"].to_str().unwrap();
+    assert!(
+        back.starts_with("/plan?items=strategies%2Fmovement-breaks"),
+        "{back}"
+    );
+    // The button that empties the plan asks first (with JavaScript).
+    let (_, _, page) = get(&s, &format!("/plan?items={THREE}")).await;
+    assert!(page.contains("data-confirm=\"Empty the plan? You can undo this straight after.\""));
+}

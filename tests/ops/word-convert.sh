@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Converts a Word plan and a Word session, made by the real binary from the
-# bundled content, to PDF with LibreOffice, as a SENCO's copy of Word would
-# open them; fails if a PDF is missing or has no pages. Needs soffice
+# Converts a Word plan (as a link gives it, and filled in as a SENCO posts
+# it), and a Word session, made by the real binary from the bundled content,
+# to PDF with LibreOffice, as a SENCO's copy of Word would open them; fails
+# if a PDF is missing, has no pages, or lost what was written. Needs soffice
 # (libreoffice-writer-nogui) and pdfinfo (poppler-utils). The PDFs stay in
 # $WORD_OUT (default: a temporary folder) for looking at.
 set -euo pipefail
@@ -12,20 +13,51 @@ mkdir -p "$OUT"
 ITEMS="strategies/movement-breaks-for-attention,strategies/small-group-nurture-sessions,strategies/salt-programme-delivery-by-teaching-assistant,strategies/dyslexia-friendly-classroom-materials"
 
 start_waymark "$OUT/waymark.log"
-for view in plan session; do
-  curl -fsS -o "$OUT/$view.docx" "http://$ADDR/plan.docx?items=$ITEMS&view=$view"
+# A filled plan, as the plan page posts it: made-up words, no real child.
+cat > "$OUT/filled.json" <<JSON
+{"items": ["${ITEMS//,/\",\"}"],
+ "needs": ["adhd", "specific-learning-difficulties"],
+ "child": {"name": "Example Pupil", "year_group": "Year 4",
+           "strengths": "Draws detailed maps.\nKind to younger pupils.",
+           "interests": "Trains", "helps": "A visual timetable",
+           "hinders": "A noisy hall", "views": "I like knowing what comes next."},
+ "family_views": "Happier when the day is predictable.",
+ "date": "6 December 2026", "people": "Pupil, parent, class teacher, SENCO",
+ "outcomes": [{"outcome": "Stays with a task for 10 minutes with one prompt",
+               "measure": "Weekly on-task check", "by": "February half term"}],
+ "steps": {"strategies/small-group-nurture-sessions": [1, 2, 4]},
+ "delivery": {"strategies/small-group-nurture-sessions": {"who": "Teaching assistant", "where": "Nurture room"}},
+ "review": {"date": "10 February 2027", "attendees": "Pupil, parent, SENCO",
+            "child_part": "Shows the work that helped"},
+ "rates": {"teaching-assistant": 14.5}}
+JSON
+curl -fsS -o "$OUT/plan.docx" "http://$ADDR/plan.docx?items=$ITEMS"
+curl -fsS -o "$OUT/session.docx" "http://$ADDR/plan.docx?items=$ITEMS&view=session"
+curl -fsS -o "$OUT/filled.docx" -H 'Content-Type: application/json' \
+  --data-binary "@$OUT/filled.json" "http://$ADDR/plan.docx"
+for doc in plan filled session; do
   # A profile of its own, so a desktop LibreOffice or another run never
   # holds the lock.
   soffice --headless "-env:UserInstallation=file://$OUT/lo-profile" \
-    --convert-to pdf --outdir "$OUT" "$OUT/$view.docx" >/dev/null 2>&1 || true
-  if [ ! -s "$OUT/$view.pdf" ]; then
-    echo "word-convert: LibreOffice made no PDF of the Word $view" >&2
+    --convert-to pdf --outdir "$OUT" "$OUT/$doc.docx" >/dev/null 2>&1 || true
+  if [ ! -s "$OUT/$doc.pdf" ]; then
+    echo "word-convert: LibreOffice made no PDF of the Word $doc" >&2
     exit 1
   fi
-  pages="$(pdfinfo "$OUT/$view.pdf" | awk '/^Pages:/ {print $2}')"
+  pages="$(pdfinfo "$OUT/$doc.pdf" | awk '/^Pages:/ {print $2}')"
   if [ -z "$pages" ] || [ "$pages" -lt 1 ]; then
-    echo "word-convert: the Word $view converted to ${pages:-no} pages" >&2
+    echo "word-convert: the Word $doc converted to ${pages:-no} pages" >&2
     exit 1
   fi
-  echo "word-convert: Word $view -> $OUT/$view.pdf, $pages pages"
+  echo "word-convert: Word $doc -> $OUT/$doc.pdf, $pages pages"
 done
+# What was written reaches the page a SENCO prints.
+text="$(pdftotext "$OUT/filled.pdf" - | tr -s ' \n' ' ')"
+for words in "Example Pupil" "Draws detailed maps" "Happier when the day is predictable" \
+  "Stays with a task for 10 minutes" "Shows the work that helped" "Nurture room"; do
+  if ! grep -qF "$words" <<<"$text"; then
+    echo "word-convert: the filled plan's PDF lacks \"$words\"" >&2
+    exit 1
+  fi
+done
+echo "word-convert: the filled plan's PDF holds what was written"
