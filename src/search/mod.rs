@@ -8,6 +8,7 @@ pub mod answer;
 pub mod build;
 pub mod facets;
 mod golden;
+pub mod lexicon;
 pub mod query;
 pub mod request;
 pub mod schema;

@@ -204,6 +204,7 @@ impl SearchIndex {
             return super::text::Built {
                 query: Box::new(AllQuery),
                 did_you_mean: None,
+                subjects: Vec::new(),
             };
         }
         let weighted = self.fields.weighted_text();
@@ -216,6 +217,7 @@ impl SearchIndex {
             fields: &weighted,
             synonyms: &self.synonyms,
             vocabulary: &self.vocabulary,
+            lexicon: &self.lexicon,
         };
         cx.build(q, relaxed)
     }
