@@ -97,3 +97,90 @@ fn split_words_are_joined_when_the_joined_word_is_known() {
         "{found:?}"
     );
 }
+
+/// Searches `q` three times through the router's search page (a query is
+/// listed on `/status` once seen three times) and returns the last page.
+async fn searched_three_times(s: &waymark::web::AppState, q: &str) -> String {
+    let mut body = String::new();
+    for _ in 0..3 {
+        body = common::get(s, &format!("/search?q={q}")).await.2;
+    }
+    body
+}
+
+#[tokio::test]
+async fn a_real_word_no_page_uses_is_not_corrected_and_counts_as_not_found() {
+    // The fixture has no page on selective mutism (the bundled content may
+    // gain one), and "mutism" is one letter from "autism", which it uses.
+    let site = common::site(common::fixture("valid"));
+    assert!(
+        site.pages
+            .iter()
+            .all(|p| !p.text.to_lowercase().contains("mutism"))
+    );
+    let s = common::state(site);
+    let body = searched_three_times(&s, "selective+mutism").await;
+    assert!(!body.contains("autism</a>"), "{body}");
+    assert!(!body.contains("Did you mean") && !body.contains("Including results for"));
+    assert!(
+        body.contains("No pages about <em>selective mutism</em> yet."),
+        "{body}"
+    );
+    let (_, _, status) = common::get(&s, "/status").await;
+    assert!(
+        status.contains("<td>selective mutism</td><td>3</td>"),
+        "{status}"
+    );
+    let (_, json) = common::get_json(&s, "/api/search?q=selective+mutism").await;
+    assert!(json["did_you_mean"].is_null(), "{json}");
+    assert_eq!(json["partial"]["absent"], true, "{json}");
+}
+
+#[tokio::test]
+async fn the_bundled_content_says_when_it_has_no_page_about_a_real_topic() {
+    let site = common::bundled();
+    assert!(
+        site.pages
+            .iter()
+            .all(|p| !p.text.to_lowercase().contains("tourette"))
+    );
+    let s = common::state(site);
+    let body = searched_three_times(&s, "tourette+syndrome").await;
+    assert!(!body.contains("Did you mean") && !body.contains("Including results for"));
+    assert!(
+        body.contains("No pages about <em>tourette syndrome</em> yet."),
+        "{body}"
+    );
+    let (_, _, status) = common::get(&s, "/status").await;
+    assert!(
+        status.contains("<td>tourette syndrome</td><td>3</td>"),
+        "{status}"
+    );
+}
+
+#[tokio::test]
+async fn results_matching_part_of_the_query_say_which_words_and_count_as_not_found() {
+    // No fixture page speaks of both ear defenders and social stories: the
+    // search falls back to pages matching either, and says so.
+    let s = common::state(common::site(common::fixture("valid")));
+    let body = searched_three_times(&s, "ear+defenders+social+story+braille").await;
+    assert!(
+        body.contains("No pages match all of your words. Showing pages about"),
+        "{body}"
+    );
+    assert!(body.contains("<em>ear defenders</em>"), "{body}");
+    assert!(
+        body.contains("Ear defenders and a quieter classroom"),
+        "the pages are still shown"
+    );
+    let (_, _, status) = common::get(&s, "/status").await;
+    // Counted, with the words the report keeps (it keeps only words the
+    // content or the word list knows).
+    assert!(
+        status.contains("<td>ear defenders social story"),
+        "{status}"
+    );
+    // A search every word of which a page matches is not partial.
+    let body = searched_three_times(&s, "ear+defenders").await;
+    assert!(!body.contains("No pages match all"), "{body}");
+}

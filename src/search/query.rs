@@ -7,9 +7,12 @@ use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
 use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
+use tantivy::query::EnableScoring;
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet as TantivyFacet, IndexRecordOption, Value};
-use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocId, DocSet, Order, Score, Searcher, SegmentReader, TantivyDocument, Term,
+};
 
 use crate::content::Page;
 use crate::taxonomy::{Facet, Taxonomy, UnknownId};
@@ -195,7 +198,39 @@ pub struct SearchResults {
     /// The query with misspelt words corrected from the corpus's own words,
     /// when any word was corrected (results already include the corrections).
     pub did_you_mean: Option<String>,
+    /// Set when no page matches all of the query's subject words: which of
+    /// them the shown results match, and which no shown result does.
+    pub partial: Option<Partial>,
 }
+
+/// The words of a query the results only partly answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Partial {
+    /// Subject words (or synonym phrases) some top result matches.
+    pub matched: Vec<String>,
+    /// Subject words no top result matches.
+    pub missing: Vec<String>,
+    /// Whether some subject word is a real word no page contains at all
+    /// ("mutism"): then there are no pages about the query yet.
+    pub absent: bool,
+    /// Every subject word, in the order typed.
+    pub about: String,
+}
+
+impl SearchResults {
+    /// How many results answer the whole query: none when only part of it
+    /// was matched, so such a search counts as "searched and not found".
+    pub fn found(&self) -> usize {
+        if self.partial.is_some() {
+            0
+        } else {
+            self.total
+        }
+    }
+}
+
+/// Top results looked at to tell which words the results match.
+const PARTIAL_TOP: usize = 5;
 
 impl SearchIndex {
     /// The query for typed words: everything when there are none.
@@ -351,6 +386,7 @@ impl SearchIndex {
             .map(|facet| (facet, ordered_counts(facet, &counts, taxonomy)))
             .collect();
 
+        let partial = partial(searcher, &built.subjects, &top);
         let snippets = self.snippets(searcher, &*text)?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
@@ -369,6 +405,7 @@ impl SearchIndex {
             hits,
             facets,
             did_you_mean: built.did_you_mean,
+            partial,
         })
     }
 
@@ -395,6 +432,83 @@ impl SearchIndex {
     fn snippets(&self, searcher: &Searcher, text: &dyn Query) -> tantivy::Result<Option<Snippets>> {
         Snippets::create(searcher, text, self.fields.body, SNIPPET_CHARS)
     }
+}
+
+/// Which subject words the top results match, when none of the top results
+/// matches them all (the search needed only some of them, or a real word of
+/// the query is in no page). `None` when a top result matches every subject
+/// word, or when nothing was found and every word is in some page.
+fn partial(
+    searcher: &Searcher,
+    subjects: &[super::text::Clause],
+    top: &[(Score, DocAddress)],
+) -> Option<Partial> {
+    let absent = subjects.iter().any(|c| c.absent);
+    if subjects.is_empty() || (top.is_empty() && !absent) {
+        return None;
+    }
+    let mut firsts: Vec<DocAddress> = top.iter().take(PARTIAL_TOP).map(|(_, a)| *a).collect();
+    firsts.sort_unstable();
+    // For each clause, which of the top results it matches, one bit each.
+    let masks: Vec<u32> = subjects
+        .iter()
+        .map(|c| {
+            if c.absent {
+                0
+            } else {
+                matched_of(searcher, &*c.query, &firsts)
+            }
+        })
+        .collect();
+    if masks.iter().fold(u32::MAX, |all, m| all & m) != 0 {
+        return None;
+    }
+    let mut out = Partial {
+        absent,
+        about: subjects
+            .iter()
+            .map(|c| c.label.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        ..Partial::default()
+    };
+    for (clause, mask) in subjects.iter().zip(masks) {
+        if mask != 0 {
+            out.matched.push(clause.label.clone());
+        } else {
+            out.missing.push(clause.label.clone());
+        }
+    }
+    Some(out)
+}
+
+/// Which of `addresses` (sorted, at most 32) `query` matches, as bits: each
+/// segment's matches are walked forward to those documents, never back.
+fn matched_of(searcher: &Searcher, query: &dyn Query, addresses: &[DocAddress]) -> u32 {
+    let Ok(weight) = query.weight(EnableScoring::disabled_from_searcher(searcher)) else {
+        return 0;
+    };
+    let mut mask = 0;
+    let mut segment = None;
+    let mut scorer: Option<Box<dyn tantivy::query::Scorer>> = None;
+    for (i, address) in addresses.iter().enumerate() {
+        if segment != Some(address.segment_ord) {
+            segment = Some(address.segment_ord);
+            scorer = weight
+                .scorer(searcher.segment_reader(address.segment_ord), 1.0)
+                .ok();
+        }
+        let Some(s) = scorer.as_mut() else {
+            continue;
+        };
+        if s.doc() > address.doc_id {
+            continue;
+        }
+        if s.seek(address.doc_id) == address.doc_id {
+            mask |= 1 << i;
+        }
+    }
+    mask
 }
 
 /// The top-results collector for a sort order. Every order yields the
