@@ -184,3 +184,66 @@ async fn results_matching_part_of_the_query_say_which_words_and_count_as_not_fou
     let body = searched_three_times(&s, "ear+defenders").await;
     assert!(!body.contains("No pages match all"), "{body}");
 }
+
+/// A page in a content folder, in the valid fixture's shape.
+fn page(dir: &std::path::Path, slug: &str, title: &str, tags: &str, need: &str, kind: &str) {
+    let text = format!(
+        "---\ntitle: {title}\nsummary: A page about {title}.\nkind: {kind}\nneeds: [{need}]\ntier: universal\ntags: [{tags}]\nevidence:\n  strength: practice\nupdated: 2026-09-01\n---\nSome text about {title}.\n"
+    );
+    let path = dir.join(format!("{slug}.md"));
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn a_title_word_as_typed_beats_another_word_of_its_stem() {
+    let dir = tempfile::tempdir().unwrap();
+    // Both titles hold the stem "call"; the one first in slug order (which
+    // wins a tie) holds "calling", the other "called".
+    page(
+        dir.path(),
+        "strategies/a-calling-out",
+        "Calling out",
+        "behaviour",
+        "adhd",
+        "strategy",
+    );
+    page(
+        dir.path(),
+        "strategies/b-called-names",
+        "Called names",
+        "bullying",
+        "adhd",
+        "strategy",
+    );
+    let site = common::site(dir.path().to_path_buf());
+    assert_eq!(top(&site, "called", 2)[0], "strategies/b-called-names");
+    assert_eq!(top(&site, "calling", 2)[0], "strategies/a-calling-out");
+}
+
+#[test]
+fn a_broad_question_about_a_need_ranks_its_areas_guidance_high() {
+    let site = common::bundled();
+    for (q, guidance) in [
+        (
+            "my son is autistic what should school do",
+            "guidance/communication-interaction",
+        ),
+        (
+            "my daughter has dyslexia what help can she get",
+            "guidance/cognition-learning",
+        ),
+        ("what is semh", "guidance/semh"),
+    ] {
+        let found = top(&site, q, 3);
+        assert!(
+            found.iter().any(|s| s == guidance),
+            "{q:?}: {guidance} not in {found:?}"
+        );
+    }
+    // A narrow question about the need keeps its strategy first.
+    assert_eq!(
+        top(&site, "autism visual timetable", 1)[0],
+        "strategies/visual-timetables-now-and-next"
+    );
+}

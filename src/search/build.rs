@@ -106,6 +106,7 @@ fn document(page: &Page, ord: usize, fields: &Fields, taxonomy: &Taxonomy) -> Ta
     let mut d: TantivyDocument = doc!(
         fields.slug => page.slug.as_str(),
         fields.title => m.title.as_str(),
+        fields.title_words => m.title.as_str(),
         fields.tags => tags_of(page, taxonomy),
         fields.summary => m.summary.as_str(),
         fields.body => page.text.as_str(),

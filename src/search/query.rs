@@ -229,6 +229,25 @@ impl SearchResults {
     }
 }
 
+/// What a need area's guidance gains for a broad question about the need.
+const GUIDANCE: Score = 25.0;
+/// Words of need labels too general to name a need on their own.
+const GENERIC: [&str; 8] = [
+    "needs",
+    "need",
+    "and",
+    "or",
+    "difficulties",
+    "learning",
+    "impairment",
+    "and/or",
+];
+
+/// Whether `run` stands in `words` as consecutive words.
+fn contains_run(words: &[String], run: &[String]) -> bool {
+    !run.is_empty() && words.windows(run.len()).any(|w| w == run)
+}
+
 /// Top results looked at to tell which words the results match.
 const PARTIAL_TOP: usize = 5;
 
@@ -253,8 +272,66 @@ impl SearchIndex {
             synonyms: &self.synonyms,
             vocabulary: &self.vocabulary,
             lexicon: &self.lexicon,
+            title_words: Some(self.fields.title_words),
         };
         cx.build(q, relaxed)
+    }
+
+    /// For a query whose only subject names a need or an area of need
+    /// ("my son is autistic, what should school do"), a clause that lifts
+    /// the guidance pages of that area; `None` for any other query.
+    fn area_guidance(
+        &self,
+        subjects: &[super::text::Clause],
+        taxonomy: &Taxonomy,
+    ) -> Option<Box<dyn Query>> {
+        let [subject] = subjects else {
+            return None;
+        };
+        let mut areas: Vec<&str> = Vec::new();
+        for (term, area) in taxonomy.needs_in_order() {
+            let area_id = area.map_or(term.id, |a| a.id.as_str());
+            let label = super::synonyms::words(term.label);
+            let id = super::synonyms::words(term.id);
+            let named = subject.alternatives.iter().any(|alternative| {
+                let alt = super::synonyms::words(alternative);
+                alt.iter().map(String::len).sum::<usize>() >= 3
+                    && !alt.iter().any(|w| GENERIC.contains(&w.as_str()))
+                    && (contains_run(&label, &alt) || contains_run(&id, &alt))
+            });
+            if named && !areas.contains(&area_id) {
+                areas.push(area_id);
+            }
+        }
+        if areas.is_empty() || areas.len() > 2 {
+            return None;
+        }
+        let kind = self.fields.facet(Facet::KIND);
+        let need = self.fields.facet(Facet::NEED);
+        let facet_term = |field, path: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_facet(
+                    field,
+                    &TantivyFacet::from_text(path).expect("ids make valid paths"),
+                ),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let clauses = areas
+            .iter()
+            .filter_map(|area| taxonomy.facet_path(Facet::NEED, area))
+            .map(|path| {
+                let both: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, facet_term(kind, "/guidance")),
+                    (Occur::Must, facet_term(need, &path)),
+                ]));
+                (
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(both, GUIDANCE)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        Some(Box::new(BooleanQuery::new(clauses)))
     }
 
     /// One facet's filter: pages filed under any of `paths` (see [`facet_paths`]).
@@ -343,7 +420,15 @@ impl SearchIndex {
                 selected[facet.index()] = Some(paths);
             }
         }
-        let query = facets::query(text.box_clone(), filters);
+        // A broad question about a need ranks its area's guidance high.
+        let ranked: Box<dyn Query> = match self.area_guidance(&built.subjects, taxonomy) {
+            Some(boost) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, text.box_clone()),
+                (Occur::Should, boost),
+            ])),
+            None => text.box_clone(),
+        };
+        let query = facets::query(ranked, filters);
         let areas: Vec<String> = taxonomy.areas.iter().map(|a| a.id.clone()).collect();
         let (total, top, counts) = if sort == Sort::Title {
             let collector = FacetPass::new(

@@ -14,6 +14,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Score, Searcher, Term};
 
 use super::lexicon::Lexicon;
+use super::schema::TITLE_WORD_BOOST;
 use super::synonyms::{Synonyms, words};
 use super::vocabulary::Vocabulary;
 
@@ -92,6 +93,8 @@ pub struct Context<'a> {
     pub synonyms: &'a Synonyms,
     pub vocabulary: &'a Vocabulary,
     pub lexicon: &'a Lexicon,
+    /// The unstemmed title field, for a word as typed.
+    pub title_words: Option<Field>,
 }
 
 /// A query ready to run, and the corrected text when a word was corrected.
@@ -138,7 +141,26 @@ impl Context<'_> {
         let tokens = self.tokens(text);
         match tokens.len() {
             0 => None,
-            1 => Some(self.term(&tokens[0].1)),
+            1 => {
+                let stemmed = self.term(&tokens[0].1);
+                let typed = words(text);
+                match (self.title_words, typed.as_slice()) {
+                    (Some(field), [word]) => {
+                        let exact = TermQuery::new(
+                            Term::from_field_text(field, word),
+                            IndexRecordOption::WithFreqs,
+                        );
+                        Some(Box::new(BooleanQuery::new(vec![
+                            (Occur::Should, stemmed),
+                            (
+                                Occur::Should,
+                                Box::new(BoostQuery::new(Box::new(exact), TITLE_WORD_BOOST)),
+                            ),
+                        ])))
+                    }
+                    _ => Some(stemmed),
+                }
+            }
             _ => {
                 let first = tokens[0].0;
                 let clauses = self
@@ -313,6 +335,7 @@ impl Context<'_> {
                         },
                         stop: false,
                         absent: false,
+                        alternatives: members,
                     });
                 }
                 i += len;
@@ -326,6 +349,7 @@ impl Context<'_> {
                         query: q,
                         stop,
                         absent: absent[i],
+                        alternatives: vec![corrected_words[i].clone()],
                     });
                 }
             } else {
@@ -344,6 +368,7 @@ impl Context<'_> {
                     query: Box::new(BooleanQuery::new(alternatives)),
                     stop,
                     absent: false,
+                    alternatives: fixes[i].clone(),
                 });
             }
             i += 1;
@@ -417,6 +442,9 @@ pub struct Clause {
     pub stop: bool,
     /// A real word that no page contains.
     pub absent: bool,
+    /// What the clause searches for: the word, its corrections, or every
+    /// member of its synonym group, each as words joined by spaces.
+    pub alternatives: Vec<String>,
 }
 
 #[cfg(test)]
