@@ -691,10 +691,31 @@ fn ordered_counts(
 }
 
 fn snippet(snippets: Option<&Snippets>, page: &Page) -> String {
-    if let Some(html) = snippets.and_then(|s| s.html(&page.text)) {
+    if let Some(html) = snippets.and_then(|s| s.html(&page.text, &page.meta.summary)) {
         return html;
     }
-    escape_html(&first_chars(&page.text, SNIPPET_CHARS))
+    // No word of the query in the text: its first full paragraph that does
+    // not repeat the summary, in whole sentences.
+    let summary = page.meta.summary.to_lowercase();
+    let line = page
+        .text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.ends_with(['.', '!', '?']) && !summary.contains(&l.to_lowercase()))
+        .unwrap_or("");
+    if line.len() <= SNIPPET_CHARS {
+        return escape_html(line);
+    }
+    let mut half = SNIPPET_CHARS / 2;
+    while !line.is_char_boundary(half) {
+        half -= 1;
+    }
+    let (_, stop) = super::snippet::sentences(line, 0, half, SNIPPET_CHARS / 2);
+    if line[..stop].ends_with(['.', '!', '?']) {
+        escape_html(&line[..stop])
+    } else {
+        escape_html(&first_chars(line, SNIPPET_CHARS))
+    }
 }
 
 /// The first `n` characters of a text with its whitespace collapsed, and
