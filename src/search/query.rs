@@ -248,6 +248,10 @@ fn contains_run(words: &[String], run: &[String]) -> bool {
     !run.is_empty() && words.windows(run.len()).any(|w| w == run)
 }
 
+/// A search finding fewer pages than this with most of its words is run
+/// again needing any one of them.
+const RELAX_UNDER: usize = 3;
+
 /// Top results looked at to tell which words the results match.
 const PARTIAL_TOP: usize = 5;
 
@@ -374,9 +378,15 @@ impl SearchIndex {
         bounded.page = request.page.clamp(1, last_page(documents, per_page));
         let mut relaxed = false;
         let mut results = self.search_once(&bounded, pages, taxonomy, relaxed)?;
-        if results.total == 0 && !request.q.trim().is_empty() {
-            relaxed = true;
-            results = self.search_once(&bounded, pages, taxonomy, relaxed)?;
+        if results.total < RELAX_UNDER && !request.q.trim().is_empty() {
+            // Too few pages hold most of the words: rank every page holding
+            // any of them, so a page strong on one word is not lost (pages
+            // holding more of the words still score higher).
+            let wider = self.search_once(&bounded, pages, taxonomy, true)?;
+            if wider.total > results.total {
+                relaxed = true;
+                results = wider;
+            }
         }
         let last = last_page(results.total, per_page);
         if bounded.page > last {
