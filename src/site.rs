@@ -13,6 +13,7 @@ use crate::content::{
     self, Before, ChangeSet, Changed, ExtraSettings, LoadError, LoadOptions, Loaded, Page,
 };
 use crate::problem::{Pos, Problem};
+use crate::search::lexicon::{FileError, Lexicon, Phrases, StopWords};
 use crate::search::{SearchIndex, SearchRequest, SearchResults, Synonyms};
 use crate::taxonomy::Taxonomy;
 
@@ -122,9 +123,8 @@ impl Site {
         changes: &ChangeSet,
     ) -> Result<Option<Site>, BuildError> {
         let started = Instant::now();
-        let mut synonyms = SynonymsFile(None);
-        let Some(loaded) =
-            content::load(options, previous.map(Site::before), changes, &mut synonyms)?
+        let mut files = SearchFiles::default();
+        let Some(loaded) = content::load(options, previous.map(Site::before), changes, &mut files)?
         else {
             return Ok(None);
         };
@@ -144,8 +144,9 @@ impl Site {
                 (search, false)
             }
             _ => {
-                let synonyms = synonyms.0.unwrap_or_else(Synonyms::builtin);
-                let search = SearchIndex::build(&loaded.pages, &loaded.taxonomy, &synonyms)?;
+                let (synonyms, lexicon) = files.settings();
+                let search =
+                    SearchIndex::build(&loaded.pages, &loaded.taxonomy, &synonyms, &lexicon)?;
                 tracing::debug!(
                     "read and rendered {} pages in {:.0} ms, indexed them in {:.0} ms",
                     loaded.pages.len(),
@@ -230,22 +231,59 @@ fn index_short_ids(pages: &[Arc<Page>]) -> Result<HashMap<String, usize>, BuildE
     Ok(out)
 }
 
-/// The search's `synonyms.yaml`, read by the content loader with the other
-/// settings files; `None` until a file is read (the built-in groups apply).
-struct SynonymsFile(Option<Synonyms>);
+/// The search's word files, read by the content loader with the other
+/// settings files; each `None` until its file is read (the built-in one
+/// applies).
+#[derive(Default)]
+struct SearchFiles {
+    synonyms: Option<Synonyms>,
+    stop: Option<StopWords>,
+    phrases: Option<Phrases>,
+}
 
-impl ExtraSettings for SynonymsFile {
-    fn file_name(&self) -> &'static str {
-        "synonyms.yaml"
+impl SearchFiles {
+    /// What the search reads queries with: each file's settings, or the
+    /// built-in ones where the folder has none.
+    fn settings(self) -> (Synonyms, Lexicon) {
+        let stop = self.stop.unwrap_or_else(StopWords::builtin);
+        let phrases = self.phrases.unwrap_or_else(Phrases::builtin);
+        (
+            self.synonyms.unwrap_or_else(Synonyms::builtin),
+            Lexicon::new(stop, &phrases),
+        )
+    }
+}
+
+impl ExtraSettings for SearchFiles {
+    fn file_names(&self) -> &'static [&'static str] {
+        &["synonyms.yaml", "stopwords.yaml", "phrases.yaml"]
     }
 
-    fn read(&mut self, text: &str) -> Vec<(Pos, String)> {
-        match Synonyms::parse(text) {
-            Ok(synonyms) => {
-                self.0 = Some(synonyms);
-                Vec::new()
-            }
-            Err(errors) => errors.into_iter().map(|e| (e.pos, e.message)).collect(),
+    fn read(&mut self, name: &str, text: &str) -> Vec<(Pos, String)> {
+        let faults =
+            |errors: Vec<FileError>| errors.into_iter().map(|e| (e.pos, e.message)).collect();
+        match name {
+            "stopwords.yaml" => match StopWords::parse(text) {
+                Ok(stop) => {
+                    self.stop = Some(stop);
+                    Vec::new()
+                }
+                Err(errors) => faults(errors),
+            },
+            "phrases.yaml" => match Phrases::parse(text) {
+                Ok(phrases) => {
+                    self.phrases = Some(phrases);
+                    Vec::new()
+                }
+                Err(errors) => faults(errors),
+            },
+            _ => match Synonyms::parse(text) {
+                Ok(synonyms) => {
+                    self.synonyms = Some(synonyms);
+                    Vec::new()
+                }
+                Err(errors) => errors.into_iter().map(|e| (e.pos, e.message)).collect(),
+            },
         }
     }
 }
@@ -253,8 +291,8 @@ impl ExtraSettings for SynonymsFile {
 /// Reads and checks a content folder, its settings files included, without
 /// building a search index: what `waymark check` reports.
 pub fn check(options: &LoadOptions) -> Result<Loaded, LoadError> {
-    let mut synonyms = SynonymsFile(None);
-    let loaded = content::load(options, None, &ChangeSet::everything(), &mut synonyms)?;
+    let mut files = SearchFiles::default();
+    let loaded = content::load(options, None, &ChangeSet::everything(), &mut files)?;
     Ok(loaded.expect("a full load always gives a snapshot"))
 }
 

@@ -329,6 +329,18 @@ fn a_symlink_out_of_the_content_folder_is_refused() {
 }
 
 #[test]
+fn malformed_stop_word_and_phrase_files_are_reported_with_their_lines() {
+    let out = waymark(&["check", "--content", "tests/fixtures/bad-words"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "tests/fixtures/bad-words/phrases.yaml:4:11: \"zones out\" is in entry 1 and entry 2; put it in one\n\
+         tests/fixtures/bad-words/stopwords.yaml:1:16: \"all the time\" in filler is not one word; list single words (a phrase belongs in phrases.yaml)\n\
+         tests/fixtures/bad-words/stopwords.yaml:2:18: \"very\" is listed twice (in filler and questions); list it once\n"
+    );
+}
+
+#[test]
 fn a_malformed_synonyms_file_is_reported_with_its_line() {
     let out = waymark(&["check", "--content", "tests/fixtures/bad-synonyms"]);
     assert_eq!(out.status.code(), Some(1));

@@ -36,7 +36,7 @@ pub enum Change {
     Taxonomy,
     /// `site.yaml`, or the site file given on the command line.
     SiteSettings,
-    /// `synonyms.yaml`.
+    /// The search's word files: `synonyms.yaml`, `stopwords.yaml`, `phrases.yaml`.
     Synonyms,
     /// The logo named in the site settings, which is read with them.
     Theme,
@@ -86,10 +86,12 @@ pub struct Layout<'a> {
 }
 
 /// Files whose change means every page must be checked again.
-const SETTINGS_FILES: [(&str, Change); 3] = [
+const SETTINGS_FILES: [(&str, Change); 5] = [
     ("taxonomy.yaml", Change::Taxonomy),
     ("site.yaml", Change::SiteSettings),
     ("synonyms.yaml", Change::Synonyms),
+    ("stopwords.yaml", Change::Synonyms),
+    ("phrases.yaml", Change::Synonyms),
 ];
 
 /// What one changed path means. Pure: `seen` says what is on disk there.

@@ -99,17 +99,17 @@ pub struct Before<'a> {
     pub file_problems: &'a [Problem],
 }
 
-/// A settings file in the content folder whose meaning belongs to a layer
-/// above the content (the search's `synonyms.yaml`). The loader reads it by
-/// the rules of every settings file and reports its faults with theirs, so
-/// a bad one refuses the load as a bad taxonomy does, without the content
-/// knowing what the file holds.
+/// Settings files in the content folder whose meaning belongs to a layer
+/// above the content (the search's `synonyms.yaml`, `stopwords.yaml` and
+/// `phrases.yaml`). The loader reads them by the rules of every settings
+/// file and reports their faults with theirs, so a bad one refuses the load
+/// as a bad taxonomy does, without the content knowing what the files hold.
 pub trait ExtraSettings {
-    /// Its name in the content folder.
-    fn file_name(&self) -> &'static str;
-    /// Takes the file's text: keeps what it means, or returns each fault
-    /// and where in the text it is.
-    fn read(&mut self, text: &str) -> Vec<(Pos, String)>;
+    /// Their names in the content folder.
+    fn file_names(&self) -> &'static [&'static str];
+    /// Takes the text of the file `name`: keeps what it means, or returns
+    /// each fault and where in the text it is.
+    fn read(&mut self, name: &str, text: &str) -> Vec<(Pos, String)>;
 }
 
 /// Why nothing could be loaded at all.
@@ -521,13 +521,15 @@ fn load_taxonomy(
     }
 }
 
-/// Hands the extra settings file to `extra` when there is one; when there
-/// is none, `extra` keeps what it holds (its built-in settings).
+/// Hands each extra settings file to `extra` when there is one; for one
+/// that is missing, `extra` keeps what it holds (its built-in settings).
 fn load_extra(dir: &Path, root: &Path, extra: &mut dyn ExtraSettings, problems: &mut Vec<Problem>) {
-    let path = dir.join(extra.file_name());
-    if let Settings::Text(text) = read_settings_file(&path, Some(root), problems) {
-        for (pos, message) in extra.read(&text) {
-            problems.push(Problem::error(Kind::Settings, &path, pos, message));
+    for name in extra.file_names() {
+        let path = dir.join(name);
+        if let Settings::Text(text) = read_settings_file(&path, Some(root), problems) {
+            for (pos, message) in extra.read(name, &text) {
+                problems.push(Problem::error(Kind::Settings, &path, pos, message));
+            }
         }
     }
 }
@@ -724,11 +726,11 @@ mod tests {
     struct NoExtra;
 
     impl ExtraSettings for NoExtra {
-        fn file_name(&self) -> &'static str {
-            "extra.yaml"
+        fn file_names(&self) -> &'static [&'static str] {
+            &["extra.yaml"]
         }
 
-        fn read(&mut self, _: &str) -> Vec<(Pos, String)> {
+        fn read(&mut self, _: &str, _: &str) -> Vec<(Pos, String)> {
             Vec::new()
         }
     }

@@ -42,6 +42,10 @@ pub struct ApiSearch<'a> {
     /// The query with misspelt words corrected, when any were (the results
     /// already include pages found through the corrections); otherwise null.
     pub did_you_mean: Option<&'a str>,
+    /// Present when no page matches all of the query's subject words: which
+    /// of them the results match and which they do not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial: Option<&'a super::Partial>,
 }
 
 /// Shapes search results as the contract's JSON.
@@ -96,5 +100,6 @@ pub fn search_json<'a>(
         results: hits,
         facets,
         did_you_mean: results.did_you_mean.as_deref(),
+        partial: results.partial.as_ref(),
     }
 }

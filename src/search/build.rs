@@ -15,6 +15,7 @@ use crate::content::Page;
 use crate::taxonomy::{Facet, Taxonomy};
 
 use super::facets::FacetWarmer;
+use super::lexicon::Lexicon;
 use super::schema::{Fields, register_analyzers, schema};
 use super::synonyms::Synonyms;
 use super::vocabulary::Vocabulary;
@@ -33,6 +34,8 @@ pub struct SearchIndex {
     pub searcher: Searcher,
     pub fields: Fields,
     pub synonyms: Synonyms,
+    /// Stop words and everyday phrases.
+    pub lexicon: Lexicon,
     /// Every word of the corpus, for typo tolerance and did-you-mean.
     pub vocabulary: Vocabulary,
     /// Each live segment's facet values, for counting (the reader holds it
@@ -103,6 +106,7 @@ fn document(page: &Page, ord: usize, fields: &Fields, taxonomy: &Taxonomy) -> Ta
     let mut d: TantivyDocument = doc!(
         fields.slug => page.slug.as_str(),
         fields.title => m.title.as_str(),
+        fields.title_words => m.title.as_str(),
         fields.tags => tags_of(page, taxonomy),
         fields.summary => m.summary.as_str(),
         fields.body => page.text.as_str(),
@@ -169,6 +173,7 @@ impl SearchIndex {
         pages: &[Arc<Page>],
         taxonomy: &Taxonomy,
         synonyms: &Synonyms,
+        lexicon: &Lexicon,
     ) -> tantivy::Result<SearchIndex> {
         let (schema, fields) = schema(&taxonomy.facets);
         // Documents sorted by `tie` in every segment and in the merge: the
@@ -259,6 +264,7 @@ impl SearchIndex {
             writer: Arc::new(Mutex::new(writer)),
             fields,
             synonyms: synonyms.clone(),
+            lexicon: lexicon.clone(),
             vocabulary,
             facet_values,
         })

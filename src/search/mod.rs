@@ -8,6 +8,7 @@ pub mod answer;
 pub mod build;
 pub mod facets;
 mod golden;
+pub mod lexicon;
 pub mod query;
 pub mod request;
 pub mod schema;
@@ -20,7 +21,7 @@ pub mod vocabulary;
 
 pub use build::SearchIndex;
 pub use query::{
-    Filters, MAX_PER_PAGE, MAX_QUERY_BYTES, PER_PAGE, Pages, SearchHit, SearchRequest,
+    Filters, MAX_PER_PAGE, MAX_QUERY_BYTES, PER_PAGE, Pages, Partial, SearchHit, SearchRequest,
     SearchResults, Sort, UnknownSort,
 };
 pub use request::{ParamError, parse_search, query_string};

@@ -7,9 +7,12 @@ use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
 use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
+use tantivy::query::EnableScoring;
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet as TantivyFacet, IndexRecordOption, Value};
-use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocId, DocSet, Order, Score, Searcher, SegmentReader, TantivyDocument, Term,
+};
 
 use crate::content::Page;
 use crate::taxonomy::{Facet, Taxonomy, UnknownId};
@@ -195,7 +198,62 @@ pub struct SearchResults {
     /// The query with misspelt words corrected from the corpus's own words,
     /// when any word was corrected (results already include the corrections).
     pub did_you_mean: Option<String>,
+    /// Set when no page matches all of the query's subject words: which of
+    /// them the shown results match, and which no shown result does.
+    pub partial: Option<Partial>,
 }
+
+/// The words of a query the results only partly answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Partial {
+    /// Subject words (or synonym phrases) some top result matches.
+    pub matched: Vec<String>,
+    /// Subject words no top result matches.
+    pub missing: Vec<String>,
+    /// Whether some subject word is a real word no page contains at all
+    /// ("mutism"): then there are no pages about the query yet.
+    pub absent: bool,
+    /// Every subject word, in the order typed.
+    pub about: String,
+}
+
+impl SearchResults {
+    /// How many results answer the whole query: none when only part of it
+    /// was matched, so such a search counts as "searched and not found".
+    pub fn found(&self) -> usize {
+        if self.partial.is_some() {
+            0
+        } else {
+            self.total
+        }
+    }
+}
+
+/// What a need area's guidance gains for a broad question about the need.
+const GUIDANCE: Score = 25.0;
+/// Words of need labels too general to name a need on their own.
+const GENERIC: [&str; 8] = [
+    "needs",
+    "need",
+    "and",
+    "or",
+    "difficulties",
+    "learning",
+    "impairment",
+    "and/or",
+];
+
+/// Whether `run` stands in `words` as consecutive words.
+fn contains_run(words: &[String], run: &[String]) -> bool {
+    !run.is_empty() && words.windows(run.len()).any(|w| w == run)
+}
+
+/// A search finding fewer pages than this with most of its words is run
+/// again needing any one of them.
+const RELAX_UNDER: usize = 3;
+
+/// Top results looked at to tell which words the results match.
+const PARTIAL_TOP: usize = 5;
 
 impl SearchIndex {
     /// The query for typed words: everything when there are none.
@@ -204,6 +262,7 @@ impl SearchIndex {
             return super::text::Built {
                 query: Box::new(AllQuery),
                 did_you_mean: None,
+                subjects: Vec::new(),
             };
         }
         let weighted = self.fields.weighted_text();
@@ -216,8 +275,67 @@ impl SearchIndex {
             fields: &weighted,
             synonyms: &self.synonyms,
             vocabulary: &self.vocabulary,
+            lexicon: &self.lexicon,
+            title_words: Some(self.fields.title_words),
         };
         cx.build(q, relaxed)
+    }
+
+    /// For a query whose only subject names a need or an area of need
+    /// ("my son is autistic, what should school do"), a clause that lifts
+    /// the guidance pages of that area; `None` for any other query.
+    fn area_guidance(
+        &self,
+        subjects: &[super::text::Clause],
+        taxonomy: &Taxonomy,
+    ) -> Option<Box<dyn Query>> {
+        let [subject] = subjects else {
+            return None;
+        };
+        let mut areas: Vec<&str> = Vec::new();
+        for (term, area) in taxonomy.needs_in_order() {
+            let area_id = area.map_or(term.id, |a| a.id.as_str());
+            let label = super::synonyms::words(term.label);
+            let id = super::synonyms::words(term.id);
+            let named = subject.alternatives.iter().any(|alternative| {
+                let alt = super::synonyms::words(alternative);
+                alt.iter().map(String::len).sum::<usize>() >= 3
+                    && !alt.iter().any(|w| GENERIC.contains(&w.as_str()))
+                    && (contains_run(&label, &alt) || contains_run(&id, &alt))
+            });
+            if named && !areas.contains(&area_id) {
+                areas.push(area_id);
+            }
+        }
+        if areas.is_empty() || areas.len() > 2 {
+            return None;
+        }
+        let kind = self.fields.facet(Facet::KIND);
+        let need = self.fields.facet(Facet::NEED);
+        let facet_term = |field, path: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_facet(
+                    field,
+                    &TantivyFacet::from_text(path).expect("ids make valid paths"),
+                ),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let clauses = areas
+            .iter()
+            .filter_map(|area| taxonomy.facet_path(Facet::NEED, area))
+            .map(|path| {
+                let both: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, facet_term(kind, "/guidance")),
+                    (Occur::Must, facet_term(need, &path)),
+                ]));
+                (
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(both, GUIDANCE)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        Some(Box::new(BooleanQuery::new(clauses)))
     }
 
     /// One facet's filter: pages filed under any of `paths` (see [`facet_paths`]).
@@ -260,9 +378,15 @@ impl SearchIndex {
         bounded.page = request.page.clamp(1, last_page(documents, per_page));
         let mut relaxed = false;
         let mut results = self.search_once(&bounded, pages, taxonomy, relaxed)?;
-        if results.total == 0 && !request.q.trim().is_empty() {
-            relaxed = true;
-            results = self.search_once(&bounded, pages, taxonomy, relaxed)?;
+        if results.total < RELAX_UNDER && !request.q.trim().is_empty() {
+            // Too few pages hold most of the words: rank every page holding
+            // any of them, so a page strong on one word is not lost (pages
+            // holding more of the words still score higher).
+            let wider = self.search_once(&bounded, pages, taxonomy, true)?;
+            if wider.total > results.total {
+                relaxed = true;
+                results = wider;
+            }
         }
         let last = last_page(results.total, per_page);
         if bounded.page > last {
@@ -306,7 +430,15 @@ impl SearchIndex {
                 selected[facet.index()] = Some(paths);
             }
         }
-        let query = facets::query(text.box_clone(), filters);
+        // A broad question about a need ranks its area's guidance high.
+        let ranked: Box<dyn Query> = match self.area_guidance(&built.subjects, taxonomy) {
+            Some(boost) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, text.box_clone()),
+                (Occur::Should, boost),
+            ])),
+            None => text.box_clone(),
+        };
+        let query = facets::query(ranked, filters);
         let areas: Vec<String> = taxonomy.areas.iter().map(|a| a.id.clone()).collect();
         let (total, top, counts) = if sort == Sort::Title {
             let collector = FacetPass::new(
@@ -349,6 +481,7 @@ impl SearchIndex {
             .map(|facet| (facet, ordered_counts(facet, &counts, taxonomy)))
             .collect();
 
+        let partial = partial(searcher, &built.subjects, &top);
         let snippets = self.snippets(searcher, &*text)?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
@@ -367,6 +500,7 @@ impl SearchIndex {
             hits,
             facets,
             did_you_mean: built.did_you_mean,
+            partial,
         })
     }
 
@@ -393,6 +527,83 @@ impl SearchIndex {
     fn snippets(&self, searcher: &Searcher, text: &dyn Query) -> tantivy::Result<Option<Snippets>> {
         Snippets::create(searcher, text, self.fields.body, SNIPPET_CHARS)
     }
+}
+
+/// Which subject words the top results match, when none of the top results
+/// matches them all (the search needed only some of them, or a real word of
+/// the query is in no page). `None` when a top result matches every subject
+/// word, or when nothing was found and every word is in some page.
+fn partial(
+    searcher: &Searcher,
+    subjects: &[super::text::Clause],
+    top: &[(Score, DocAddress)],
+) -> Option<Partial> {
+    let absent = subjects.iter().any(|c| c.absent);
+    if subjects.is_empty() || (top.is_empty() && !absent) {
+        return None;
+    }
+    let mut firsts: Vec<DocAddress> = top.iter().take(PARTIAL_TOP).map(|(_, a)| *a).collect();
+    firsts.sort_unstable();
+    // For each clause, which of the top results it matches, one bit each.
+    let masks: Vec<u32> = subjects
+        .iter()
+        .map(|c| {
+            if c.absent {
+                0
+            } else {
+                matched_of(searcher, &*c.query, &firsts)
+            }
+        })
+        .collect();
+    if masks.iter().fold(u32::MAX, |all, m| all & m) != 0 {
+        return None;
+    }
+    let mut out = Partial {
+        absent,
+        about: subjects
+            .iter()
+            .map(|c| c.label.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        ..Partial::default()
+    };
+    for (clause, mask) in subjects.iter().zip(masks) {
+        if mask != 0 {
+            out.matched.push(clause.label.clone());
+        } else {
+            out.missing.push(clause.label.clone());
+        }
+    }
+    Some(out)
+}
+
+/// Which of `addresses` (sorted, at most 32) `query` matches, as bits: each
+/// segment's matches are walked forward to those documents, never back.
+fn matched_of(searcher: &Searcher, query: &dyn Query, addresses: &[DocAddress]) -> u32 {
+    let Ok(weight) = query.weight(EnableScoring::disabled_from_searcher(searcher)) else {
+        return 0;
+    };
+    let mut mask = 0;
+    let mut segment = None;
+    let mut scorer: Option<Box<dyn tantivy::query::Scorer>> = None;
+    for (i, address) in addresses.iter().enumerate() {
+        if segment != Some(address.segment_ord) {
+            segment = Some(address.segment_ord);
+            scorer = weight
+                .scorer(searcher.segment_reader(address.segment_ord), 1.0)
+                .ok();
+        }
+        let Some(s) = scorer.as_mut() else {
+            continue;
+        };
+        if s.doc() > address.doc_id {
+            continue;
+        }
+        if s.seek(address.doc_id) == address.doc_id {
+            mask |= 1 << i;
+        }
+    }
+    mask
 }
 
 /// The top-results collector for a sort order. Every order yields the
@@ -490,10 +701,31 @@ fn ordered_counts(
 }
 
 fn snippet(snippets: Option<&Snippets>, page: &Page) -> String {
-    if let Some(html) = snippets.and_then(|s| s.html(&page.text)) {
+    if let Some(html) = snippets.and_then(|s| s.html(&page.text, &page.meta.summary)) {
         return html;
     }
-    escape_html(&first_chars(&page.text, SNIPPET_CHARS))
+    // No word of the query in the text: its first full paragraph that does
+    // not repeat the summary, in whole sentences.
+    let summary = page.meta.summary.to_lowercase();
+    let line = page
+        .text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.ends_with(['.', '!', '?']) && !summary.contains(&l.to_lowercase()))
+        .unwrap_or("");
+    if line.len() <= SNIPPET_CHARS {
+        return escape_html(line);
+    }
+    let mut half = SNIPPET_CHARS / 2;
+    while !line.is_char_boundary(half) {
+        half -= 1;
+    }
+    let (_, stop) = super::snippet::sentences(line, 0, half, SNIPPET_CHARS / 2);
+    if line[..stop].ends_with(['.', '!', '?']) {
+        escape_html(&line[..stop])
+    } else {
+        escape_html(&first_chars(line, SNIPPET_CHARS))
+    }
 }
 
 /// The first `n` characters of a text with its whitespace collapsed, and

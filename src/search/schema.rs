@@ -7,7 +7,7 @@ use tantivy::schema::{
     FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 
 use crate::facet::{Facet, Facets};
 
@@ -15,12 +15,22 @@ use crate::facet::{Facet, Facets};
 /// words out, stemmed.
 pub const ENGLISH: &str = "waymark_en";
 
+/// The analyser for whole title words: lower case, not stemmed, so a title
+/// word as typed ranks above another word of the same stem ("called" is not
+/// "calling").
+pub const WORDS: &str = "waymark_words";
+
+/// What a title word as typed adds over a match of its stem.
+pub const TITLE_WORD_BOOST: f32 = 2.0;
+
 /// Handles to every field of the schema.
 #[derive(Debug, Clone)]
 pub struct Fields {
     /// The page's slug: the key for finding and replacing its document.
     pub slug: Field,
     pub title: Field,
+    /// The title's words unstemmed ([`WORDS`]).
+    pub title_words: Field,
     pub tags: Field,
     pub summary: Field,
     pub body: Field,
@@ -43,10 +53,11 @@ impl Fields {
     }
 
     /// The text fields a query searches, with their boosts: title above tags
-    /// above summary above body.
+    /// above summary above body. A title word as typed adds
+    /// [`TITLE_WORD_BOOST`] through `title_words`.
     pub fn weighted_text(&self) -> [(Field, f32); 4] {
         [
-            (self.title, 4.0),
+            (self.title, 2.5),
             (self.tags, 3.0),
             (self.summary, 2.0),
             (self.body, 1.0),
@@ -64,6 +75,14 @@ pub fn schema(table: &Facets) -> (Schema, Fields) {
     );
     let slug = b.add_text_field("slug", STRING | STORED);
     let title = b.add_text_field("title", text.clone());
+    let title_words = b.add_text_field(
+        "title_words",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(WORDS)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        ),
+    );
     let tags = b.add_text_field("tags", text.clone());
     let summary = b.add_text_field("summary", text.clone());
     let body = b.add_text_field("body", text);
@@ -77,6 +96,7 @@ pub fn schema(table: &Facets) -> (Schema, Fields) {
     let fields = Fields {
         slug,
         title,
+        title_words,
         tags,
         summary,
         body,
@@ -96,4 +116,9 @@ pub fn register_analyzers(index: &Index) {
         .filter(super::stem::EnglishTerms)
         .build();
     index.tokenizers().register(ENGLISH, analyzer);
+    let words = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .build();
+    index.tokenizers().register(WORDS, words);
 }

@@ -148,14 +148,24 @@ impl Snippets {
     }
 
     /// The best window of `text` as HTML, with `<mark>` around matched
-    /// words, or `None` when no word matches.
-    pub fn html(&self, text: &str) -> Option<String> {
-        let best = self.best_window(text)?;
-        let fragment = &text[best.start..best.stop];
-        let mut html = String::with_capacity(fragment.len() + best.marks.len() * 13);
+    /// words, or `None` when no word matches. The window never crosses a
+    /// line of the text (a heading, paragraph or list item ends one), never
+    /// lies inside `summary` (shown above it), and is widened to whole
+    /// sentences where they are short enough, with "…" where it is cut.
+    pub fn html(&self, text: &str, summary: &str) -> Option<String> {
+        let summary = squash(summary);
+        let best = self.best_window(text, &|start, stop| {
+            !summary.contains(&squash(&text[start..stop]))
+        })?;
+        let (start, stop) = sentences(text, best.start, best.stop, self.max_bytes / 2);
+        let fragment = &text[start..stop];
+        let mut html = String::with_capacity(fragment.len() + best.marks.len() * 13 + 6);
+        if start > 0 && !is_line_or_sentence_start(text, start) {
+            html.push('…');
+        }
         let mut from = 0;
         for mark in &best.marks {
-            let (start, end) = (mark.start - best.start, mark.end - best.start);
+            let (start, end) = (mark.start - start, mark.end - start);
             escape_minimal(&fragment[from..start], &mut html);
             html.push_str("<mark>");
             escape_minimal(&fragment[start..end], &mut html);
@@ -163,6 +173,11 @@ impl Snippets {
             from = end;
         }
         escape_minimal(&fragment[from..], &mut html);
+        let ends_sentence = fragment.trim_end().ends_with(['.', '!', '?', ':', ';']);
+        let ends_line = text[stop..].starts_with('\n') || stop == text.len();
+        if !ends_sentence && !ends_line {
+            html.push('…');
+        }
         Some(html)
     }
 
@@ -170,7 +185,7 @@ impl Snippets {
     /// until the next word would end more than `max_bytes` past its start;
     /// that word starts the next window. The highest score wins, the
     /// earliest among equals.
-    fn best_window(&self, text: &str) -> Option<Window> {
+    fn best_window(&self, text: &str, allowed: &dyn Fn(usize, usize) -> bool) -> Option<Window> {
         let mut best: Option<Window> = None;
         let mut current = Window::new(0);
         let mut buffer = String::new();
@@ -180,10 +195,12 @@ impl Snippets {
             if word.len() >= LONG_TOKEN || is_stop_word(word) {
                 continue;
             }
-            if end - current.start > self.max_bytes {
+            // A window ends at the end of a line as well as at its length.
+            let new_line = text[current.stop..start].contains('\n');
+            if end - current.start > self.max_bytes || new_line {
                 let next = Window::new(start);
                 let done = std::mem::replace(&mut current, next);
-                keep_better(&mut best, done);
+                keep_better(&mut best, done, allowed);
             }
             current.stop = end;
             if !self.could_match(word) {
@@ -202,17 +219,59 @@ impl Snippets {
                 current.marks.push(start..end);
             }
         }
-        keep_better(&mut best, current);
+        keep_better(&mut best, current, allowed);
         best
     }
 }
 
-/// Keeps `window` if it scores and beats `best` (strictly: the earlier
-/// window wins a tie).
-fn keep_better(best: &mut Option<Window>, window: Window) {
-    if window.score > 0.0 && best.as_ref().is_none_or(|b| window.score > b.score) {
+/// Keeps `window` if it scores, is `allowed` and beats `best` (strictly:
+/// the earlier window wins a tie).
+fn keep_better(best: &mut Option<Window>, window: Window, allowed: &dyn Fn(usize, usize) -> bool) {
+    if window.score > 0.0
+        && best.as_ref().is_none_or(|b| window.score > b.score)
+        && allowed(window.start, window.stop.max(window.start))
+    {
         *best = Some(window);
     }
+}
+
+/// Text in lower case with its runs of spaces made one, for comparing a
+/// snippet with the summary.
+fn squash(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether `at` begins a line or a sentence of `text`.
+fn is_line_or_sentence_start(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end_matches(' ');
+    before.is_empty() || before.ends_with(['\n', '.', '!', '?', ':', ';'])
+}
+
+/// The window `start..stop` widened to the sentence or clause around it
+/// on its line, each side by at most `reach` bytes; a side that would need
+/// more stays where it was (and is shown cut, with "…").
+pub fn sentences(text: &str, start: usize, stop: usize, reach: usize) -> (usize, usize) {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[stop..].find('\n').map_or(text.len(), |i| stop + i);
+    // Back to just after the last sentence end before the window.
+    let head = &text[line_start..start];
+    let from = head
+        .rmatch_indices(['.', '!', '?', ':', ';'])
+        .find(|(i, _)| head[i + 1..].starts_with(' '))
+        .map_or(line_start, |(i, _)| line_start + i + 1);
+    let from = from + text[from..start].len() - text[from..start].trim_start().len();
+    let new_start = if start - from <= reach { from } else { start };
+    // On to the first sentence end after the window.
+    let tail = &text[stop..line_end];
+    let to = tail
+        .match_indices(['.', '!', '?', ';'])
+        .find(|(i, _)| tail[i + 1..].is_empty() || tail[i + 1..].starts_with(' '))
+        .map_or(line_end, |(i, _)| stop + i + 1);
+    let new_stop = if to - stop <= reach { to } else { stop };
+    (new_start, new_stop)
 }
 
 /// Up to eight ASCII bytes, lower-cased, as one number (with the length in
@@ -326,6 +385,71 @@ fn escape_minimal(s: &str, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
+    /// Snippets marking the stems of `words`, with windows of `max_bytes`.
+    fn marking(words: &[&str], max_bytes: usize) -> Snippets {
+        Snippets {
+            terms: words
+                .iter()
+                .map(|w| (super::super::stem::normalise(w), 1.0))
+                .collect(),
+            firsts: [false; 128],
+            any_first: true,
+            max_bytes,
+            seen: RefCell::default(),
+        }
+    }
+
+    #[test]
+    fn a_snippet_never_runs_a_heading_into_the_text() {
+        let text = "Movement makes the next lesson harder.\nAdapting it by age\nEarly years: keep movement short and playful.\n";
+        let html = marking(&["movement", "lesson"], 200)
+            .html(text, "")
+            .unwrap();
+        assert!(!html.contains("Adapting"), "{html}");
+        assert_eq!(
+            html,
+            "<mark>Movement</mark> makes the next <mark>lesson</mark> harder."
+        );
+    }
+
+    #[test]
+    fn a_snippet_is_whole_sentences_with_an_ellipsis_where_cut() {
+        let text = "A first sentence that says nothing much at all. Then a sentence about ear defenders in a noisy hall. And a last one.\n";
+        let html = marking(&["ear", "defenders"], 60).html(text, "").unwrap();
+        assert!(
+            html.starts_with(
+                "Then a sentence about <mark>ear</mark> <mark>defenders</mark> in a noisy hall."
+            ),
+            "{html}"
+        );
+        assert!(
+            html.ends_with('.') && !html.contains("nothing much"),
+            "{html}"
+        );
+        // A sentence too long to show whole is cut at words, with "…".
+        let long = format!(
+            "{} ear defenders {}\n",
+            "word ".repeat(60),
+            "more ".repeat(60)
+        );
+        let html = marking(&["ear", "defenders"], 40).html(&long, "").unwrap();
+        assert!(html.starts_with('…') && html.ends_with('…'), "{html}");
+        assert!(
+            html.contains("<mark>ear</mark> <mark>defenders</mark>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_snippet_does_not_repeat_the_summary() {
+        let summary = "Ear defenders cut noise for children who find it painful.";
+        let text = "Ear defenders cut noise for children who find it painful.\nOffer ear defenders before assembly, not during it.\n";
+        let html = marking(&["ear", "defenders"], 200)
+            .html(text, summary)
+            .unwrap();
+        assert!(html.starts_with("Offer"), "{html}");
+    }
+
     use super::*;
 
     #[test]

@@ -163,7 +163,7 @@ fn group_lines(text: &str) -> Vec<usize> {
 }
 
 /// Where `needle` is first written at or after line `from` (from 0).
-fn find(text: &str, from: usize, needle: &str) -> Pos {
+pub(crate) fn find(text: &str, from: usize, needle: &str) -> Pos {
     if needle.is_empty() {
         return Pos::new(from + 1, 1);
     }

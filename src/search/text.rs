@@ -13,6 +13,8 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Score, Searcher, Term};
 
+use super::lexicon::Lexicon;
+use super::schema::TITLE_WORD_BOOST;
 use super::synonyms::{Synonyms, words};
 use super::vocabulary::Vocabulary;
 
@@ -28,6 +30,8 @@ const CORRECTED: Score = 0.4;
 const APART: Score = 0.5;
 /// Boost for the words standing together as typed.
 const ADJACENT: Score = 1.5;
+/// Boost for a stop word: it may break ties, never decide them.
+const STOP: Score = 0.1;
 
 /// The parts of a query.
 #[derive(Debug, Default, PartialEq)]
@@ -88,12 +92,18 @@ pub struct Context<'a> {
     pub fields: &'a [(Field, Score)],
     pub synonyms: &'a Synonyms,
     pub vocabulary: &'a Vocabulary,
+    pub lexicon: &'a Lexicon,
+    /// The unstemmed title field, for a word as typed.
+    pub title_words: Option<Field>,
 }
 
 /// A query ready to run, and the corrected text when a word was corrected.
 pub struct Built {
     pub query: Box<dyn Query>,
     pub did_you_mean: Option<String>,
+    /// The words that name the subject, each with its clause, for telling
+    /// which of them the results match.
+    pub subjects: Vec<Clause>,
 }
 
 impl Context<'_> {
@@ -131,7 +141,26 @@ impl Context<'_> {
         let tokens = self.tokens(text);
         match tokens.len() {
             0 => None,
-            1 => Some(self.term(&tokens[0].1)),
+            1 => {
+                let stemmed = self.term(&tokens[0].1);
+                let typed = words(text);
+                match (self.title_words, typed.as_slice()) {
+                    (Some(field), [word]) => {
+                        let exact = TermQuery::new(
+                            Term::from_field_text(field, word),
+                            IndexRecordOption::WithFreqs,
+                        );
+                        Some(Box::new(BooleanQuery::new(vec![
+                            (Occur::Should, stemmed),
+                            (
+                                Occur::Should,
+                                Box::new(BoostQuery::new(Box::new(exact), TITLE_WORD_BOOST)),
+                            ),
+                        ])))
+                    }
+                    _ => Some(stemmed),
+                }
+            }
             _ => {
                 let first = tokens[0].0;
                 let clauses = self
@@ -182,6 +211,33 @@ impl Context<'_> {
         }
     }
 
+    /// Joins two words a person split ("hand writing", "melts down") when
+    /// the joined word, or the first word's stem joined to the second, is a
+    /// word the pages or the synonyms use.
+    fn join_split(&mut self, words: Vec<String>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::with_capacity(words.len());
+        let mut i = 0;
+        while i < words.len() {
+            if i + 1 < words.len() && words[i].len() > 1 && words[i + 1].len() > 1 {
+                let (a, b) = (&words[i], &words[i + 1]);
+                let stem = super::stem::normalise(a);
+                let joined = [format!("{a}{b}"), format!("{stem}{b}")]
+                    .into_iter()
+                    .find(|j| self.vocabulary.contains(j));
+                if let Some(joined) = joined
+                    && !self.lexicon.stop.contains(&joined)
+                {
+                    out.push(joined);
+                    i += 2;
+                    continue;
+                }
+            }
+            out.push(words[i].clone());
+            i += 1;
+        }
+        out
+    }
+
     /// Builds the query for what was typed.
     pub fn build(&mut self, q: &str, relaxed: bool) -> Built {
         let mut parsed = parse(q);
@@ -190,15 +246,26 @@ impl Context<'_> {
         parsed.words.truncate(MAX_WORDS);
         parsed.phrases.truncate(MAX_PHRASES);
         parsed.excluded.truncate(MAX_WORDS);
+        // Everyday phrases become the pages' words, then split words are joined.
+        let rewritten = self.lexicon.rewrite(&parsed.words);
+        parsed.words = self.join_split(rewritten);
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut corrections_left = MAX_CORRECTIONS;
 
         // Correct words no page contains, so a synonym spelt wrongly still
         // finds its group ("autisim" becomes "autism", then ASC, ASD ...).
+        // A real word is never corrected into another ("mutism" is not a
+        // typo of "autism"): it stays, matching nothing, and says so.
         let mut corrected_words = parsed.words.clone();
         let mut fixes: Vec<Vec<String>> = vec![Vec::new(); parsed.words.len()];
+        let mut absent: Vec<bool> = vec![false; parsed.words.len()];
         for (i, word) in parsed.words.iter().enumerate() {
-            if corrections_left > 0 && !self.known(word) {
+            if self.known(word) {
+                continue;
+            }
+            if self.lexicon.stop.contains(word) || super::lexicon::is_real_word(word) {
+                absent[i] = true;
+            } else if corrections_left > 0 {
                 corrections_left -= 1;
                 fixes[i] = self
                     .vocabulary
@@ -214,9 +281,10 @@ impl Context<'_> {
         let corrected_any = fixes.iter().any(|f| !f.is_empty());
 
         // Free words: synonym groups first, then each remaining word. A word
-        // that no page contains and that has no correction is left out, so
-        // it cannot empty the results.
-        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
+        // that is neither known, real nor correctable (a name) is left out,
+        // so it cannot empty the results. A stop word never counts towards
+        // the words a page must match, and weighs little.
+        let mut clauses: Vec<Clause> = Vec::new();
         let matches = self.synonyms.find_in(&corrected_words);
         let mut next_match = matches.iter().peekable();
         let mut i = 0;
@@ -242,6 +310,7 @@ impl Context<'_> {
                     let loose: Vec<(Occur, Box<dyn Query>)> = corrected_words[i..i + len]
                         .to_vec()
                         .iter()
+                        .filter(|w| !self.lexicon.stop.contains(w))
                         .filter_map(|w| self.phrase(w))
                         .map(|q| (Occur::Should, q))
                         .collect();
@@ -257,18 +326,31 @@ impl Context<'_> {
                 if !alternatives.is_empty() {
                     let group_query: Box<dyn Query> = Box::new(BooleanQuery::new(alternatives));
                     let fixed = fixes[i..i + len].iter().any(|f| !f.is_empty());
-                    clauses.push(if fixed {
-                        Box::new(BoostQuery::new(group_query, CORRECTED))
-                    } else {
-                        group_query
+                    clauses.push(Clause {
+                        label: parsed.words[i..i + len].join(" "),
+                        query: if fixed {
+                            Box::new(BoostQuery::new(group_query, CORRECTED))
+                        } else {
+                            group_query
+                        },
+                        stop: false,
+                        absent: false,
+                        alternatives: members,
                     });
                 }
                 i += len;
                 continue;
             }
+            let stop = self.lexicon.stop.contains(&corrected_words[i]);
             if fixes[i].is_empty() {
                 if let Some(q) = self.phrase(&corrected_words[i]) {
-                    clauses.push(q);
+                    clauses.push(Clause {
+                        label: parsed.words[i].clone(),
+                        query: q,
+                        stop,
+                        absent: absent[i],
+                        alternatives: vec![corrected_words[i].clone()],
+                    });
                 }
             } else {
                 let alternatives: Vec<(Occur, Box<dyn Query>)> = fixes[i]
@@ -281,24 +363,46 @@ impl Context<'_> {
                         )
                     })
                     .collect();
-                clauses.push(Box::new(BooleanQuery::new(alternatives)));
+                clauses.push(Clause {
+                    label: corrected_words[i].clone(),
+                    query: Box::new(BooleanQuery::new(alternatives)),
+                    stop,
+                    absent: false,
+                    alternatives: fixes[i].clone(),
+                });
             }
             i += 1;
         }
+        // Words that are all stop words are what the person wants found.
+        if clauses.iter().all(|c| c.stop) {
+            for c in &mut clauses {
+                c.stop = false;
+            }
+        }
 
+        let mut subjects = Vec::new();
         if !clauses.is_empty() {
-            let required = Self::required(clauses.len(), relaxed);
+            let (subject, stop): (Vec<Clause>, Vec<Clause>) =
+                clauses.into_iter().partition(|c| !c.stop);
+            let required = Self::required(subject.len(), relaxed);
             let core = BooleanQuery::with_minimum_required_clauses(
-                clauses.into_iter().map(|c| (Occur::Should, c)).collect(),
+                subject
+                    .iter()
+                    .map(|c| (Occur::Should, c.query.box_clone()))
+                    .collect(),
                 required,
             );
             must.push((Occur::Must, Box::new(core)));
+            for c in stop {
+                must.push((Occur::Should, Box::new(BoostQuery::new(c.query, STOP))));
+            }
             // The words standing together as typed rank higher.
             if parsed.words.len() >= 2
                 && let Some(together) = self.phrase(&corrected_words.join(" "))
             {
                 must.push((Occur::Should, Box::new(BoostQuery::new(together, ADJACENT))));
             }
+            subjects = subject;
         }
         for phrase in &parsed.phrases {
             if let Some(q) = self.phrase(&phrase.join(" ")) {
@@ -324,8 +428,23 @@ impl Context<'_> {
         Built {
             query,
             did_you_mean: corrected_any.then(|| corrected_words.join(" ")),
+            subjects,
         }
     }
+}
+
+/// One part of a query: a word or synonym group, as a clause.
+pub struct Clause {
+    /// The words as the person typed them (or as corrected).
+    pub label: String,
+    pub query: Box<dyn Query>,
+    /// A stop word: never required, weighs little.
+    pub stop: bool,
+    /// A real word that no page contains.
+    pub absent: bool,
+    /// What the clause searches for: the word, its corrections, or every
+    /// member of its synonym group, each as words joined by spaces.
+    pub alternatives: Vec<String>,
 }
 
 #[cfg(test)]

@@ -75,13 +75,14 @@ pub async fn answer(
             ),
         }
     })?;
-    record(state, &site, &request.q, results.total, counted);
+    // Results that answer only part of the query count as not found.
+    record(state, &site, &request.q, results.found(), counted);
     let q = request.q.clone();
     let body = match kind {
         AnswerKind::Html => super::pages::search_page(&site, request, &results, raw)?,
         AnswerKind::Json => json(&request, &results, &site)?,
     };
-    let answer = Answer::new(body, results.total, &q);
+    let answer = Answer::new(body, results.found(), &q);
     keep(state, &site, kind, key, &answer);
     Ok(answer)
 }

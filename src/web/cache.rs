@@ -38,6 +38,10 @@ pub enum AnswerKind {
 #[derive(Debug, Clone)]
 pub struct Answer {
     pub body: Bytes,
+    /// Results that answer the whole query ([`SearchResults::found`]), for
+    /// the "searched and not found" report.
+    ///
+    /// [`SearchResults::found`]: crate::search::SearchResults::found
     pub total: usize,
     /// The query's words as searched, for that report.
     pub q: Arc<str>,

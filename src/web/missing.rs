@@ -3,16 +3,17 @@
 //!
 //! Only normalised query text and a count are kept: no address, no time, no
 //! person. A query keeps only its known words (words the content uses, or
-//! words of [`known_words.txt`](known_words.txt), a list of everyday English
+//! words of `content/known_words.txt`, a list of everyday English
 //! and SEND words), so a child's name typed into search is dropped before
 //! anything is counted. The table is bounded, and a query is shown only once
 //! it has been seen at least [`MIN_SHOWN`] times. The report is on the staff
 //! listener's `/status` only.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{LazyLock, Mutex};
+use std::collections::HashMap;
+use std::sync::Mutex;
 
-use crate::search::stem::{STOP_WORDS, normalise as stem};
+use crate::search::lexicon::is_real_word;
+use crate::search::stem::STOP_WORDS;
 use crate::search::synonyms::words;
 use crate::site::Site;
 
@@ -28,21 +29,10 @@ pub struct MissingQueries {
     counts: Mutex<HashMap<String, u64>>,
 }
 
-/// The stems of the word list, made once: comparing stems lets one listed
-/// form stand for its plurals and endings.
-static LISTED: LazyLock<HashSet<String>> = LazyLock::new(|| {
-    include_str!("known_words.txt")
-        .lines()
-        .filter(|line| !line.trim_start().starts_with('#'))
-        .flat_map(str::split_whitespace)
-        .map(|word| stem(&word.to_lowercase()))
-        .collect()
-});
-
 /// Whether a lower-case word may be counted: the content (with the synonyms
 /// file) uses it, or its stem is a listed word's stem.
 pub fn is_known(site: &Site, word: &str) -> bool {
-    site.search.vocabulary.contains(word) || LISTED.contains(&stem(word))
+    site.search.vocabulary.contains(word) || is_real_word(word)
 }
 
 /// The query's known words, lower case, joined by single spaces and cut to
@@ -158,7 +148,7 @@ mod tests {
 
     #[test]
     fn only_listed_words_are_kept() {
-        let listed = |w: &str| LISTED.contains(&stem(w));
+        let listed = |w: &str| is_real_word(w);
         assert_eq!(
             normalise("Trampolines for Jaydon Smithers", listed).as_deref(),
             Some("trampolines")

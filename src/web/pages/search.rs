@@ -33,6 +33,8 @@ pub struct SearchTemplate {
     first: usize,
     last: usize,
     did_you_mean: Option<Suggestion>,
+    /// Set when the results match only part of the query.
+    partial: Option<crate::search::Partial>,
     /// This search's own address, to come back to after adding to a plan.
     return_to: String,
     /// Pages just added to the plan, when the person came back from doing so.
@@ -239,6 +241,7 @@ pub fn search_page(
         added,
         q,
         did_you_mean,
+        partial: results.partial.clone(),
     };
     template.render().map(Bytes::from).map_err(|e| {
         tracing::error!("rendering the search page failed: {e}");
