@@ -137,6 +137,14 @@ fn readable(path: &str, bytes: &[u8]) -> String {
     }
 }
 
+/// The Markdown plan's needs section, up to the next section.
+fn needs_section(md: &str) -> &str {
+    md.split("## Needs this plan addresses")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("a needs section")
+}
+
 const EXPORTS: [&str; 4] = ["/plan.docx", "/plan.md", "/plan.csv", "/plan.json"];
 
 #[tokio::test]
@@ -212,13 +220,7 @@ async fn needs_appear_only_when_chosen_and_unticked_steps_are_left_out() {
     )
     .await;
     let md = String::from_utf8(md.body).unwrap();
-    let needs = md
-        .split("## Needs this plan addresses")
-        .nth(1)
-        .unwrap()
-        .split("\n## ")
-        .next()
-        .unwrap();
+    let needs = needs_section(&md);
     assert!(needs.contains("Not chosen yet"), "{needs}");
     assert!(
         !needs.contains("\n- "),
@@ -237,13 +239,7 @@ async fn needs_appear_only_when_chosen_and_unticked_steps_are_left_out() {
     )
     .await;
     let md = String::from_utf8(md.body).unwrap();
-    let needs = md
-        .split("## Needs this plan addresses")
-        .nth(1)
-        .unwrap()
-        .split("\n## ")
-        .next()
-        .unwrap();
+    let needs = needs_section(&md);
     let listed: Vec<&str> = needs.lines().filter(|l| l.starts_with("- ")).collect();
     assert_eq!(
         listed,
