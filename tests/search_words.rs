@@ -243,6 +243,14 @@ fn a_broad_question_about_a_need_ranks_its_areas_guidance_high() {
             found.iter().any(|s| s == guidance),
             "{q:?}: {guidance} not in {found:?}"
         );
+        // The area's descriptors of need answer it too, after its own page.
+        let descriptors = guidance.replace("guidance/", "guidance/descriptors-");
+        let found = top(&site, q, 5);
+        let at = |slug: &str| found.iter().position(|s| s == slug);
+        assert!(
+            at(&descriptors).is_some_and(|d| at(guidance).is_some_and(|g| g < d)),
+            "{q:?}: {guidance} then {descriptors} not in {found:?}"
+        );
     }
     // A narrow question about the need keeps its strategy first.
     assert_eq!(

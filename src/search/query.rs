@@ -15,6 +15,7 @@ use tantivy::{
 };
 
 use crate::content::Page;
+use crate::content::page::DESCRIPTORS_TITLE;
 use crate::taxonomy::{Facet, Taxonomy, UnknownId};
 
 use super::build::SearchIndex;
@@ -229,8 +230,13 @@ impl SearchResults {
     }
 }
 
-/// What a need area's guidance gains for a broad question about the need.
+/// What a need area's own guidance page gains for a broad question about
+/// the need.
 const GUIDANCE: Score = 25.0;
+/// What the area's descriptors of need gain for the same question: they
+/// answer it too, but describe levels of need rather than the need itself,
+/// so they come after the area's own page, not before it.
+const DESCRIPTORS: Score = 15.0;
 /// Words of need labels too general to name a need on their own.
 const GENERIC: [&str; 8] = [
     "needs",
@@ -321,18 +327,40 @@ impl SearchIndex {
                 IndexRecordOption::Basic,
             ))
         };
+        // Descriptors of need are told apart by their title, as
+        // `Page::is_descriptors` does.
+        let descriptors = || -> Box<dyn Query> {
+            let word = DESCRIPTORS_TITLE
+                .split_whitespace()
+                .next()
+                .expect("the descriptors title has a word")
+                .to_lowercase();
+            Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.title_words, &word),
+                IndexRecordOption::Basic,
+            ))
+        };
         let clauses = areas
             .iter()
             .filter_map(|area| taxonomy.facet_path(Facet::NEED, area))
-            .map(|path| {
-                let both: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, facet_term(kind, "/guidance")),
-                    (Occur::Must, facet_term(need, &path)),
-                ]));
-                (
-                    Occur::Should,
-                    Box::new(ConstScoreQuery::new(both, GUIDANCE)) as Box<dyn Query>,
-                )
+            .flat_map(|path| {
+                let guidance = || -> Vec<(Occur, Box<dyn Query>)> {
+                    vec![
+                        (Occur::Must, facet_term(kind, "/guidance")),
+                        (Occur::Must, facet_term(need, &path)),
+                    ]
+                };
+                let mut own = guidance();
+                own.push((Occur::MustNot, descriptors()));
+                let mut levels = guidance();
+                levels.push((Occur::Must, descriptors()));
+                [(own, GUIDANCE), (levels, DESCRIPTORS)].map(|(clauses, lift)| {
+                    let both: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+                    (
+                        Occur::Should,
+                        Box::new(ConstScoreQuery::new(both, lift)) as Box<dyn Query>,
+                    )
+                })
             })
             .collect();
         Some(Box::new(BooleanQuery::new(clauses)))
