@@ -252,6 +252,16 @@ fn a_broad_question_about_a_need_ranks_its_areas_guidance_high() {
             "{q:?}: {guidance} then {descriptors} not in {found:?}"
         );
     }
+    // Many pages have ADHD in their title; a parent's question still finds
+    // the area's own page among them, ahead of guidance shared by several
+    // areas (the law, funding).
+    let found = top(&site, "my son has ADHD what should the school be doing", 5);
+    assert!(found.iter().any(|s| s == "guidance/semh"), "{found:?}");
+    // A need's name alone keeps its strategy first.
+    assert_eq!(
+        top(&site, "dyspraxia", 1)[0],
+        "strategies/dyspraxia-friendly-practical-lessons"
+    );
     // A narrow question about the need keeps its strategy first.
     assert_eq!(
         top(&site, "autism visual timetable", 1)[0],
