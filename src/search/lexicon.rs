@@ -239,6 +239,9 @@ impl Phrases {
     }
 }
 
+/// Stop words a phrase match may step over, in all.
+const PHRASE_GAP: usize = 2;
+
 /// A phrase as stems, and what it means as words.
 type Keyed = (Vec<String>, Vec<String>);
 
@@ -291,6 +294,40 @@ impl Lexicon {
         Some(normalise(word))
     }
 
+    /// Where the phrase `keys` ends (one past its last word, in `keyed`)
+    /// when it starts at `keyed[k]`. A stop word the phrase lacks may stand
+    /// between two of its words ("writes very slowly" is "writes slowly",
+    /// "refuses to do any work" is "refuses to do work"), at most
+    /// [`PHRASE_GAP`] of them, so a phrase is not put together from words
+    /// far apart.
+    fn phrase_end(
+        &self,
+        query: &[String],
+        keyed: &[(usize, String)],
+        k: usize,
+        keys: &[String],
+    ) -> Option<usize> {
+        let mut at = k;
+        let mut skipped = 0;
+        for (n, key) in keys.iter().enumerate() {
+            if n > 0 {
+                while at < keyed.len()
+                    && keyed[at].1 != *key
+                    && skipped < PHRASE_GAP
+                    && self.stop.contains(&query[keyed[at].0])
+                {
+                    at += 1;
+                    skipped += 1;
+                }
+            }
+            if keyed.get(at).is_none_or(|(_, word)| word != key) {
+                return None;
+            }
+            at += 1;
+        }
+        Some(at)
+    }
+
     /// The query's words with each phrase replaced by what it means, longest
     /// phrase first, left to right. Skipped words inside a phrase go with it.
     pub fn rewrite(&self, query: &[String]) -> Vec<String> {
@@ -307,17 +344,16 @@ impl Lexicon {
         let mut k = 0;
         while k < keyed.len() {
             let found = self.phrases.get(&keyed[k].1).and_then(|list| {
-                list.iter().find(|(keys, _)| {
-                    k + keys.len() <= keyed.len()
-                        && keys.iter().zip(&keyed[k..]).all(|(a, (_, b))| a == b)
+                list.iter().find_map(|(keys, means)| {
+                    Some((self.phrase_end(query, &keyed, k, keys)?, means))
                 })
             });
             match found {
-                Some((keys, means)) => {
+                Some((end, means)) => {
                     out.extend_from_slice(&query[next..keyed[k].0]);
                     out.extend(means.iter().cloned());
-                    next = keyed[k + keys.len() - 1].0 + 1;
-                    k += keys.len();
+                    next = keyed[end - 1].0 + 1;
+                    k = end;
                 }
                 None => k += 1,
             }
@@ -408,6 +444,23 @@ mod tests {
         assert_eq!(rewrite("won't eat in the hall"), "dining hall");
         assert_eq!(rewrite("won't eat"), "feeding");
         assert_eq!(rewrite("autism"), "autism");
+    }
+
+    #[test]
+    fn a_phrase_steps_over_a_few_stop_words_but_not_other_words() {
+        // "very" and "any" are filler: the teacher's phrase is still there.
+        assert_eq!(rewrite("writes very slowly"), "handwriting");
+        assert_eq!(rewrite("refuses to do any work"), "demand avoidance");
+        // Only between a phrase's words, and only stop words.
+        assert_eq!(
+            rewrite("writes neatly but slowly"),
+            "writes neatly but slowly"
+        );
+        // At most two, so a phrase is not made of words far apart.
+        assert_eq!(
+            rewrite("writes really very quite slowly"),
+            "writes really very quite slowly"
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ use tantivy::{
 };
 
 use crate::content::Page;
+use crate::content::page::DESCRIPTORS_TITLE;
 use crate::taxonomy::{Facet, Taxonomy, UnknownId};
 
 use super::build::SearchIndex;
@@ -229,8 +230,21 @@ impl SearchResults {
     }
 }
 
-/// What a need area's guidance gains for a broad question about the need.
+/// What a need area's own guidance page gains for a broad question about
+/// the need: the guidance page filed under that area alone, other than its
+/// descriptors of need. A need's name on its own ("dyspraxia") is as likely
+/// to want its strategies, so the page gains less than for a question about
+/// a child ("my son has ADHD, what should school do"), where the overview is
+/// the answer.
 const GUIDANCE: Score = 25.0;
+/// What the area's own page gains when the query also asks or speaks of a
+/// child: words of `stopwords.yaml` beside the need.
+const GUIDANCE_FOR_A_QUESTION: Score = 40.0;
+/// What the area's other guidance gains for the same question: its
+/// descriptors of need (levels of need rather than the need itself) and
+/// guidance filed under several areas (the law, funding). They answer it in
+/// part, so they come after the area's own page, not before it.
+const SHARED_GUIDANCE: Score = 15.0;
 /// Words of need labels too general to name a need on their own.
 const GENERIC: [&str; 8] = [
     "needs",
@@ -286,11 +300,20 @@ impl SearchIndex {
     /// the guidance pages of that area; `None` for any other query.
     fn area_guidance(
         &self,
+        q: &str,
         subjects: &[super::text::Clause],
         taxonomy: &Taxonomy,
     ) -> Option<Box<dyn Query>> {
         let [subject] = subjects else {
             return None;
+        };
+        let asked = q
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| self.lexicon.stop.contains(&w.to_lowercase()));
+        let own_lift = if asked {
+            GUIDANCE_FOR_A_QUESTION
+        } else {
+            GUIDANCE
         };
         let mut areas: Vec<&str> = Vec::new();
         for (term, area) in taxonomy.needs_in_order() {
@@ -321,18 +344,53 @@ impl SearchIndex {
                 IndexRecordOption::Basic,
             ))
         };
+        // Descriptors of need are told apart by their title, as
+        // `Page::is_descriptors` does.
+        let descriptors = || -> Box<dyn Query> {
+            let word = DESCRIPTORS_TITLE
+                .split_whitespace()
+                .next()
+                .expect("the descriptors title has a word")
+                .to_lowercase();
+            Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.title_words, &word),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let area_paths: Vec<(String, String)> = taxonomy
+            .areas
+            .iter()
+            .filter_map(|a| Some((a.id.clone(), taxonomy.facet_path(Facet::NEED, &a.id)?)))
+            .collect();
         let clauses = areas
             .iter()
-            .filter_map(|area| taxonomy.facet_path(Facet::NEED, area))
-            .map(|path| {
-                let both: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, facet_term(kind, "/guidance")),
-                    (Occur::Must, facet_term(need, &path)),
-                ]));
-                (
-                    Occur::Should,
-                    Box::new(ConstScoreQuery::new(both, GUIDANCE)) as Box<dyn Query>,
-                )
+            .filter_map(|area| Some((*area, taxonomy.facet_path(Facet::NEED, area)?)))
+            .flat_map(|(area, path)| {
+                let guidance = || -> Vec<(Occur, Box<dyn Query>)> {
+                    vec![
+                        (Occur::Must, facet_term(kind, "/guidance")),
+                        (Occur::Must, facet_term(need, &path)),
+                    ]
+                };
+                let elsewhere = || {
+                    area_paths
+                        .iter()
+                        .filter(|(id, _)| id != area)
+                        .map(|(_, other)| (Occur::Should, facet_term(need, other)))
+                        .chain([(Occur::Should, descriptors())])
+                        .collect::<Vec<_>>()
+                };
+                let mut own = guidance();
+                own.extend(elsewhere().into_iter().map(|(_, q)| (Occur::MustNot, q)));
+                let mut shared = guidance();
+                shared.push((Occur::Must, Box::new(BooleanQuery::new(elsewhere()))));
+                [(own, own_lift), (shared, SHARED_GUIDANCE)].map(|(clauses, lift)| {
+                    let both: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+                    (
+                        Occur::Should,
+                        Box::new(ConstScoreQuery::new(both, lift)) as Box<dyn Query>,
+                    )
+                })
             })
             .collect();
         Some(Box::new(BooleanQuery::new(clauses)))
@@ -431,7 +489,7 @@ impl SearchIndex {
             }
         }
         // A broad question about a need ranks its area's guidance high.
-        let ranked: Box<dyn Query> = match self.area_guidance(&built.subjects, taxonomy) {
+        let ranked: Box<dyn Query> = match self.area_guidance(q, &built.subjects, taxonomy) {
             Some(boost) => Box::new(BooleanQuery::new(vec![
                 (Occur::Must, text.box_clone()),
                 (Occur::Should, boost),
