@@ -24,6 +24,8 @@ pub enum Route {
     Plan,
     PlanAdd,
     PlanUpdate,
+    /// `/preference`: "I work in" a phase, kept in a cookie.
+    Preference,
     /// `/plan.docx`, `/plan.md`, ...: one route for each export format.
     PlanExport(Format),
     ApiSearch,
@@ -56,7 +58,7 @@ impl Route {
     };
 
     /// The portal's own routes, less the export formats'.
-    const OWN: [Route; 20] = [
+    const OWN: [Route; 21] = [
         Route::Home,
         Route::Need,
         Route::Tier,
@@ -69,6 +71,7 @@ impl Route {
         Route::Plan,
         Route::PlanAdd,
         Route::PlanUpdate,
+        Route::Preference,
         Route::ApiSearch,
         Route::ApiPage,
         Route::ApiTaxonomy,
@@ -94,6 +97,7 @@ impl Route {
             Route::Plan => "/plan",
             Route::PlanAdd => "/plan/add",
             Route::PlanUpdate => "/plan/update",
+            Route::Preference => "/preference",
             Route::PlanExport(format) => format.exporter().path(),
             Route::ApiSearch => "/api/search",
             Route::ApiPage => "/api/pages/{*slug}",

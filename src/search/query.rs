@@ -142,6 +142,9 @@ pub struct SearchRequest {
     /// From 1.
     pub page: usize,
     pub per_page: usize,
+    /// The phase the reader said they work in ("I work in primary"): pages
+    /// for it rank higher, unless the search filters by phase itself.
+    pub prefer_phase: Option<String>,
 }
 
 impl SearchRequest {
@@ -152,6 +155,7 @@ impl SearchRequest {
             sort: Sort::Relevance,
             page: 1,
             per_page: PER_PAGE,
+            prefer_phase: None,
         }
     }
 }
@@ -245,6 +249,11 @@ const GUIDANCE_FOR_A_QUESTION: Score = 40.0;
 /// guidance filed under several areas (the law, funding). They answer it in
 /// part, so they come after the area's own page, not before it.
 const SHARED_GUIDANCE: Score = 15.0;
+/// What a page for the reader's own phase gains ("I work in primary"):
+/// enough to lift it past a page for another phase that matches as well,
+/// not enough to lift a page that matches the words poorly.
+const OWN_PHASE: Score = 3.0;
+
 /// Words of need labels too general to name a need on their own.
 const GENERIC: [&str; 8] = [
     "needs",
@@ -495,6 +504,31 @@ impl SearchIndex {
                 (Occur::Should, boost),
             ])),
             None => text.box_clone(),
+        };
+        // The reader's phase, unless the search picks phases itself. Pages
+        // for every phase are filed under each, so they gain it too.
+        let ranked = match request.prefer_phase.as_deref() {
+            Some(phase) if request.filters.get(Facet::PHASE).is_empty() && !q.trim().is_empty() => {
+                match taxonomy.facet_path(Facet::PHASE, phase) {
+                    Some(path) => {
+                        let term = Term::from_facet(
+                            self.fields.facet(Facet::PHASE),
+                            &TantivyFacet::from_text(&path).expect("ids make valid paths"),
+                        );
+                        let own: Box<dyn Query> =
+                            Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                        Box::new(BooleanQuery::new(vec![
+                            (Occur::Must, ranked),
+                            (
+                                Occur::Should,
+                                Box::new(ConstScoreQuery::new(own, OWN_PHASE)),
+                            ),
+                        ])) as Box<dyn Query>
+                    }
+                    None => ranked,
+                }
+            }
+            _ => ranked,
         };
         let query = facets::query(ranked, filters);
         let areas: Vec<String> = taxonomy.areas.iter().map(|a| a.id.clone()).collect();

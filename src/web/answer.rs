@@ -48,23 +48,35 @@ pub fn record(state: &Shared, site: &Site, q: &str, total: usize, counted: bool)
 }
 
 /// The answer to a search: a kept one, or one searched for, made and kept.
+/// `prefer_phase` is the reader's "I work in" phase (search pages only):
+/// it changes the ranking, so it is part of the kept answer's key.
 pub async fn answer(
     state: &AppState,
     kind: AnswerKind,
     raw: Option<&str>,
     counted: bool,
+    prefer_phase: Option<String>,
 ) -> Result<Answer, AppError> {
     let site = state.site();
     // A popular search is answered from memory before anything is parsed.
-    let key = raw.unwrap_or("");
+    let preferred;
+    let key = match &prefer_phase {
+        // A character no query string holds keeps the two apart.
+        Some(phase) => {
+            preferred = format!("{}\u{1f}phase={phase}", raw.unwrap_or(""));
+            preferred.as_str()
+        }
+        None => raw.unwrap_or(""),
+    };
     if let Some(hit) = kept(state, &site, kind, key) {
         record(state, &site, &hit.q, hit.total, counted);
         return Ok(hit);
     }
-    let request = parse_search(raw, &site.taxonomy).map_err(|e| match kind {
+    let mut request = parse_search(raw, &site.taxonomy).map_err(|e| match kind {
         AnswerKind::Html => AppError::bad_parameter(&site, &e),
         AnswerKind::Json => AppError::api_parameter(e),
     })?;
+    request.prefer_phase = prefer_phase;
     let results = search_off_loop(&site, &request).await.map_err(|e| {
         tracing::error!("search failed: {e}");
         match kind {
@@ -163,8 +175,20 @@ pub async fn search(
     headers: &HeaderMap,
     raw: Option<&str>,
 ) -> Result<Response, AppError> {
-    let answer = answer(state, kind, raw, counts_as_searched(kind, headers)).await?;
-    Ok(send(state, kind, &answer, headers))
+    let prefer = match kind {
+        AnswerKind::Html => super::preference::phase(headers, &state.site().taxonomy),
+        AnswerKind::Json => None,
+    };
+    let answer = answer(state, kind, raw, counts_as_searched(kind, headers), prefer).await?;
+    let mut response = send(state, kind, &answer, headers);
+    if kind == AnswerKind::Html {
+        // The page depends on the "I work in" cookie as well.
+        response.headers_mut().insert(
+            header::VARY,
+            HeaderValue::from_static("accept-encoding, cookie"),
+        );
+    }
+    Ok(response)
 }
 
 #[cfg(test)]
@@ -181,8 +205,8 @@ mod tests {
         let state = state();
         let raw = Some("q=trampoline");
         for kind in AnswerKind::ALL {
-            let first = answer(&state, kind, raw, true).await.unwrap();
-            let again = answer(&state, kind, raw, false).await.unwrap();
+            let first = answer(&state, kind, raw, true, None).await.unwrap();
+            let again = answer(&state, kind, raw, false, None).await.unwrap();
             // The second is the kept one: the very same bytes.
             assert_eq!(first.body.as_ptr(), again.body.as_ptr(), "{kind:?}");
             assert_eq!(first.total, 0);
@@ -204,7 +228,7 @@ mod tests {
             (AnswerKind::Html, "text/html; charset=utf-8"),
             (AnswerKind::Json, "application/json"),
         ] {
-            let Err(e) = answer(&state, kind, Some("need=autsim"), true).await else {
+            let Err(e) = answer(&state, kind, Some("need=autsim"), true, None).await else {
                 panic!("{kind:?} accepted an unknown need");
             };
             let response = axum::response::IntoResponse::into_response(e);

@@ -54,6 +54,11 @@ fn answer_from_cache(state: &AppState, request: &Request) -> Option<Response> {
     let encoding = Encoding::chosen(headers)?;
     let started = Instant::now();
     let site = state.site.load();
+    // A reader's "I work in" phase changes a search page's ranking: the
+    // handler answers it, under a key that holds the phase.
+    if kind == AnswerKind::Html && super::preference::phase(headers, &site.taxonomy).is_some() {
+        return None;
+    }
     let key = request.uri().query().unwrap_or("");
     let hit = answer::kept(state, &site, kind, key)?;
     let counted = answer::counts_as_searched(kind, headers);

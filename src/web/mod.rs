@@ -23,6 +23,7 @@ pub mod metrics;
 pub mod missing;
 pub mod pages;
 pub mod plan;
+pub mod preference;
 pub mod proxy;
 pub mod same_origin;
 pub mod views;
@@ -297,6 +298,7 @@ fn handler(route: Route, audience: Audience) -> MethodRouter<AppState> {
         Route::Plan => get(plan::show).merge(plan::show_posted()),
         Route::PlanAdd => post(plan::add),
         Route::PlanUpdate => post(plan::update),
+        Route::Preference => post(preference::set),
         Route::PlanExport(format) => plan::download(format),
         Route::ApiSearch => get(api::search),
         Route::ApiPage => get(api::page),

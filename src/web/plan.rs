@@ -831,7 +831,7 @@ pub struct UpdateForm {
     view: Option<String>,
 }
 
-fn local_path(path: Option<&str>) -> Option<&str> {
+pub fn local_path(path: Option<&str>) -> Option<&str> {
     // Browsers drop tabs and newlines from a URL before reading it, so
     // `/<TAB>/evil.example` would lead to another site (found by
     // tests/traversal.rs); no control character or space is let through.

@@ -39,6 +39,10 @@ pub struct SearchTemplate {
     return_to: String,
     /// Pages just added to the plan, when the person came back from doing so.
     added: Option<usize>,
+    /// The reader's "I work in" phase (id, label), ranked first.
+    my_phase: Option<(String, String)>,
+    /// Every phase (id, label), to choose one.
+    phase_options: Vec<(String, String)>,
 }
 
 /// A corrected query and the search it leads to.
@@ -238,6 +242,20 @@ pub fn search_page(
         last: (first + results.hits.len()).saturating_sub(1),
         results: cards,
         return_to: page_url(request.page),
+        my_phase: request.prefer_phase.as_ref().map(|id| {
+            (
+                id.clone(),
+                site.taxonomy
+                    .label(crate::taxonomy::Facet::PHASE, id)
+                    .to_string(),
+            )
+        }),
+        phase_options: site
+            .taxonomy
+            .phases
+            .iter()
+            .map(|p| (p.id.clone(), p.label.clone()))
+            .collect(),
         added,
         q,
         did_you_mean,
