@@ -147,7 +147,14 @@ pub fn respond(kind: AnswerKind, answer: &Answer, encoding: Option<Encoding>) ->
         header::CONTENT_TYPE,
         HeaderValue::from_static(kind.content_type()),
     );
-    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    // A search page also depends on the "I work in" cookie.
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static(match kind {
+            AnswerKind::Html => "accept-encoding, cookie",
+            AnswerKind::Json => "accept-encoding",
+        }),
+    );
     if let Some(e) = encoding {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e.name()));
     }
@@ -180,15 +187,7 @@ pub async fn search(
         AnswerKind::Json => None,
     };
     let answer = answer(state, kind, raw, counts_as_searched(kind, headers), prefer).await?;
-    let mut response = send(state, kind, &answer, headers);
-    if kind == AnswerKind::Html {
-        // The page depends on the "I work in" cookie as well.
-        response.headers_mut().insert(
-            header::VARY,
-            HeaderValue::from_static("accept-encoding, cookie"),
-        );
-    }
-    Ok(response)
+    Ok(send(state, kind, &answer, headers))
 }
 
 #[cfg(test)]

@@ -14,7 +14,13 @@ use html5ever::{Attribute, ParseOpts, QualName, local_name, ns, parse_document, 
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
 
 /// The only form targets the portal's own templates use.
-pub const SITE_FORM_ACTIONS: &[&str] = &["/search", "/plan", "/plan/add", "/plan/update"];
+pub const SITE_FORM_ACTIONS: &[&str] = &[
+    "/search",
+    "/plan",
+    "/plan/add",
+    "/plan/update",
+    "/preference",
+];
 
 /// Listing pages (an area, a tier, an ingredient) also carry a form that
 /// narrows the listing and submits to the listing itself.
