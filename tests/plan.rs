@@ -87,7 +87,7 @@ async fn the_session_groups_by_key_ingredient_with_facilitator_notes_and_timings
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Running order"));
     assert!(
-        html.contains("<td>0:00</td><td>5</td><td>Welcome and aims</td>"),
+        html.contains("<td>0:00</td><td>5</td><td></td><td>Welcome and aims</td>"),
         "timings start at 0:00"
     );
     assert!(html.contains("<h2>Personalisation</h2>"));
@@ -101,6 +101,118 @@ async fn the_session_groups_by_key_ingredient_with_facilitator_notes_and_timings
     assert!(
         present.matches("class=\"slide\"").count() >= 7,
         "a title slide, five items and a close"
+    );
+}
+
+/// A session of two training pages (one of 60 minutes, one of 75) and a
+/// strategy under the first page's ingredient.
+const TIMED: &str = "training/culture-leadership-session,strategies/movement-breaks-for-attention,training/social-emotional-mental-health-session";
+
+#[tokio::test]
+async fn a_session_uses_each_training_pages_own_length_against_the_target() {
+    let s = state(bundled());
+    let site = s.site();
+    let items: Vec<String> = TIMED.split(',').map(String::from).collect();
+    let plan = Plan::new(&site, items);
+    let order = plan.running_order();
+    let minutes_of = |title_start: &str| {
+        order
+            .iter()
+            .find(|slot| slot.title.starts_with(title_start))
+            .map(|slot| slot.minutes)
+    };
+    assert_eq!(
+        minutes_of("Staff session: does our school day"),
+        Some(60),
+        "{order:?}"
+    );
+    assert_eq!(minutes_of("Movement breaks"), Some(8));
+    assert!(order.iter().any(|slot| slot.minutes == 75), "{order:?}");
+    // Welcome 5, 60, 75, a strategy 8, close 10.
+    assert_eq!(plan.session_minutes(), 158);
+
+    let (status, _, html) = get(&s, &format!("/plan?items={TIMED}&view=session&target=90")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("158 minutes of 90"),
+        "the total beside the target"
+    );
+    assert!(
+        html.contains("68 minutes more than the 90 you have"),
+        "a warning when over"
+    );
+    let (_, _, fits) = get(&s, &format!("/plan?items={TIMED}&view=session&target=200")).await;
+    assert!(fits.contains("fits the 200 you have"));
+    assert!(!fits.contains("more than the"));
+    for bad in ["0", "601", "sixty", "-5"] {
+        let (status, _, html) = get(
+            &s,
+            &format!("/plan?items={TIMED}&view=session&target={bad}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "target={bad}");
+        assert!(html.contains("give target as a whole number of minutes from 1 to 600"));
+    }
+}
+
+#[tokio::test]
+async fn a_session_names_each_ingredient_once_with_its_notes_first_and_no_pupil_plan() {
+    let s = state(bundled());
+    let (_, _, html) = get(&s, &format!("/plan?items={TIMED}&view=session")).await;
+    // The ingredient is named once in the running order, not before each page.
+    assert!(
+        !html.contains("Culture, leadership and management: "),
+        "label repeated"
+    );
+    let notes = html
+        .find("Facilitator notes for")
+        .expect("the ingredient's notes");
+    let first_page = html.find("class=\"plan-item\"").expect("a page");
+    assert!(
+        notes < first_page,
+        "notes come before the ingredient's pages"
+    );
+    for pupil in [
+        "About the child",
+        "Provision map (CSV)",
+        "Saved plan (JSON",
+        "/plan.csv?",
+    ] {
+        assert!(!html.contains(pupil), "a session offers {pupil:?}");
+    }
+    let (_, _, md) = get(&s, &format!("/plan.md?items={TIMED}&view=session")).await;
+    assert!(md.contains("| Key ingredient |"), "{md}");
+    let notes = md
+        .find("### Facilitator notes for")
+        .expect("notes in Markdown");
+    let first_page = md
+        .find("### Staff session: does our school day")
+        .expect("page");
+    assert!(notes < first_page);
+    let (_, _, csv) = get(&s, &format!("/plan.csv?items={TIMED}&view=session")).await;
+    assert!(csv.contains("start,minutes,key ingredient,item"), "{csv}");
+    assert!(!csv.contains("pupil"), "not the provision map");
+
+    // A training page offers its session, with the pages it links to.
+    let (_, _, page) = get(&s, "/training/culture-leadership-session").await;
+    let link = page
+        .split("href=\"")
+        .find(|h| h.contains("view=session"))
+        .and_then(|h| h.split('"').next())
+        .expect("Use this session")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    assert!(page.contains("Use this session"));
+    assert!(
+        link.starts_with("/plan?items=training%2Fculture-leadership-session"),
+        "{link}"
+    );
+    let (status, _, session) = get(&s, &link).await;
+    assert_eq!(status, StatusCode::OK, "{link}: {session}");
+    assert!(
+        session.contains("Running order"),
+        "{link}: {}",
+        &session[session.find("<main").unwrap_or(0)..][..1500]
     );
 }
 
@@ -272,19 +384,25 @@ async fn every_export_format_is_listed_once_and_answered_at_its_own_route() {
     }
     // The plan page offers each format once, in the list's order, as a
     // button that posts the plan form (what is written goes with it); the
-    // session page, which holds nothing written, as a link.
+    // session page, which holds nothing written, as a link, and only the
+    // formats a session has (no provision map or saved pupil plan).
     let (_, _, html) = get(&s, &format!("/plan?items={THREE}")).await;
     let (_, _, session) = get(&s, &format!("/plan?items={THREE}&view=session")).await;
-    for (page, opening, close) in [
+    for (page, opening, close, is_session) in [
         (
             &html,
             "<button type=\"submit\" formaction=\"{}\"",
             "</button>",
+            false,
         ),
-        (&session, "<a href=\"{}?items=", "</a>"),
+        (&session, "<a href=\"{}?items=", "</a>", true),
     ] {
         let mut offered = Vec::new();
         for format in FORMATS {
+            if is_session && !format.in_session() {
+                assert!(!page.contains(format.path()), "{}", format.id());
+                continue;
+            }
             let link = opening.replace("{}", format.path());
             assert_eq!(page.matches(&link).count(), 1, "{}", format.id());
             let at = page.find(&link).unwrap();

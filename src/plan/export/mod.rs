@@ -70,6 +70,12 @@ pub trait Export: Sync {
     /// absolute address, quoted in the export.
     fn render(&self, plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportError>;
 
+    /// Whether a staff session offers this format (a session has no pupil
+    /// plan to save and no provision map).
+    fn in_session(&self) -> bool {
+        true
+    }
+
     /// The downloaded file's extension, without the dot: the path's.
     fn file_extension(&self) -> &'static str {
         let path = self.path();
