@@ -98,9 +98,79 @@ async fn the_session_groups_by_key_ingredient_with_facilitator_notes_and_timings
     let (status, _, present) = get(&s, &format!("/plan?items={five}&view=present")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(present.contains("data-present"));
+    let count = present.matches("<section class=\"slide ").count();
     assert!(
-        present.matches("class=\"slide\"").count() >= 7,
-        "a title slide, five items and a close"
+        count >= 8,
+        "a title slide, agenda, sections, five items and a close"
+    );
+    for n in 1..=count {
+        assert!(
+            present.contains(&format!("Slide {n} of {count}</p>")),
+            "slide {n} says where it is"
+        );
+    }
+}
+
+/// Ten pages and more across several key ingredients, with long strategies.
+pub const TEN: &str = "strategies/movement-breaks-for-attention,strategies/small-group-nurture-sessions,strategies/salt-programme-delivery-by-teaching-assistant,strategies/precision-teaching,strategies/structured-work-systems,strategies/comic-strip-conversations,resources/one-page-profile,guidance/ingredient-personalisation,training/culture-leadership-session,strategies/brave-steps-ladder,strategies/worry-time-and-daily-check-ins";
+
+#[tokio::test]
+async fn slides_fit_split_long_strategies_and_carry_the_notes() {
+    use waymark::plan::slides::{SlideKind, deck};
+    let s = state(bundled());
+    let site = s.site();
+    let plan = Plan::new(&site, TEN.split(',').map(String::from).collect());
+    assert_eq!(plan.pages.len(), 11);
+    let slides = deck(
+        &plan,
+        "https://send.example",
+        jiff::civil::Date::constant(2026, 12, 7),
+    );
+    assert_eq!(slides[0].kind, SlideKind::Title);
+    assert!(slides[0].text().contains("7 December 2026"));
+    assert!(slides[1].heading.starts_with("Agenda"));
+    for slide in &slides {
+        assert!(
+            slide.body_lines() <= slide.room(),
+            "{:?} holds {} lines, room for {}",
+            slide.heading,
+            slide.body_lines(),
+            slide.room()
+        );
+    }
+    // Every step of every strategy is on a slide, whole.
+    let words: String = slides
+        .iter()
+        .map(|s| s.text())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for page in &plan.pages {
+        for step in page.steps() {
+            let plain = waymark::plan::slides::blocks(&step).join(" ");
+            let first: String = plain
+                .split_whitespace()
+                .take(6)
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(words.contains(&first), "{}: {first}", page.slug);
+        }
+    }
+    // A long strategy is split into parts rather than cut.
+    assert!(slides.iter().any(|s| s.heading.contains("(part 2 of")));
+    // Each ingredient has a section slide whose notes are its facilitator notes.
+    let sections: Vec<_> = slides
+        .iter()
+        .filter(|s| s.kind == SlideKind::Section)
+        .collect();
+    assert_eq!(sections.len(), plan.by_ingredient().len());
+    assert!(
+        sections.iter().any(|s| !s.notes.is_empty()),
+        "facilitator notes as speaker notes"
+    );
+    assert!(slides.last().unwrap().kind == SlideKind::Closing);
+    assert!(
+        words.contains("https://send.example/strategies/precision-teaching"),
+        "links on the close"
     );
 }
 

@@ -9,6 +9,7 @@ pub mod export;
 pub mod input;
 pub mod money;
 pub mod outline;
+pub mod slides;
 
 use crate::content::Page;
 use crate::site::Site;

@@ -17,6 +17,7 @@ use crate::plan::export::{Export, FORMATS, Format, View};
 use crate::plan::input::{InputError, PlanInput};
 use crate::plan::money::{RATE_PREFIX, RateError, Rates, parse_rates};
 use crate::plan::outline::{self, Field, Needs};
+use crate::plan::slides;
 use crate::plan::{
     FACILITATOR_NOTES, ItemsError, MAX_ITEMS, MAX_TARGET_MINUTES, MEASURES, MONEY_COLUMNS,
     PROVISION_COLUMNS, Plan, STEPS, TARGETS, clock, number, parse_items,
@@ -247,6 +248,18 @@ impl FieldView {
     }
 }
 
+/// One slide of the presenter view.
+pub struct SlideView {
+    number: usize,
+    class: &'static str,
+    kicker: String,
+    heading: String,
+    lead: String,
+    points: Vec<String>,
+    first_step: Option<u32>,
+    notes: Vec<String>,
+}
+
 pub struct GroupView {
     label: String,
     items: Vec<PlanItem>,
@@ -292,6 +305,8 @@ pub struct PlanTemplate {
     /// The pages' slugs, comma-separated, for the rates form.
     items_value: String,
     groups: Vec<GroupView>,
+    /// The session's slides (the presenter view only).
+    slides: Vec<SlideView>,
     /// The running order: (start, minutes, key ingredient or blank, item).
     running: Vec<(String, u32, String, String)>,
     minutes: u32,
@@ -535,6 +550,24 @@ fn render_plan(
             .map(|(r, h)| (r, number(h)))
             .collect(),
         groups,
+        slides: if view == "present" {
+            slides::deck(&plan, base, crate::clock::today())
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| SlideView {
+                    number: i + 1,
+                    class: s.kind.class(),
+                    kicker: s.kicker,
+                    heading: s.heading,
+                    lead: s.lead,
+                    points: s.points,
+                    first_step: s.first_step,
+                    notes: s.notes,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         running: plan
             .running_order()
             .into_iter()
