@@ -488,6 +488,24 @@
     slides[current].classList.add("current");
   }
 
+  // Printing opens every folded section (the stylesheet does the same in
+  // browsers that style ::details-content), and folds them again after.
+  function printOpen() {
+    var opened = [];
+    window.addEventListener("beforeprint", function () {
+      var closed = document.querySelectorAll("main details:not([open])");
+      for (var i = 0; i < closed.length; i++) {
+        closed[i].open = true;
+        opened.push(closed[i]);
+      }
+    });
+    window.addEventListener("afterprint", function () {
+      while (opened.length) {
+        opened.pop().open = false;
+      }
+    });
+  }
+
   // ---------------------------------------------------------------- plan form
   var SHEET = "waymark.sheet";
 
@@ -717,6 +735,7 @@
     filterToggle();
     liveSearch();
     presenter();
+    printOpen();
     planSheet();
     planOpen();
     confirmForms();

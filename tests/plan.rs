@@ -250,6 +250,8 @@ async fn a_session_names_each_ingredient_once_with_its_notes_first_and_no_pupil_
     ] {
         assert!(!html.contains(pupil), "a session offers {pupil:?}");
     }
+    // Printed, links are paths: the handout says whose (no base_url is set).
+    assert!(html.contains("<p class=\"print-only\">Links are pages of "));
     let (_, _, md) = get(&s, &format!("/plan.md?items={TIMED}&view=session")).await;
     assert!(md.contains("| Key ingredient |"), "{md}");
     let notes = md

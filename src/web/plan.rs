@@ -305,6 +305,11 @@ pub struct PlanTemplate {
     /// The pages' slugs, comma-separated, for the rates form.
     items_value: String,
     groups: Vec<GroupView>,
+    /// `base_url`, put before the session's links so a printed handout
+    /// shows whole addresses; empty when none is set.
+    link_base: String,
+    /// The portal's name, printed beside paths when there is no `base_url`.
+    portal: String,
     /// The session's slides (the presenter view only).
     slides: Vec<SlideView>,
     /// The running order: (start, minutes, key ingredient or blank, item).
@@ -550,6 +555,12 @@ fn render_plan(
             .map(|(r, h)| (r, number(h)))
             .collect(),
         groups,
+        link_base: site
+            .config
+            .base_url
+            .as_deref()
+            .map_or_else(String::new, |b| b.trim_end_matches('/').to_string()),
+        portal: site.config.name.clone(),
         slides: if view == "present" {
             slides::deck(&plan, base, crate::clock::today())
                 .into_iter()
