@@ -174,6 +174,55 @@ async fn slides_fit_split_long_strategies_and_carry_the_notes() {
     );
 }
 
+#[tokio::test]
+async fn the_powerpoint_holds_one_slide_a_web_slide_with_its_notes() {
+    let s = state(bundled());
+    let (status, content_type, pptx) =
+        get_bytes(&s, &format!("/plan.pptx?items={TEN}&view=session")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        content_type,
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    );
+    let (_, _, present) = get(&s, &format!("/plan?items={TEN}&view=present")).await;
+    let web_slides = present.matches("<section class=\"slide ").count();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(pptx.clone())).expect("a zip");
+    let names: Vec<String> = archive.file_names().map(String::from).collect();
+    let slide_count = names
+        .iter()
+        .filter(|n| n.starts_with("ppt/slides/slide") && n.ends_with(".xml"))
+        .count();
+    assert_eq!(slide_count, web_slides, "one slide a web slide");
+    // Every part is well-formed XML, and the presentation lists each slide.
+    for name in &names {
+        let text = docx_part(&pptx, name);
+        roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    let presentation = docx_part(&pptx, "ppt/presentation.xml");
+    assert_eq!(presentation.matches("<p:sldId ").count(), web_slides);
+    let types = docx_part(&pptx, "[Content_Types].xml");
+    assert_eq!(
+        types.matches("presentationml.slide+xml").count(),
+        web_slides,
+        "each slide has its content type"
+    );
+    // The section slides carry the facilitator notes as speaker notes.
+    let notes: Vec<&String> = names
+        .iter()
+        .filter(|n| n.starts_with("ppt/notesSlides/notesSlide"))
+        .collect();
+    assert!(!notes.is_empty());
+    let all_notes: String = notes.iter().map(|n| docx_part(&pptx, n)).collect();
+    assert!(all_notes.contains("<p:ph type=\"body\" idx=\"1\"/>"));
+    assert!(
+        all_notes.contains("The page: "),
+        "each page's address in its notes"
+    );
+    let last = docx_part(&pptx, &format!("ppt/slides/slide{web_slides}.xml"));
+    assert!(last.contains(&format!("Slide {web_slides} of {web_slides}")));
+    let _ = archive.by_name("ppt/slides/slide1.xml").expect("slide 1");
+}
+
 /// A session of two training pages (one of 60 minutes, one of 75) and a
 /// strategy under the first page's ingredient.
 const TIMED: &str = "training/culture-leadership-session,strategies/movement-breaks-for-attention,training/social-emotional-mental-health-session";
@@ -393,7 +442,16 @@ async fn every_export_format_is_listed_once_and_answered_at_its_own_route() {
     let s = state(bundled());
     let mut paths: Vec<&str> = FORMATS.iter().map(|f| f.path()).collect();
     paths.sort_unstable();
-    assert_eq!(paths, ["/plan.csv", "/plan.docx", "/plan.json", "/plan.md"]);
+    assert_eq!(
+        paths,
+        [
+            "/plan.csv",
+            "/plan.docx",
+            "/plan.json",
+            "/plan.md",
+            "/plan.pptx"
+        ]
+    );
     for (i, format) in FORMATS.iter().enumerate() {
         assert!(
             FORMATS[..i]
@@ -471,6 +529,10 @@ async fn every_export_format_is_listed_once_and_answered_at_its_own_route() {
     ] {
         let mut offered = Vec::new();
         for format in FORMATS {
+            if !is_session && !format.in_plan() {
+                assert!(!page.contains(format.path()), "{}", format.id());
+                continue;
+            }
             if is_session && !format.in_session() {
                 assert!(!page.contains(format.path()), "{}", format.id());
                 continue;

@@ -609,7 +609,13 @@ fn render_plan(
         formats: FORMATS
             .iter()
             .copied()
-            .filter(|f| view == "plan" || f.in_session())
+            .filter(|f| {
+                if view == "plan" {
+                    f.in_plan()
+                } else {
+                    f.in_session()
+                }
+            })
             .collect(),
         privacy: PRIVACY,
     }
