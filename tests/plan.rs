@@ -109,6 +109,31 @@ async fn the_session_groups_by_key_ingredient_with_facilitator_notes_and_timings
             "slide {n} says where it is"
         );
     }
+    // Without JavaScript: one long page, each slide linked to the next.
+    assert!(present.contains("<a href=\"#slide-2\">Next slide</a>"));
+    assert!(present.contains(&format!(
+        "<a href=\"#slide-{}\">Previous slide</a>",
+        count - 1
+    )));
+    assert!(present.contains("<summary>Speaker notes for slide "));
+    // The slides as a file, posted as the plan page posts.
+    let posted = send(
+        &s,
+        Request::post("/plan.pptx")
+            .header("content-type", "application/json")
+            .body(Body::from(format!(
+                "{{\"items\": [\"{}\"], \"view\": \"session\"}}",
+                five.replace(',', "\",\"")
+            )))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(posted.status, StatusCode::OK);
+    assert_eq!(
+        posted.headers["content-type"],
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    );
+    assert!(posted.body.starts_with("PK"), "a zip file");
 }
 
 /// Ten pages and more across several key ingredients, with long strategies.
