@@ -5,7 +5,8 @@
 //   server's own HTML, with the address and the back button kept right;
 // - on a narrow screen, the search filters folded behind a button;
 // - "Copy link" buttons for a page and each of its sections;
-// - presenter mode: arrow keys move between slides, and a full-screen button;
+// - presenter mode: one slide at a time on the whole screen (arrow keys, Page
+//   Up/Down, Home/End, a clicker), and a speaker view with notes and a timer;
 // - the plan form kept in this browser tab as it is written (sessionStorage),
 //   or on this device only when "Keep" is ticked (localStorage), with "Clear
 //   everything"; a saved plan file opened in the browser; a question before
@@ -364,34 +365,145 @@
     }
     var slides = root.querySelectorAll(".slide");
     var current = 0;
+    var speaker = null;
+    var started = 0;
+    var timer = null;
+    function slideFromHash() {
+      var match = /^#slide-(\d+)$/.exec(window.location.hash);
+      return match ? Number(match[1]) - 1 : 0;
+    }
+    function paneOf(slide) {
+      var box = slide ? slide.querySelector(".slide-box").cloneNode(true) : document.createElement("p");
+      if (!slide) {
+        box.textContent = "The end of the slides.";
+      }
+      box.removeAttribute("id");
+      var headings = box.querySelectorAll("[id]");
+      for (var i = 0; i < headings.length; i++) {
+        headings[i].removeAttribute("id");
+      }
+      return box;
+    }
+    function drawSpeaker() {
+      if (!speaker || speaker.hidden) {
+        return;
+      }
+      speaker.querySelector("[data-now]").replaceChildren(paneOf(slides[current]));
+      speaker.querySelector("[data-next]").replaceChildren(paneOf(slides[current + 1]));
+      var notes = slides[current].querySelector(".speaker-notes");
+      var target = speaker.querySelector("[data-notes]");
+      target.replaceChildren();
+      if (notes) {
+        var paragraphs = notes.querySelectorAll("p");
+        for (var i = 0; i < paragraphs.length; i++) {
+          target.appendChild(paragraphs[i].cloneNode(true));
+        }
+      } else {
+        target.textContent = "No speaker notes for this slide.";
+      }
+      speaker.querySelector("[data-count]").textContent = "Slide " + (current + 1) + " of " + slides.length;
+    }
     function show(n) {
+      slides[current].classList.remove("current");
       current = Math.max(0, Math.min(slides.length - 1, n));
-      slides[current].scrollIntoView({ block: "start" });
-      slides[current].focus({ preventScroll: true });
+      slides[current].classList.add("current");
+      if (root.classList.contains("deck")) {
+        slides[current].focus({ preventScroll: true });
+        history.replaceState(null, "", "#slide-" + (current + 1));
+      }
+      drawSpeaker();
+    }
+    function tick() {
+      var seconds = Math.floor((Date.now() - started) / 1000);
+      var m = Math.floor(seconds / 60);
+      var s = seconds % 60;
+      speaker.querySelector("[data-timer]").textContent = m + ":" + (s < 10 ? "0" : "") + s;
+    }
+    function openSpeaker() {
+      if (!speaker) {
+        speaker = document.createElement("div");
+        speaker.className = "speaker";
+        speaker.setAttribute("role", "region");
+        speaker.setAttribute("aria-label", "Speaker view");
+        speaker.innerHTML = '<p class="speaker-bar"><span data-count></span> <span>Time: <span class="speaker-timer" data-timer>0:00</span></span> <button type="button" class="secondary" data-close-speaker>Close speaker view</button></p>' +
+          '<div><p><strong>Now</strong></p><div data-now></div><h2>Speaker notes</h2><div class="speaker-notes-now" data-notes></div></div>' +
+          '<div class="speaker-next"><p><strong>Next</strong></p><div data-next></div></div>';
+        document.body.appendChild(speaker);
+        speaker.querySelector("[data-close-speaker]").addEventListener("click", function () {
+          speaker.hidden = true;
+        });
+        started = Date.now();
+        timer = window.setInterval(tick, 1000);
+      }
+      speaker.hidden = false;
+      drawSpeaker();
+    }
+    function start() {
+      root.classList.add("deck");
+      show(slideFromHash());
     }
     for (var i = 0; i < slides.length; i++) {
       slides[i].setAttribute("tabindex", "-1");
     }
     document.addEventListener("keydown", function (event) {
-      if (event.key === "ArrowRight" || event.key === "ArrowDown" || event.key === "PageDown" || event.key === " ") {
+      var deck = root.classList.contains("deck") || (speaker && !speaker.hidden);
+      if (!deck || event.altKey || event.ctrlKey || event.metaKey) {
+        return;
+      }
+      var key = event.key;
+      if (key === "ArrowRight" || key === "ArrowDown" || key === "PageDown" || key === " " || key === "Enter") {
         event.preventDefault();
         show(current + 1);
-      } else if (event.key === "ArrowLeft" || event.key === "ArrowUp" || event.key === "PageUp") {
+      } else if (key === "ArrowLeft" || key === "ArrowUp" || key === "PageUp" || key === "Backspace") {
         event.preventDefault();
         show(current - 1);
-      } else if (event.key === "Home") {
+      } else if (key === "Home") {
+        event.preventDefault();
         show(0);
-      } else if (event.key === "End") {
+      } else if (key === "End") {
+        event.preventDefault();
         show(slides.length - 1);
+      } else if (key === "Escape") {
+        root.classList.remove("deck");
+        if (speaker) {
+          speaker.hidden = true;
+        }
+        slides[current].scrollIntoView({ block: "start" });
       }
     });
-    var button = root.querySelector("[data-fullscreen]");
-    if (button && document.documentElement.requestFullscreen) {
-      button.hidden = false;
-      button.addEventListener("click", function () {
-        document.documentElement.requestFullscreen();
-      });
-    }
+    var startButton = root.querySelector("[data-start]");
+    startButton.hidden = false;
+    startButton.addEventListener("click", function () {
+      start();
+      if (document.documentElement.requestFullscreen) {
+        document.documentElement.requestFullscreen().catch(function () {});
+      }
+    });
+    var speakerButton = root.querySelector("[data-speaker]");
+    speakerButton.hidden = false;
+    speakerButton.addEventListener("click", function () {
+      show(slideFromHash());
+      openSpeaker();
+    });
+    slides[current].classList.add("current");
+  }
+
+  // Printing opens every folded section (the stylesheet does the same in
+  // browsers that style ::details-content), and folds them again after.
+  function printOpen() {
+    var opened = [];
+    window.addEventListener("beforeprint", function () {
+      var closed = document.querySelectorAll("main details:not([open])");
+      for (var i = 0; i < closed.length; i++) {
+        closed[i].open = true;
+        opened.push(closed[i]);
+      }
+    });
+    window.addEventListener("afterprint", function () {
+      while (opened.length) {
+        opened.pop().open = false;
+      }
+    });
   }
 
   // ---------------------------------------------------------------- plan form
@@ -623,6 +735,7 @@
     filterToggle();
     liveSearch();
     presenter();
+    printOpen();
     planSheet();
     planOpen();
     confirmForms();

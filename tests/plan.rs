@@ -87,7 +87,7 @@ async fn the_session_groups_by_key_ingredient_with_facilitator_notes_and_timings
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Running order"));
     assert!(
-        html.contains("<td>0:00</td><td>5</td><td>Welcome and aims</td>"),
+        html.contains("<td>0:00</td><td>5</td><td></td><td>Welcome and aims</td>"),
         "timings start at 0:00"
     );
     assert!(html.contains("<h2>Personalisation</h2>"));
@@ -98,9 +98,267 @@ async fn the_session_groups_by_key_ingredient_with_facilitator_notes_and_timings
     let (status, _, present) = get(&s, &format!("/plan?items={five}&view=present")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(present.contains("data-present"));
+    let count = present.matches("<section class=\"slide ").count();
     assert!(
-        present.matches("class=\"slide\"").count() >= 7,
-        "a title slide, five items and a close"
+        count >= 8,
+        "a title slide, agenda, sections, five items and a close"
+    );
+    for n in 1..=count {
+        assert!(
+            present.contains(&format!("Slide {n} of {count}</p>")),
+            "slide {n} says where it is"
+        );
+    }
+    // Without JavaScript: one long page, each slide linked to the next.
+    assert!(present.contains("<a href=\"#slide-2\">Next slide</a>"));
+    assert!(present.contains(&format!(
+        "<a href=\"#slide-{}\">Previous slide</a>",
+        count - 1
+    )));
+    assert!(present.contains("<summary>Speaker notes for slide "));
+    // The slides as a file, posted as the plan page posts.
+    let posted = send(
+        &s,
+        Request::post("/plan.pptx")
+            .header("content-type", "application/json")
+            .body(Body::from(format!(
+                "{{\"items\": [\"{}\"], \"view\": \"session\"}}",
+                five.replace(',', "\",\"")
+            )))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(posted.status, StatusCode::OK);
+    assert_eq!(
+        posted.headers["content-type"],
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    );
+    assert!(posted.body.starts_with("PK"), "a zip file");
+}
+
+/// Ten pages and more across several key ingredients, with long strategies.
+pub const TEN: &str = "strategies/movement-breaks-for-attention,strategies/small-group-nurture-sessions,strategies/salt-programme-delivery-by-teaching-assistant,strategies/precision-teaching,strategies/structured-work-systems,strategies/comic-strip-conversations,resources/one-page-profile,guidance/ingredient-personalisation,training/culture-leadership-session,strategies/brave-steps-ladder,strategies/worry-time-and-daily-check-ins";
+
+#[tokio::test]
+async fn slides_fit_split_long_strategies_and_carry_the_notes() {
+    use waymark::plan::slides::{SlideKind, deck};
+    let s = state(bundled());
+    let site = s.site();
+    let plan = Plan::new(&site, TEN.split(',').map(String::from).collect());
+    assert_eq!(plan.pages.len(), 11);
+    let slides = deck(
+        &plan,
+        "https://send.example",
+        jiff::civil::Date::constant(2026, 12, 7),
+    );
+    assert_eq!(slides[0].kind, SlideKind::Title);
+    assert!(slides[0].text().contains("7 December 2026"));
+    assert!(slides[1].heading.starts_with("Agenda"));
+    for slide in &slides {
+        assert!(
+            slide.body_lines() <= slide.room(),
+            "{:?} holds {} lines, room for {}",
+            slide.heading,
+            slide.body_lines(),
+            slide.room()
+        );
+    }
+    // Every step of every strategy is on a slide, whole.
+    let words: String = slides
+        .iter()
+        .map(|s| s.text())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for page in &plan.pages {
+        for step in page.steps() {
+            let plain = waymark::plan::slides::blocks(&step).join(" ");
+            let first: String = plain
+                .split_whitespace()
+                .take(6)
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(words.contains(&first), "{}: {first}", page.slug);
+        }
+    }
+    // A long strategy is split into parts rather than cut.
+    assert!(slides.iter().any(|s| s.heading.contains("(part 2 of")));
+    // Each ingredient has a section slide whose notes are its facilitator notes.
+    let sections: Vec<_> = slides
+        .iter()
+        .filter(|s| s.kind == SlideKind::Section)
+        .collect();
+    assert_eq!(sections.len(), plan.by_ingredient().len());
+    assert!(
+        sections.iter().any(|s| !s.notes.is_empty()),
+        "facilitator notes as speaker notes"
+    );
+    assert!(slides.last().unwrap().kind == SlideKind::Closing);
+    assert!(
+        words.contains("https://send.example/strategies/precision-teaching"),
+        "links on the close"
+    );
+}
+
+#[tokio::test]
+async fn the_powerpoint_holds_one_slide_a_web_slide_with_its_notes() {
+    let s = state(bundled());
+    let (status, content_type, pptx) =
+        get_bytes(&s, &format!("/plan.pptx?items={TEN}&view=session")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        content_type,
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    );
+    let (_, _, present) = get(&s, &format!("/plan?items={TEN}&view=present")).await;
+    let web_slides = present.matches("<section class=\"slide ").count();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(pptx.clone())).expect("a zip");
+    let names: Vec<String> = archive.file_names().map(String::from).collect();
+    let slide_count = names
+        .iter()
+        .filter(|n| n.starts_with("ppt/slides/slide") && n.ends_with(".xml"))
+        .count();
+    assert_eq!(slide_count, web_slides, "one slide a web slide");
+    // Every part is well-formed XML, and the presentation lists each slide.
+    for name in &names {
+        let text = docx_part(&pptx, name);
+        roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    let presentation = docx_part(&pptx, "ppt/presentation.xml");
+    assert_eq!(presentation.matches("<p:sldId ").count(), web_slides);
+    let types = docx_part(&pptx, "[Content_Types].xml");
+    assert_eq!(
+        types.matches("presentationml.slide+xml").count(),
+        web_slides,
+        "each slide has its content type"
+    );
+    // The section slides carry the facilitator notes as speaker notes.
+    let notes: Vec<&String> = names
+        .iter()
+        .filter(|n| n.starts_with("ppt/notesSlides/notesSlide"))
+        .collect();
+    assert!(!notes.is_empty());
+    let all_notes: String = notes.iter().map(|n| docx_part(&pptx, n)).collect();
+    assert!(all_notes.contains("<p:ph type=\"body\" idx=\"1\"/>"));
+    assert!(
+        all_notes.contains("The page: "),
+        "each page's address in its notes"
+    );
+    let last = docx_part(&pptx, &format!("ppt/slides/slide{web_slides}.xml"));
+    assert!(last.contains(&format!("Slide {web_slides} of {web_slides}")));
+    let _ = archive.by_name("ppt/slides/slide1.xml").expect("slide 1");
+}
+
+/// A session of two training pages (one of 60 minutes, one of 75) and a
+/// strategy under the first page's ingredient.
+const TIMED: &str = "training/culture-leadership-session,strategies/movement-breaks-for-attention,training/social-emotional-mental-health-session";
+
+#[tokio::test]
+async fn a_session_uses_each_training_pages_own_length_against_the_target() {
+    let s = state(bundled());
+    let site = s.site();
+    let items: Vec<String> = TIMED.split(',').map(String::from).collect();
+    let plan = Plan::new(&site, items);
+    let order = plan.running_order();
+    let minutes_of = |title_start: &str| {
+        order
+            .iter()
+            .find(|slot| slot.title.starts_with(title_start))
+            .map(|slot| slot.minutes)
+    };
+    assert_eq!(
+        minutes_of("Staff session: does our school day"),
+        Some(60),
+        "{order:?}"
+    );
+    assert_eq!(minutes_of("Movement breaks"), Some(8));
+    assert!(order.iter().any(|slot| slot.minutes == 75), "{order:?}");
+    // Welcome 5, 60, 75, a strategy 8, close 10.
+    assert_eq!(plan.session_minutes(), 158);
+
+    let (status, _, html) = get(&s, &format!("/plan?items={TIMED}&view=session&target=90")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("158 minutes of 90"),
+        "the total beside the target"
+    );
+    assert!(
+        html.contains("68 minutes more than the 90 you have"),
+        "a warning when over"
+    );
+    let (_, _, fits) = get(&s, &format!("/plan?items={TIMED}&view=session&target=200")).await;
+    assert!(fits.contains("fits the 200 you have"));
+    assert!(!fits.contains("more than the"));
+    for bad in ["0", "601", "sixty", "-5"] {
+        let (status, _, html) = get(
+            &s,
+            &format!("/plan?items={TIMED}&view=session&target={bad}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "target={bad}");
+        assert!(html.contains("give target as a whole number of minutes from 1 to 600"));
+    }
+}
+
+#[tokio::test]
+async fn a_session_names_each_ingredient_once_with_its_notes_first_and_no_pupil_plan() {
+    let s = state(bundled());
+    let (_, _, html) = get(&s, &format!("/plan?items={TIMED}&view=session")).await;
+    // The ingredient is named once in the running order, not before each page.
+    assert!(
+        !html.contains("Culture, leadership and management: "),
+        "label repeated"
+    );
+    let notes = html
+        .find("Facilitator notes for")
+        .expect("the ingredient's notes");
+    let first_page = html.find("class=\"plan-item\"").expect("a page");
+    assert!(
+        notes < first_page,
+        "notes come before the ingredient's pages"
+    );
+    for pupil in [
+        "About the child",
+        "Provision map (CSV)",
+        "Saved plan (JSON",
+        "/plan.csv?",
+    ] {
+        assert!(!html.contains(pupil), "a session offers {pupil:?}");
+    }
+    // Printed, links are paths: the handout says whose (no base_url is set).
+    assert!(html.contains("<p class=\"print-only\">Links are pages of "));
+    let (_, _, md) = get(&s, &format!("/plan.md?items={TIMED}&view=session")).await;
+    assert!(md.contains("| Key ingredient |"), "{md}");
+    let notes = md
+        .find("### Facilitator notes for")
+        .expect("notes in Markdown");
+    let first_page = md
+        .find("### Staff session: does our school day")
+        .expect("page");
+    assert!(notes < first_page);
+    let (_, _, csv) = get(&s, &format!("/plan.csv?items={TIMED}&view=session")).await;
+    assert!(csv.contains("start,minutes,key ingredient,item"), "{csv}");
+    assert!(!csv.contains("pupil"), "not the provision map");
+
+    // A training page offers its session, with the pages it links to.
+    let (_, _, page) = get(&s, "/training/culture-leadership-session").await;
+    let link = page
+        .split("href=\"")
+        .find(|h| h.contains("view=session"))
+        .and_then(|h| h.split('"').next())
+        .expect("Use this session")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    assert!(page.contains("Use this session"));
+    assert!(
+        link.starts_with("/plan?items=training%2Fculture-leadership-session"),
+        "{link}"
+    );
+    let (status, _, session) = get(&s, &link).await;
+    assert_eq!(status, StatusCode::OK, "{link}: {session}");
+    assert!(
+        session.contains("Running order"),
+        "{link}: {}",
+        &session[session.find("<main").unwrap_or(0)..][..1500]
     );
 }
 
@@ -209,7 +467,16 @@ async fn every_export_format_is_listed_once_and_answered_at_its_own_route() {
     let s = state(bundled());
     let mut paths: Vec<&str> = FORMATS.iter().map(|f| f.path()).collect();
     paths.sort_unstable();
-    assert_eq!(paths, ["/plan.csv", "/plan.docx", "/plan.json", "/plan.md"]);
+    assert_eq!(
+        paths,
+        [
+            "/plan.csv",
+            "/plan.docx",
+            "/plan.json",
+            "/plan.md",
+            "/plan.pptx"
+        ]
+    );
     for (i, format) in FORMATS.iter().enumerate() {
         assert!(
             FORMATS[..i]
@@ -272,19 +539,29 @@ async fn every_export_format_is_listed_once_and_answered_at_its_own_route() {
     }
     // The plan page offers each format once, in the list's order, as a
     // button that posts the plan form (what is written goes with it); the
-    // session page, which holds nothing written, as a link.
+    // session page, which holds nothing written, as a link, and only the
+    // formats a session has (no provision map or saved pupil plan).
     let (_, _, html) = get(&s, &format!("/plan?items={THREE}")).await;
     let (_, _, session) = get(&s, &format!("/plan?items={THREE}&view=session")).await;
-    for (page, opening, close) in [
+    for (page, opening, close, is_session) in [
         (
             &html,
             "<button type=\"submit\" formaction=\"{}\"",
             "</button>",
+            false,
         ),
-        (&session, "<a href=\"{}?items=", "</a>"),
+        (&session, "<a href=\"{}?items=", "</a>", true),
     ] {
         let mut offered = Vec::new();
         for format in FORMATS {
+            if !is_session && !format.in_plan() {
+                assert!(!page.contains(format.path()), "{}", format.id());
+                continue;
+            }
+            if is_session && !format.in_session() {
+                assert!(!page.contains(format.path()), "{}", format.id());
+                continue;
+            }
             let link = opening.replace("{}", format.path());
             assert_eq!(page.matches(&link).count(), 1, "{}", format.id());
             let at = page.find(&link).unwrap();

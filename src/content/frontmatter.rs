@@ -87,6 +87,8 @@ pub struct RawFrontMatter {
     pub links: Vec<RawLink>,
     pub evidence: Option<RawEvidence>,
     pub provision: Option<RawProvision>,
+    /// A training page's length in minutes, for a session's running order.
+    pub duration_minutes: Option<f64>,
     pub updated: Option<String>,
 }
 
@@ -105,6 +107,7 @@ pub const FIELDS: &[&str] = &[
     "links",
     "evidence",
     "provision",
+    "duration_minutes",
     "updated",
 ];
 

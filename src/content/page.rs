@@ -113,6 +113,9 @@ pub struct Meta {
     pub links: Vec<Link>,
     pub evidence: Option<Evidence>,
     pub provision: Option<Provision>,
+    /// A training page's length in minutes, when it gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_minutes: Option<u32>,
     #[serde(serialize_with = "iso_date")]
     pub updated: Date,
 }

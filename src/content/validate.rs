@@ -240,6 +240,7 @@ pub fn validate(raw: &RawFrontMatter, loc: &Locator, cx: &Context) -> (Option<Me
 
     let evidence = validate_evidence(&mut r, raw, kind.as_deref());
     let provision = validate_provision(&mut r, raw, kind.as_deref(), tier.as_deref());
+    let duration_minutes = validate_duration(&mut r, raw, kind.as_deref());
 
     let updated = match raw.updated.as_deref().map(str::trim) {
         None => {
@@ -292,6 +293,7 @@ pub fn validate(raw: &RawFrontMatter, loc: &Locator, cx: &Context) -> (Option<Me
             links,
             evidence,
             provision,
+            duration_minutes,
             updated,
         }),
         _ => None,
@@ -551,6 +553,36 @@ fn validate_provision(
     })
 }
 
+/// The longest a training page may say it runs: a whole day, so a
+/// session's total cannot overflow however many pages it holds.
+pub const MAX_DURATION_MINUTES: u32 = 24 * 60;
+
+/// `duration_minutes`: a positive whole number of minutes, on a training
+/// page only (a session gives other kinds of page a fixed slot).
+fn validate_duration(r: &mut Report, raw: &RawFrontMatter, kind: Option<&str>) -> Option<u32> {
+    let v = raw.duration_minutes?;
+    let pos = r.loc.key_or_start("duration_minutes");
+    if kind.is_some_and(|k| k != "training") {
+        r.error(
+            Kind::InvalidValue,
+            pos,
+            "duration_minutes is for training pages only (the length of a ready staff session)",
+        );
+        return None;
+    }
+    if !(v.is_finite() && v > 0.0 && v.fract() == 0.0) || v > f64::from(MAX_DURATION_MINUTES) {
+        r.error(
+            Kind::InvalidValue,
+            pos,
+            format!(
+                "duration_minutes must be a positive whole number of minutes, at most {MAX_DURATION_MINUTES}, not {v}"
+            ),
+        );
+        return None;
+    }
+    Some(v as u32)
+}
+
 /// Parses a `YYYY-MM-DD` date with a message that says what is wrong.
 pub fn parse_iso_date(text: &str) -> Result<Date, String> {
     let shape_ok = text.len() == 10
@@ -789,6 +821,36 @@ mod tests {
                 "7:1: provision needs \"weeks\"",
                 "8:3: provision.sessions_per_week must be a positive number, not 0",
                 "11:10: unknown staff \"therapists\"; did you mean \"therapist\"?",
+            ]
+        );
+    }
+
+    #[test]
+    fn duration_is_a_whole_number_of_minutes_on_a_training_page() {
+        let training = "title: Staff session\nsummary: An hour.\nkind: training\nduration_minutes: 60\nupdated: 2026-09-01\n";
+        assert!(problems(training).is_empty(), "{:?}", problems(training));
+        for bad in ["0", "-5", "45.5", "1441"] {
+            let yaml =
+                training.replace("duration_minutes: 60", &format!("duration_minutes: {bad}"));
+            let found = problems(&yaml);
+            assert_eq!(found.len(), 1, "{bad}: {found:?}");
+            assert!(
+                found[0].starts_with(
+                    "5:1: duration_minutes must be a positive whole number of minutes, at most 1440"
+                ),
+                "{bad}: {found:?}"
+            );
+        }
+        let words = training.replace("duration_minutes: 60", "duration_minutes: an hour");
+        let found = problems(&words);
+        assert!(
+            found.len() == 1 && found[0].starts_with("5:") && found[0].contains("duration_minutes"),
+            "{found:?}"
+        );
+        assert_eq!(
+            problems(&with("updated:", "duration_minutes: 20\nupdated:")),
+            [
+                "9:1: duration_minutes is for training pages only (the length of a ready staff session)"
             ]
         );
     }

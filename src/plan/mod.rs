@@ -9,6 +9,7 @@ pub mod export;
 pub mod input;
 pub mod money;
 pub mod outline;
+pub mod slides;
 
 use crate::content::Page;
 use crate::site::Site;
@@ -203,17 +204,30 @@ pub struct IngredientGroup<'a> {
 pub struct Slot {
     pub start_minute: u32,
     pub minutes: u32,
+    /// The key ingredient, on the first line of its group only, so each
+    /// ingredient is named once.
+    pub ingredient: Option<String>,
     pub title: String,
 }
 
-/// Minutes a session gives each page, by kind.
-fn minutes_for(page: &Page) -> u32 {
+/// Minutes a session gives each page: a training page's own
+/// `duration_minutes`, else a slot by kind.
+pub fn minutes_for(page: &Page) -> u32 {
+    if let Some(minutes) = page.meta.duration_minutes {
+        return minutes;
+    }
     match page.meta.kind.as_str() {
         "training" => 20,
         "guidance" => 10,
         _ => 8,
     }
 }
+
+/// The longest target length a trainer may choose, in minutes (`target=`).
+pub const MAX_TARGET_MINUTES: u32 = 600;
+
+/// The target lengths the session page offers, in minutes.
+pub const TARGETS: [u32; 3] = [30, 60, 90];
 
 impl<'a> Plan<'a> {
     pub fn new(site: &'a Site, items: Vec<String>) -> Plan<'a> {
@@ -490,24 +504,23 @@ impl<'a> Plan<'a> {
     pub fn running_order(&self) -> Vec<Slot> {
         let mut slots = Vec::new();
         let mut at = 0;
-        let mut push = |title: String, minutes: u32| {
+        let mut push = |ingredient: Option<String>, title: String, minutes: u32| {
             slots.push(Slot {
                 start_minute: at,
                 minutes,
+                ingredient,
                 title,
             });
             at += minutes;
         };
-        push("Welcome and aims".into(), 5);
+        push(None, "Welcome and aims".into(), 5);
         for group in self.by_ingredient() {
-            for page in &group.pages {
-                push(
-                    format!("{}: {}", group.label, page.meta.title),
-                    minutes_for(page),
-                );
+            for (i, page) in group.pages.iter().enumerate() {
+                let label = (i == 0).then(|| group.label.clone());
+                push(label, page.meta.title.clone(), minutes_for(page));
             }
         }
-        push("Agree next steps and a follow-up task".into(), 10);
+        push(None, "Agree next steps and a follow-up task".into(), 10);
         slots
     }
 

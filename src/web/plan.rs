@@ -17,9 +17,10 @@ use crate::plan::export::{Export, FORMATS, Format, View};
 use crate::plan::input::{InputError, PlanInput};
 use crate::plan::money::{RATE_PREFIX, RateError, Rates, parse_rates};
 use crate::plan::outline::{self, Field, Needs};
+use crate::plan::slides;
 use crate::plan::{
-    FACILITATOR_NOTES, ItemsError, MAX_ITEMS, MEASURES, MONEY_COLUMNS, PROVISION_COLUMNS, Plan,
-    STEPS, clock, number, parse_items,
+    FACILITATOR_NOTES, ItemsError, MAX_ITEMS, MAX_TARGET_MINUTES, MEASURES, MONEY_COLUMNS,
+    PROVISION_COLUMNS, Plan, STEPS, TARGETS, clock, number, parse_items,
 };
 use crate::site::Site;
 
@@ -93,6 +94,8 @@ struct PlanQuery {
     view: String,
     /// `rate.<staff id>=<pounds>`: the SENCO's own hourly rates, over site.yaml's.
     rates: Rates,
+    /// `target`: the session length the trainer has, in minutes.
+    target: Option<u32>,
 }
 
 /// Why a plan's query string cannot be used; the text is shown to the person.
@@ -106,6 +109,10 @@ enum QueryError {
         "The hourly rates cannot be used: {0}. Give rate.<staff role>=<pounds an hour>, such as rate.teaching-assistant=14.50."
     )]
     Rate(#[from] RateError),
+    #[error(
+        "The target length \"{0}\" cannot be used; give target as a whole number of minutes from 1 to {MAX_TARGET_MINUTES}, such as target=60."
+    )]
+    Target(String),
 }
 
 /// The plan's query string; `known` says whether a staff id is in the taxonomy.
@@ -115,6 +122,7 @@ fn read_query(raw: Option<&str>, known: impl Fn(&str) -> bool) -> Result<PlanQue
     let mut restore = Vec::new();
     let mut given = false;
     let mut view = "plan".to_string();
+    let mut target = None;
     for (key, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
         match key.as_ref() {
             "items" => {
@@ -123,6 +131,16 @@ fn read_query(raw: Option<&str>, known: impl Fn(&str) -> bool) -> Result<PlanQue
             }
             "restore" => restore.push(value.into_owned()),
             "view" => view = value.into_owned(),
+            "target" if value.is_empty() => target = None,
+            "target" => {
+                let minutes = value
+                    .trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|m| (1..=MAX_TARGET_MINUTES).contains(m))
+                    .ok_or_else(|| QueryError::Target(value.chars().take(20).collect()))?;
+                target = Some(minutes);
+            }
             _ => {}
         }
     }
@@ -140,6 +158,7 @@ fn read_query(raw: Option<&str>, known: impl Fn(&str) -> bool) -> Result<PlanQue
         restore,
         view,
         rates,
+        target,
     })
 }
 
@@ -229,6 +248,18 @@ impl FieldView {
     }
 }
 
+/// One slide of the presenter view.
+pub struct SlideView {
+    number: usize,
+    class: &'static str,
+    kicker: String,
+    heading: String,
+    lead: String,
+    points: Vec<String>,
+    first_step: Option<u32>,
+    notes: Vec<String>,
+}
+
 pub struct GroupView {
     label: String,
     items: Vec<PlanItem>,
@@ -274,15 +305,29 @@ pub struct PlanTemplate {
     /// The pages' slugs, comma-separated, for the rates form.
     items_value: String,
     groups: Vec<GroupView>,
-    running: Vec<(String, u32, String)>,
+    /// `base_url`, put before the session's links so a printed handout
+    /// shows whole addresses; empty when none is set.
+    link_base: String,
+    /// The portal's name, printed beside paths when there is no `base_url`.
+    portal: String,
+    /// The session's slides (the presenter view only).
+    slides: Vec<SlideView>,
+    /// The running order: (start, minutes, key ingredient or blank, item).
+    running: Vec<(String, u32, String, String)>,
     minutes: u32,
+    /// The session length the trainer chose, in minutes.
+    target: Option<u32>,
+    /// Minutes the running order runs past the target.
+    over_by: Option<u32>,
+    /// The target lengths offered: (minutes, link, chosen).
+    target_links: Vec<(u32, String, bool)>,
     share_url: String,
     plan_url: String,
     session_url: String,
     present_url: String,
     export_query: String,
-    /// The export formats, each linked with `export_query`.
-    formats: &'static [&'static dyn Export],
+    /// The export formats this view offers, each linked with `export_query`.
+    formats: Vec<&'static dyn Export>,
     privacy: &'static str,
 }
 
@@ -354,7 +399,14 @@ fn item_view(plan: &Plan, page: &crate::content::Page, order: &[String]) -> Plan
     }
 }
 
-fn render_plan(site: &Site, plan: Plan, view: &str, base: &str, posted: bool) -> PlanTemplate {
+fn render_plan(
+    site: &Site,
+    plan: Plan,
+    view: &str,
+    base: &str,
+    posted: bool,
+    target: Option<u32>,
+) -> PlanTemplate {
     let rates = plan.input.rates.clone();
     let order: Vec<String> = plan.pages.iter().map(|p| p.slug.clone()).collect();
     let share_url = share_url(&plan, base, view);
@@ -503,18 +555,68 @@ fn render_plan(site: &Site, plan: Plan, view: &str, base: &str, posted: bool) ->
             .map(|(r, h)| (r, number(h)))
             .collect(),
         groups,
+        link_base: site
+            .config
+            .base_url
+            .as_deref()
+            .map_or_else(String::new, |b| b.trim_end_matches('/').to_string()),
+        portal: site.config.name.clone(),
+        slides: if view == "present" {
+            slides::deck(&plan, base, crate::clock::today())
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| SlideView {
+                    number: i + 1,
+                    class: s.kind.class(),
+                    kicker: s.kicker,
+                    heading: s.heading,
+                    lead: s.lead,
+                    points: s.points,
+                    first_step: s.first_step,
+                    notes: s.notes,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         running: plan
             .running_order()
             .into_iter()
-            .map(|s| (clock(s.start_minute), s.minutes, s.title))
+            .map(|s| {
+                (
+                    clock(s.start_minute),
+                    s.minutes,
+                    s.ingredient.unwrap_or_default(),
+                    s.title,
+                )
+            })
             .collect(),
         minutes: plan.session_minutes(),
+        target,
+        over_by: target.and_then(|t| plan.session_minutes().checked_sub(t).filter(|m| *m > 0)),
+        target_links: TARGETS
+            .iter()
+            .map(|&t| {
+                let url = format!("{}&target={t}", plan_url(&order, "session"));
+                (t, url, target == Some(t))
+            })
+            .collect(),
         share_url,
         plan_url: plan_url(&order, "plan"),
         session_url: plan_url(&order, "session"),
         present_url: plan_url(&order, "present"),
         export_query: export_query.finish(),
-        formats: FORMATS,
+        formats: FORMATS
+            .iter()
+            .copied()
+            .filter(|f| {
+                if view == "plan" {
+                    f.in_plan()
+                } else {
+                    f.in_session()
+                }
+            })
+            .collect(),
         privacy: PRIVACY,
     }
 }
@@ -554,7 +656,7 @@ pub async fn show(
             Ok(plan) => plan,
             Err(e) => return bad_request(&site, &e.to_string()),
         };
-        let mut page = render_plan(&site, plan, &query.view, &base, false);
+        let mut page = render_plan(&site, plan, &query.view, &base, false, query.target);
         if !restore.is_empty() {
             let what = match restore.len() {
                 1 => "the page".to_string(),
@@ -728,7 +830,7 @@ async fn posted(state: AppState, request: Request, format: Option<Format>) -> Re
                 };
                 export_plan(&site, plan, view, name, &base, format)
             }
-            None => render_plan(&site, plan, "plan", &base, true).into_response(),
+            None => render_plan(&site, plan, "plan", &base, true, None).into_response(),
         }
     })
     .await;

@@ -582,6 +582,86 @@ async function withoutJavaScript(base) {
   await close(browser);
 }
 
+// A staff session of eleven pages as slides: at 1280x720 and 1920x1080 no
+// slide's content overflows its 16:9 box; the keyboard moves through them
+// with "Slide n of N" right; printed, the handout holds every step of every
+// chosen page (the folded sections print open).
+const SESSION = "strategies/movement-breaks-for-attention,strategies/small-group-nurture-sessions,strategies/salt-programme-delivery-by-teaching-assistant,strategies/precision-teaching,strategies/structured-work-systems,strategies/comic-strip-conversations,resources/one-page-profile,guidance/ingredient-personalisation,training/culture-leadership-session,strategies/brave-steps-ladder,strategies/worry-time-and-daily-check-ins";
+
+async function sessionSlides(base) {
+  console.log("== a session's slides at 1280x720 and 1920x1080, the keyboard, and the printed handout");
+  for (const [width, height] of [[1280, 720], [1920, 1080]]) {
+    const browser = await launch({ viewport: { width, height } });
+    const page = await browser.context.newPage();
+    const where = `slides at ${width}x${height}`;
+    await page.goto(base + "/plan?view=present&items=" + encodeURIComponent(SESSION), { waitUntil: "networkidle" });
+    const boxes = await page.evaluate(() => [...document.querySelectorAll(".slide-box")].map((box, i) => {
+      const r = box.getBoundingClientRect();
+      return { n: i + 1, over: box.scrollHeight - box.clientHeight, wide: box.scrollWidth - box.clientWidth, ratio: r.width / r.height };
+    }));
+    const count = boxes.length;
+    check(count >= 30, where, `only ${count} slides for eleven pages`);
+    for (const b of boxes) {
+      check(b.over <= 1 && b.wide <= 1, where, `slide ${b.n} overflows its box by ${b.over}px down and ${b.wide}px across`);
+      check(Math.abs(b.ratio - 16 / 9) < 0.02, where, `slide ${b.n} is not 16:9 (${b.ratio.toFixed(3)})`);
+    }
+    await page.click("[data-start]");
+    const current = () => page.locator(".slide.current .slide-count").textContent();
+    const expect = async (n, after) => {
+      const text = await current();
+      check(text === `Slide ${n} of ${count}`, where, `after ${after} the slide says "${text}", not "Slide ${n} of ${count}"`);
+    };
+    await expect(1, "starting");
+    const fills = await page.evaluate(() => {
+      const r = document.querySelector(".slide.current .slide-box").getBoundingClientRect();
+      return Math.max(r.width / window.innerWidth, r.height / window.innerHeight);
+    });
+    check(fills > 0.98, where, `the slide fills only ${(fills * 100).toFixed(0)}% of the screen`);
+    for (const [key, n] of [["ArrowRight", 2], ["PageDown", 3], ["ArrowDown", 4], ["PageUp", 3], ["ArrowLeft", 2], ["End", count], ["Home", 1]]) {
+      await page.keyboard.press(key);
+      await expect(n, key);
+    }
+    for (let i = 1; i < 14; i++) {
+      await page.keyboard.press("ArrowRight");
+    }
+    await expect(14, "13 steps on");
+    await page.screenshot({ path: path.join(SHOTS, `slide-14-${width}x${height}.png`) });
+    await page.keyboard.press("Home");
+    await page.screenshot({ path: path.join(SHOTS, `slide-1-${width}x${height}.png`) });
+    await close(browser);
+  }
+
+  const browser = await launch();
+  const page = await browser.context.newPage();
+  await page.goto(base + "/plan?view=session&items=" + encodeURIComponent(SESSION), { waitUntil: "networkidle" });
+  const steps = await page.evaluate(() => [...document.querySelectorAll(".plan-item")].flatMap((item) => {
+    const title = item.querySelector("h3").textContent.trim();
+    return [...item.querySelectorAll("details .body > ol > li")].map((li) => ({ title, text: li.textContent }));
+  }));
+  check(steps.length >= 30, "handout", `only ${steps.length} steps found on the session page`);
+  const pdfFile = path.join(SHOTS, "session-handout.pdf");
+  await page.pdf({ path: pdfFile, format: "A4" });
+  const extracted = spawnSync("pdftotext", [pdfFile, "-"], { encoding: "utf8" });
+  check(extracted.status === 0, "handout", `pdftotext failed: ${extracted.stderr || extracted.error}`);
+  // Line breaks, ligatures and hyphens differ between the page and the PDF's
+  // text (pdftotext joins "one-" at a line end to "minute" as "oneminute").
+  const squash = (t) => t.replace(/\uFB01/g, "fi").replace(/\uFB02/g, "fl").replace(/[\s\-\u2010\u00AD]+/g, "");
+  const printed = squash(extracted.stdout || "");
+  let missing = 0;
+  for (const step of steps) {
+    if (!printed.includes(squash(step.text))) {
+      missing++;
+      if (missing <= 5) {
+        fail("handout", `the printed handout lacks a step of "${step.title}": ${step.text.slice(0, 60)}...`);
+      }
+    }
+  }
+  check(missing === 0, "handout", `${missing} of ${steps.length} steps are missing from the PDF`);
+  check(/Page 1 of \d+/.test(extracted.stdout || ""), "handout", "the printed pages are not numbered");
+  console.log(`  ${steps.length} steps printed; slides fit and step at both sizes`);
+  await close(browser);
+}
+
 // The plan form: what is typed stays in the tab (never in a URL or the
 // cookie), a Word export posts it, a saved plan opens in the browser without
 // sending it, "Clear everything" empties it, and emptying the plan asks.
@@ -667,6 +747,7 @@ async function main() {
     await liveSearch(base);
     await withoutJavaScript(base);
     await planForm(base);
+    await sessionSlides(base);
     await readmeShots(base);
   } finally {
     child.kill("SIGTERM");

@@ -3,7 +3,9 @@
 # it), and a Word session, made by the real binary from the bundled content,
 # to PDF with LibreOffice, as a SENCO's copy of Word would open them; fails
 # if a PDF is missing, has no pages, or lost what was written. Needs soffice
-# (libreoffice-writer-nogui) and pdfinfo (poppler-utils). The PDFs stay in
+# (libreoffice-writer-nogui) and pdfinfo (poppler-utils). The session's
+# PowerPoint is converted too (libreoffice-impress-nogui), and must give one
+# PDF page for each slide of the presenter view. The PDFs stay in
 # $WORD_OUT (default: a temporary folder) for looking at.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -61,3 +63,22 @@ for words in "Example Pupil" "Draws detailed maps" "Happier when the day is pred
   fi
 done
 echo "word-convert: the filled plan's PDF holds what was written"
+# The session's slides: one PDF page a slide of the web presenter view.
+curl -fsS -o "$OUT/slides.pptx" "http://$ADDR/plan.pptx?items=$ITEMS&view=session"
+web_slides="$(curl -fsS "http://$ADDR/plan?items=$ITEMS&view=present" | grep -o '<section class="slide ' | wc -l)"
+soffice --headless "-env:UserInstallation=file://$OUT/lo-profile" \
+  --convert-to pdf --outdir "$OUT" "$OUT/slides.pptx" >/dev/null 2>&1 || true
+if [ ! -s "$OUT/slides.pdf" ]; then
+  echo "word-convert: LibreOffice made no PDF of the session's PowerPoint" >&2
+  exit 1
+fi
+slides="$(pdfinfo "$OUT/slides.pdf" | awk '/^Pages:/ {print $2}')"
+if [ "$slides" != "$web_slides" ]; then
+  echo "word-convert: the PowerPoint converted to ${slides:-no} slides; the web view has $web_slides" >&2
+  exit 1
+fi
+if ! pdftotext "$OUT/slides.pdf" - | grep -qF "Slide $slides of $slides"; then
+  echo "word-convert: the last slide does not say \"Slide $slides of $slides\"" >&2
+  exit 1
+fi
+echo "word-convert: PowerPoint session -> $OUT/slides.pdf, $slides slides as on the web"

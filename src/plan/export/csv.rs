@@ -1,6 +1,6 @@
 //! The plan as a CSV provision map: one row per strategy (with the plan's
 //! own details repeated on each, as provision-mapping sheets keep them), for a
-//! spreadsheet. A session exports the same map. The file starts with a
+//! spreadsheet. A session's CSV is its running order instead. The file starts with a
 //! UTF-8 byte-order mark: without one, Excel reads it in the local code page
 //! and "£" or "é" come out garbled.
 
@@ -73,10 +73,34 @@ impl Export for ProvisionMap {
         "Provision map (CSV)"
     }
 
-    /// The same map for a plan and a session.
-    fn render(&self, plan: &Plan, _view: View, share_url: &str) -> Result<Vec<u8>, ExportError> {
-        Ok(csv(plan, share_url)?)
+    fn in_session(&self) -> bool {
+        false
     }
+
+    /// The map for a plan; a session, which has no provision to map, gets
+    /// its running order (and the session page does not offer it).
+    fn render(&self, plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportError> {
+        match view {
+            View::Plan => Ok(csv(plan, share_url)?),
+            View::Session => Ok(running_order(plan)?),
+        }
+    }
+}
+
+/// A session's running order, one row a slot.
+pub fn running_order(plan: &Plan) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(BOM.as_bytes().to_vec());
+    w.write_record(["start", "minutes", "key ingredient", "item"])?;
+    for slot in plan.running_order() {
+        let row = [
+            crate::plan::clock(slot.start_minute),
+            slot.minutes.to_string(),
+            slot.ingredient.unwrap_or_default(),
+            slot.title,
+        ];
+        w.write_record(row.iter().map(|c| inert_cell(c)))?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 /// The byte-order mark the file starts with, so Excel reads it as UTF-8.

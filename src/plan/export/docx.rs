@@ -457,15 +457,32 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
                 )))
                 .add_paragraph(heading(1, "Running order"))
                 .add_table(table(
-                    &["Time", "Minutes", "Item"],
+                    &["Time", "Minutes", "Key ingredient", "Item"],
                     plan.running_order()
                         .into_iter()
-                        .map(|s| vec![clock(s.start_minute), s.minutes.to_string(), s.title])
+                        .map(|s| {
+                            vec![
+                                clock(s.start_minute),
+                                s.minutes.to_string(),
+                                s.ingredient.unwrap_or_default(),
+                                s.title,
+                            ]
+                        })
                         .collect(),
-                    &[15, 15, 70],
+                    &[12, 12, 30, 46],
                 ));
             for group in plan.by_ingredient() {
                 doc = doc.add_paragraph(heading(1, &group.label));
+                // The ingredient's notes first, so they read as its own.
+                if let Some(notes) = group.training.and_then(|t| t.section(FACILITATOR_NOTES)) {
+                    doc = doc.add_paragraph(heading(
+                        2,
+                        &format!("Facilitator notes for {}", group.label),
+                    ));
+                    for p in blocks(notes, &mut lists, false) {
+                        doc = doc.add_paragraph(p);
+                    }
+                }
                 for page in &group.pages {
                     doc = doc
                         .add_paragraph(heading(2, &page.meta.title))
@@ -474,12 +491,6 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
                         for p in blocks(steps, &mut lists, true) {
                             doc = doc.add_paragraph(p);
                         }
-                    }
-                }
-                if let Some(notes) = group.training.and_then(|t| t.section(FACILITATOR_NOTES)) {
-                    doc = doc.add_paragraph(heading(2, "Facilitator notes"));
-                    for p in blocks(notes, &mut lists, false) {
-                        doc = doc.add_paragraph(p);
                     }
                 }
             }

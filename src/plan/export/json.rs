@@ -121,6 +121,10 @@ impl Export for SavedPlan {
         "Saved plan (JSON, to open again next term)"
     }
 
+    fn in_session(&self) -> bool {
+        false
+    }
+
     fn render(&self, plan: &Plan, _view: View, share_url: &str) -> Result<Vec<u8>, ExportError> {
         let mut bytes = serde_json::to_vec_pretty(&document(plan, share_url))?;
         bytes.push(b'\n');

@@ -115,18 +115,30 @@ pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
                 md_text(&plan.site.config.name),
                 md_link(share_url)
             ));
-            out.push_str("## Running order\n\n| Time | Minutes | Item |\n|---|---|---|\n");
+            out.push_str(
+                "## Running order\n\n| Time | Minutes | Key ingredient | Item |\n|---|---|---|---|\n",
+            );
             for slot in plan.running_order() {
                 out.push_str(&format!(
-                    "| {} | {} | {} |\n",
+                    "| {} | {} | {} | {} |\n",
                     clock(slot.start_minute),
                     slot.minutes,
+                    cell(slot.ingredient.as_deref().unwrap_or("")),
                     cell(&slot.title)
                 ));
             }
             out.push('\n');
             for group in plan.by_ingredient() {
                 out.push_str(&format!("## {}\n\n", md_text(&group.label)));
+                // The ingredient's notes come first, so they read as its own
+                // and not as the last page's.
+                if let Some(notes) = group.training.and_then(|t| t.section(FACILITATOR_NOTES)) {
+                    out.push_str(&format!(
+                        "### Facilitator notes for {}\n\n{}\n\n",
+                        md_text(&group.label),
+                        shift_headings(&quote_markdown(notes))
+                    ));
+                }
                 for page in &group.pages {
                     out.push_str(&format!(
                         "### {}\n\n{}\n\n",
@@ -136,12 +148,6 @@ pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
                     if let Some(steps) = page.section(STEPS) {
                         out.push_str(&format!("{}\n\n", shift_headings(&quote_markdown(steps))));
                     }
-                }
-                if let Some(notes) = group.training.and_then(|t| t.section(FACILITATOR_NOTES)) {
-                    out.push_str(&format!(
-                        "### Facilitator notes\n\n{}\n\n",
-                        shift_headings(&quote_markdown(notes))
-                    ));
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! A plan or session taken away, in every format behind one [`Export`]
-//! trait: Markdown (`markdown`), a CSV provision map (`csv`) and a Word
-//! document (`docx`). [`FORMATS`] lists them; the router gives each one the
+//! trait: Markdown (`markdown`), a CSV provision map (`csv`), a Word
+//! document (`docx`), a saved plan (`json`) and the session's slides as
+//! PowerPoint (`pptx`). [`FORMATS`] lists them; the router gives each one the
 //! route [`Export::path`] names, so a new format is a file beside these and
 //! a line in [`FORMATS`].
 
@@ -10,6 +11,7 @@ pub mod escape;
 pub mod json;
 pub mod markdown;
 mod ooxml;
+pub mod pptx;
 
 use super::Plan;
 
@@ -70,6 +72,17 @@ pub trait Export: Sync {
     /// absolute address, quoted in the export.
     fn render(&self, plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportError>;
 
+    /// Whether a pupil's plan offers this format (slides are the session's).
+    fn in_plan(&self) -> bool {
+        true
+    }
+
+    /// Whether a staff session offers this format (a session has no pupil
+    /// plan to save and no provision map).
+    fn in_session(&self) -> bool {
+        true
+    }
+
     /// The downloaded file's extension, without the dot: the path's.
     fn file_extension(&self) -> &'static str {
         let path = self.path();
@@ -90,6 +103,7 @@ pub const FORMATS: &[&dyn Export] = &[
     &markdown::Markdown,
     &csv::ProvisionMap,
     &json::SavedPlan,
+    &pptx::Slides,
 ];
 
 /// One of [`FORMATS`], as a route names it: chosen when the router is
@@ -152,7 +166,8 @@ mod tests {
                 "waymark-plan.docx",
                 "waymark-plan.md",
                 "waymark-plan.csv",
-                "waymark-plan.json"
+                "waymark-plan.json",
+                "waymark-session.pptx"
             ]
         );
         assert_eq!(

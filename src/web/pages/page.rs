@@ -44,6 +44,30 @@ pub struct PageTemplate {
     slug: String,
     added: Option<usize>,
     stale: bool,
+    /// A training page's "Use this session": the staff session made of it
+    /// and the pages it links to.
+    session_url: Option<String>,
+}
+
+/// The staff session a training page runs: the page, then each page of the
+/// portal its text links to, in the order linked (at most a plan's worth).
+fn session_link(site: &Site, page: &crate::content::Page) -> String {
+    let mut items = vec![page.slug.clone()];
+    for link in &page.internal_links {
+        let path = link.target.split('#').next().unwrap_or("");
+        let slug = path.trim_matches('/');
+        if items.len() < crate::plan::MAX_ITEMS
+            && !slug.is_empty()
+            && site.page(slug).is_some()
+            && !items.iter().any(|s| s == slug)
+        {
+            items.push(slug.to_string());
+        }
+    }
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair("items", &items.join(","));
+    query.append_pair("view", "session");
+    routes::plan(&query.finish())
 }
 
 pub struct EvidenceView {
@@ -198,6 +222,7 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
         review_overdue: age_days > REVIEW_AFTER_DAYS,
         url: page.url.clone(),
         slug: page.slug.clone(),
+        session_url: page.is_kind("training").then(|| session_link(site, page)),
         added: None,
         // Editors' notice: the caller sets it on the staff listener only.
         stale: false,

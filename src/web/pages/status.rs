@@ -29,12 +29,15 @@ pub struct StatusTemplate {
     taxonomy_source: String,
     missing: Vec<(String, u64)>,
     min_shown: u64,
+    /// `base_url` from site.yaml: whole addresses in print and exports.
+    base_url: Option<String>,
 }
 
 pub async fn status(State(state): State<AppState>) -> StatusTemplate {
     let site = state.site();
     StatusTemplate {
         chrome: Chrome::new(&site, "Content status"),
+        base_url: site.config.base_url.clone(),
         pages: site.pages.len(),
         by_kind: site
             .taxonomy
