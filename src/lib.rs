@@ -32,6 +32,7 @@ pub mod config;
 pub mod content;
 pub mod facet;
 pub mod fingerprint;
+pub mod framework;
 pub mod fsread;
 pub mod healthz;
 pub mod plan;

@@ -108,6 +108,18 @@ pub fn classify(path: &Path, seen: Seen, layout: &Layout) -> Change {
     {
         return change.clone();
     }
+    // A framework file is read with the taxonomy, which every page is checked against.
+    let in_frameworks = relative
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|n| n == "frameworks");
+    if in_frameworks
+        && relative
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml")
+    {
+        return Change::Taxonomy;
+    }
     if layout.site_file == Some(path) {
         return Change::SiteSettings;
     }

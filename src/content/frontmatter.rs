@@ -88,6 +88,8 @@ pub struct RawFrontMatter {
     pub evidence: Option<RawEvidence>,
     pub provision: Option<RawProvision>,
     pub updated: Option<String>,
+    /// Framework id to the ids of its items the page serves.
+    pub frameworks: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
 
 /// The top-level fields a page may have, in the order the contract lists them.
@@ -106,6 +108,7 @@ pub const FIELDS: &[&str] = &[
     "evidence",
     "provision",
     "updated",
+    "frameworks",
 ];
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
