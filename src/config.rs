@@ -46,6 +46,10 @@ pub struct SiteConfig {
     /// columns stay blank and ask for one.
     #[serde(default)]
     pub rates: Rates,
+    /// Funding sources a school's strategy may name, over the built-in four
+    /// (`id: label`); a built-in id here is relabelled.
+    #[serde(default)]
+    pub funding: std::collections::BTreeMap<String, String>,
     /// The generated stylesheet and the logo's bytes, made by [`SiteConfig::build_theme`].
     #[serde(skip)]
     pub theme: Theme,
@@ -67,6 +71,7 @@ impl Default for SiteConfig {
             base_url: None,
             logo: None,
             rates: Rates::new(),
+            funding: Default::default(),
             theme: Theme::build(&default_colour(), None, Path::new("."))
                 .expect("a theme without a logo always builds"),
         }

@@ -40,6 +40,7 @@ pub mod problem;
 pub mod routes;
 pub mod search;
 pub mod site;
+pub mod strategy;
 pub mod suggest;
 pub mod taxonomy;
 pub mod theme;

@@ -8,6 +8,7 @@
 //! route a format.
 
 use crate::plan::export::{FORMATS, Format};
+use crate::strategy::export::Format as StrategyFormat;
 
 /// One of the portal's own routes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +27,11 @@ pub enum Route {
     PlanUpdate,
     /// `/plan.docx`, `/plan.md`, ...: one route for each export format.
     PlanExport(Format),
+    /// `/strategy`: the school's inclusion strategy.
+    Strategy,
+    StrategyAdd,
+    /// `/strategy.docx`, `/strategy.md`, ...: one route a format.
+    StrategyExport(StrategyFormat),
     ApiSearch,
     ApiPage,
     ApiTaxonomy,
@@ -56,7 +62,7 @@ impl Route {
     };
 
     /// The portal's own routes, less the export formats'.
-    const OWN: [Route; 20] = [
+    const OWN: [Route; 26] = [
         Route::Home,
         Route::Need,
         Route::Tier,
@@ -69,6 +75,12 @@ impl Route {
         Route::Plan,
         Route::PlanAdd,
         Route::PlanUpdate,
+        Route::Strategy,
+        Route::StrategyAdd,
+        Route::StrategyExport(StrategyFormat::Docx),
+        Route::StrategyExport(StrategyFormat::Markdown),
+        Route::StrategyExport(StrategyFormat::Csv),
+        Route::StrategyExport(StrategyFormat::Json),
         Route::ApiSearch,
         Route::ApiPage,
         Route::ApiTaxonomy,
@@ -95,6 +107,9 @@ impl Route {
             Route::PlanAdd => "/plan/add",
             Route::PlanUpdate => "/plan/update",
             Route::PlanExport(format) => format.exporter().path(),
+            Route::Strategy => "/strategy",
+            Route::StrategyAdd => "/strategy/add",
+            Route::StrategyExport(format) => format.path(),
             Route::ApiSearch => "/api/search",
             Route::ApiPage => "/api/pages/{*slug}",
             Route::ApiTaxonomy => "/api/taxonomy",
@@ -128,7 +143,10 @@ impl Route {
     /// behind the link: the public HTML pages that take no id. (`/status`
     /// is for staff only, so a reader following such a link finds nothing.)
     pub fn is_link_target(self) -> bool {
-        matches!(self, Route::Home | Route::Search | Route::Plan)
+        matches!(
+            self,
+            Route::Home | Route::Search | Route::Plan | Route::Strategy
+        )
     }
 }
 
@@ -328,7 +346,10 @@ mod tests {
             .into_iter()
             .filter(|r| r.is_link_target())
             .collect();
-        assert_eq!(targets, [Route::Home, Route::Search, Route::Plan]);
+        assert_eq!(
+            targets,
+            [Route::Home, Route::Search, Route::Plan, Route::Strategy]
+        );
         assert!(!Route::Status.is_link_target());
         assert_eq!(Route::Need.prefix(), Some("/needs/"));
         assert_eq!(Route::Static.prefix(), Some("/static/"));

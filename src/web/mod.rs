@@ -25,6 +25,7 @@ pub mod pages;
 pub mod plan;
 pub mod proxy;
 pub mod same_origin;
+pub mod strategy;
 pub mod views;
 
 use std::net::SocketAddr;
@@ -298,6 +299,9 @@ fn handler(route: Route, audience: Audience) -> MethodRouter<AppState> {
         Route::PlanAdd => post(plan::add),
         Route::PlanUpdate => post(plan::update),
         Route::PlanExport(format) => plan::download(format),
+        Route::Strategy => get(strategy::show).merge(strategy::show_posted()),
+        Route::StrategyAdd => post(strategy::add),
+        Route::StrategyExport(format) => strategy::download(format),
         Route::ApiSearch => get(api::search),
         Route::ApiPage => get(api::page),
         Route::ApiTaxonomy => get(api::taxonomy),

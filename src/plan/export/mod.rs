@@ -9,7 +9,7 @@ pub mod docx;
 pub mod escape;
 pub mod json;
 pub mod markdown;
-mod ooxml;
+pub(crate) mod ooxml;
 
 use super::Plan;
 
