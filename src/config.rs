@@ -115,6 +115,16 @@ impl SiteConfig {
                 ));
             }
         }
+        for (id, label) in &self.funding {
+            if !crate::taxonomy::is_id(id) || label.trim().is_empty() {
+                faults.push((
+                    "funding",
+                    format!(
+                        "funding source \"{id}\" needs an id of lowercase letters, digits and single hyphens, and a label"
+                    ),
+                ));
+            }
+        }
         if let Some(url) = &self.base_url
             && !(url.starts_with("https://") || url.starts_with("http://"))
         {
@@ -175,6 +185,20 @@ mod tests {
         };
         assert_eq!(config.validate()[0].0, "colour");
         assert!(SiteConfig::default().validate().is_empty());
+    }
+
+    #[test]
+    fn funding_sources_need_an_id_and_a_label() {
+        let mut config = SiteConfig::default();
+        config
+            .funding
+            .insert("pupil-premium".into(), "Pupil premium".into());
+        assert!(config.validate().is_empty());
+        config.funding.insert("Bad Id".into(), "Bad".into());
+        config.funding.insert("blank".into(), " ".into());
+        let faults = config.validate();
+        assert_eq!(faults.len(), 2);
+        assert!(faults.iter().all(|(field, _)| *field == "funding"));
     }
 
     #[test]

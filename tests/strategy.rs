@@ -331,7 +331,7 @@ async fn a_page_tagged_to_a_framework_is_totalled_under_it() {
     assert_eq!(doc["totals"]["by_framework"]["values"]["voice"], 40.0);
     let (_, html) = post(&s, "/strategy", &body).await;
     let html = String::from_utf8(html).unwrap();
-    assert!(html.contains("Spending by Our values"), "{html}");
+    assert!(html.contains("Spending by framework: Our values"), "{html}");
     assert!(html.contains("Our values: Pupil voice"));
     let (_, md) = post(&s, "/strategy.md", &body).await;
     assert!(

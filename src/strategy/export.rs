@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use docx_rs::Paragraph;
+use docx_rs::{BreakType, LineSpacing, Paragraph, Run};
 use serde::Serialize;
 
 use super::{Strategy, Totals, by_id, count, pounds};
@@ -319,7 +319,10 @@ pub fn total_tables(s: &Strategy) -> Vec<(String, Vec<[String; 3]>)> {
         ),
     ];
     for f in &totals.by_framework {
-        out.push((format!("Spending by {}", f.framework.label), rows(&f.items)));
+        out.push((
+            format!("Spending by framework: {}", f.framework.label),
+            rows(&f.items),
+        ));
     }
     out
 }
@@ -417,10 +420,14 @@ fn row<T: AsRef<str>>(cells: impl Iterator<Item = T>) -> String {
 pub fn docx(s: &Strategy) -> Result<Vec<u8>, ExportError> {
     let authority = s.site.config.name.as_str();
     let mut doc = styled(authority).add_paragraph(title(TITLE));
-    for line in cover(s) {
-        doc = doc.add_paragraph(para(&line));
+    for (i, line) in cover(s).iter().enumerate() {
+        // The school's name stands out on the cover.
+        doc = doc.add_paragraph(if i == 0 { heading(1, line) } else { para(line) });
     }
-    doc = doc.add_paragraph(heading(1, "Summary for parents and carers"));
+    // The cover is a page of its own.
+    doc = doc
+        .add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
+        .add_paragraph(heading(1, "Summary for parents and carers"));
     for p in s.summary_for_parents() {
         doc = doc.add_paragraph(para(&p));
     }
@@ -434,7 +441,8 @@ pub fn docx(s: &Strategy) -> Result<Vec<u8>, ExportError> {
             &[6, 2, 3],
         ));
         if i >= 2 {
-            doc = doc.add_paragraph(para(FRAMEWORK_NOTE));
+            doc = doc
+                .add_paragraph(para(FRAMEWORK_NOTE).line_spacing(LineSpacing::new().before(120)));
         }
     }
     doc = doc.add_paragraph(heading(1, "Activities"));
@@ -442,7 +450,7 @@ pub fn docx(s: &Strategy) -> Result<Vec<u8>, ExportError> {
     doc = doc.add_table(sized_table(
         ACTIVITY_COLUMNS,
         body,
-        &[14, 9, 14, 11, 12, 9, 10, 13, 8],
+        &[11, 11, 12, 10, 11, 10, 12, 12, 11],
         16,
     ));
     let roles = s.roles_without_rate();

@@ -121,6 +121,8 @@ pub struct StrategyTemplate {
     framework_note: &'static str,
     missing_rates: Vec<String>,
     added: Option<usize>,
+    columns: &'static [&'static str],
+    rows: Vec<Vec<String>>,
 }
 
 fn render(site: &Site, s: &Strategy, added: Option<usize>) -> Response {
@@ -204,6 +206,12 @@ fn render(site: &Site, s: &Strategy, added: Option<usize>) -> Response {
         framework_note: export::FRAMEWORK_NOTE,
         missing_rates: s.roles_without_rate().into_iter().map(|(_, l)| l).collect(),
         added,
+        columns: export::ACTIVITY_COLUMNS,
+        rows: s
+            .activities
+            .iter()
+            .map(|a| export::activity_cells(s, a))
+            .collect(),
     }
     .into_response()
 }
