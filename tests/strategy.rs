@@ -262,6 +262,12 @@ async fn pages_are_collected_in_their_own_cookie_and_the_form_removes_one() {
         !shown.body.contains("movement-breaks-for-attention\""),
         "the plan's cookie is not the strategy's"
     );
+    assert!(
+        shown
+            .body
+            .contains("<li>A child who avoids one particular situation"),
+        "the page's 'what you might see' is offered as a prompt, as plain lines"
+    );
     assert!(shown.body.contains("31 December 2026"));
     assert!(
         shown

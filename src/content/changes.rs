@@ -274,6 +274,11 @@ mod tests {
                 Change::PageRemoved(page("strategies/old.md")),
             ),
             ("/srv/content/taxonomy.yaml", Seen::File, Change::Taxonomy),
+            (
+                "/srv/content/frameworks/values.yaml",
+                Seen::Gone,
+                Change::Taxonomy,
+            ),
             ("/srv/content/site.yaml", Seen::Gone, Change::SiteSettings),
             ("/etc/waymark/site.yaml", Seen::File, Change::SiteSettings),
             (

@@ -88,7 +88,8 @@ pub struct ActivityView {
     pub url: String,
     pub layer: String,
     pub headings: Vec<(String, String)>,
-    pub prompt: String,
+    /// The page's "what you might see", a line each.
+    pub prompt: Vec<String>,
     pub input: ActivityInput,
     pub pupils: String,
     pub hours: String,
@@ -148,7 +149,15 @@ fn render(site: &Site, s: &Strategy, added: Option<usize>) -> Response {
                 prompt: a
                     .page
                     .section(WHAT_YOU_MIGHT_SEE)
-                    .map(|md| crate::plan::export::md_text(md).replace(['*', '\\'], ""))
+                    .map(|md| {
+                        crate::content::markdown::analyse(md)
+                            .text
+                            .lines()
+                            .map(str::trim)
+                            .filter(|l| !l.is_empty())
+                            .map(str::to_string)
+                            .collect()
+                    })
                     .unwrap_or_default(),
                 pupils: a.input.pupils.map(|p| p.to_string()).unwrap_or_default(),
                 hours: opt(a.input.hours_a_week),
