@@ -148,10 +148,9 @@ async fn eight_activities_give_the_same_exact_totals_in_every_export_and_on_the_
         "a multi-year strategy says so on its cover"
     );
     assert!(
-        md.contains("No cost: give a rate or a cost"),
-        "a gap shows, never £0.00"
+        md.contains("| Teaching calming breathing and grounding | Universal: quality first teaching |  |  |  | No cost yet |"),
+        "a gap shows, never £0.00: {md}"
     );
-    assert!(!md.contains("£0.00 |\n| Calming"), "{md}");
 
     let (_, csv) = post(&s, "/strategy.csv", &eight()).await;
     let csv = String::from_utf8(csv).unwrap();
@@ -298,6 +297,20 @@ async fn pages_are_collected_in_their_own_cookie_and_the_form_removes_one() {
             .unwrap()
             .starts_with("waymark_strategy=strategies/brave-steps-ladder;")
     );
+
+    // With no cost known at all, nothing says £0.00.
+    let none = send(
+        &s,
+        Request::get("/strategy?items=strategies/emotion-coaching")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        none.body
+            .contains("Total budgeted: no cost yet for 1 activity.")
+    );
+    assert!(!none.body.contains("£0.00"), "a gap, never a silent zero");
 
     let home = send(&s, Request::get("/").body(Body::empty()).unwrap()).await;
     assert!(home.body.contains("href=\"/strategy\""));

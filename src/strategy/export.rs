@@ -330,10 +330,17 @@ pub fn total_tables(s: &Strategy) -> Vec<(String, Vec<[String; 3]>)> {
 /// The line under the totals: the grand total and any gaps.
 pub fn total_line(s: &Strategy) -> String {
     let totals = s.totals();
+    let n = s.activities.len();
+    if n > 0 && totals.missing == n {
+        return format!(
+            "Total budgeted: no cost yet for {}. Give an hourly rate or a cost for each.",
+            count(n, "activity", "activities")
+        );
+    }
     let mut line = format!(
         "Total budgeted: {} for {}.",
         totals.all,
-        count(s.activities.len(), "activity", "activities")
+        count(n, "activity", "activities")
     );
     if totals.missing > 0 {
         line.push_str(&format!(

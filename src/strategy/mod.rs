@@ -102,7 +102,7 @@ impl Activity<'_> {
 }
 
 /// What a missing cost shows as: never a zero.
-pub const MISSING: &str = "No cost: give a rate or a cost";
+pub const MISSING: &str = "No cost yet";
 
 /// A labelled total.
 #[derive(Debug, Clone, PartialEq)]
@@ -434,17 +434,20 @@ impl<'a> Strategy<'a> {
         } else {
             format!(" in {}", self.years)
         };
-        let mut out = vec![format!(
-            "{school} is spending {} on {} {}{years} to remove barriers to learning and taking part in school life.",
-            totals.all,
-            self.activities.len(),
-            if self.activities.len() == 1 {
-                "activity"
-            } else {
-                "activities"
-            },
-        )];
-        if totals.missing > 0 {
+        let n = self.activities.len();
+        let what = count(n, "activity", "activities");
+        let mut out = vec![if n > 0 && totals.missing == n {
+            // No cost is known yet: say so rather than print £0.00.
+            format!(
+                "{school} is planning {what}{years} to remove barriers to learning and taking part in school life. Their costs are still to be worked out."
+            )
+        } else {
+            format!(
+                "{school} is spending {} on {what}{years} to remove barriers to learning and taking part in school life.",
+                totals.all
+            )
+        }];
+        if totals.missing > 0 && totals.missing < n {
             out.push(format!(
                 "The cost of {} of them is still to be worked out, so the full amount will be higher.",
                 totals.missing
