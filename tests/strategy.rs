@@ -394,3 +394,45 @@ fn framework_file_errors_give_file_line_and_column() {
         assert_eq!((p.line, p.col, p.message.as_str()), (line, col, message));
     }
 }
+
+struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn what_a_school_posts_never_reaches_the_log() {
+    let buffer = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = std::sync::Arc::clone(&buffer);
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || Sink(std::sync::Arc::clone(&sink)))
+        .finish();
+    // Global, so the blocking threads that make the exports log here too.
+    tracing::subscriber::set_global_default(subscriber).expect("one subscriber in this binary");
+    let s = state(bundled());
+    let mut marked = eight();
+    marked["school"]["name"] = "QzSchoolMarker".into();
+    marked["activities"][0]["barrier"] = "QzBarrierMarker".into();
+    for uri in [
+        "/strategy",
+        "/strategy.json",
+        "/strategy.md",
+        "/strategy.csv",
+        "/strategy.docx",
+    ] {
+        let (status, _) = post(&s, uri, &marked).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+    }
+    let log = String::from_utf8_lossy(&buffer.lock().unwrap()).into_owned();
+    assert!(log.contains("/strategy.docx"), "the log is captured: {log}");
+    assert!(!log.contains("QzSchoolMarker") && !log.contains("QzBarrierMarker"));
+}
