@@ -46,6 +46,10 @@ pub struct SiteConfig {
     /// columns stay blank and ask for one.
     #[serde(default)]
     pub rates: Rates,
+    /// Funding sources a school's strategy may name, over the built-in four
+    /// (`id: label`); a built-in id here is relabelled.
+    #[serde(default)]
+    pub funding: std::collections::BTreeMap<String, String>,
     /// The generated stylesheet and the logo's bytes, made by [`SiteConfig::build_theme`].
     #[serde(skip)]
     pub theme: Theme,
@@ -67,6 +71,7 @@ impl Default for SiteConfig {
             base_url: None,
             logo: None,
             rates: Rates::new(),
+            funding: Default::default(),
             theme: Theme::build(&default_colour(), None, Path::new("."))
                 .expect("a theme without a logo always builds"),
         }
@@ -106,6 +111,16 @@ impl SiteConfig {
                     format!(
                         "colour \"{}\" has a contrast of {ratio:.1}:1 against white; white text on it and links in it need at least 4.5:1, so choose a darker shade",
                         self.colour
+                    ),
+                ));
+            }
+        }
+        for (id, label) in &self.funding {
+            if !crate::taxonomy::is_id(id) || label.trim().is_empty() {
+                faults.push((
+                    "funding",
+                    format!(
+                        "funding source \"{id}\" needs an id of lowercase letters, digits and single hyphens, and a label"
                     ),
                 ));
             }
@@ -170,6 +185,20 @@ mod tests {
         };
         assert_eq!(config.validate()[0].0, "colour");
         assert!(SiteConfig::default().validate().is_empty());
+    }
+
+    #[test]
+    fn funding_sources_need_an_id_and_a_label() {
+        let mut config = SiteConfig::default();
+        config
+            .funding
+            .insert("pupil-premium".into(), "Pupil premium".into());
+        assert!(config.validate().is_empty());
+        config.funding.insert("Bad Id".into(), "Bad".into());
+        config.funding.insert("blank".into(), " ".into());
+        let faults = config.validate();
+        assert_eq!(faults.len(), 2);
+        assert!(faults.iter().all(|(field, _)| *field == "funding"));
     }
 
     #[test]

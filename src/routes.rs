@@ -8,6 +8,7 @@
 //! route a format.
 
 use crate::plan::export::{FORMATS, Format};
+use crate::strategy::export::Format as StrategyFormat;
 
 /// One of the portal's own routes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +29,11 @@ pub enum Route {
     Preference,
     /// `/plan.docx`, `/plan.md`, ...: one route for each export format.
     PlanExport(Format),
+    /// `/strategy`: the school's inclusion strategy.
+    Strategy,
+    StrategyAdd,
+    /// `/strategy.docx`, `/strategy.md`, ...: one route a format.
+    StrategyExport(StrategyFormat),
     ApiSearch,
     ApiPage,
     ApiTaxonomy,
@@ -58,7 +64,7 @@ impl Route {
     };
 
     /// The portal's own routes, less the export formats'.
-    const OWN: [Route; 21] = [
+    const OWN: [Route; 27] = [
         Route::Home,
         Route::Need,
         Route::Tier,
@@ -72,6 +78,12 @@ impl Route {
         Route::PlanAdd,
         Route::PlanUpdate,
         Route::Preference,
+        Route::Strategy,
+        Route::StrategyAdd,
+        Route::StrategyExport(StrategyFormat::Docx),
+        Route::StrategyExport(StrategyFormat::Markdown),
+        Route::StrategyExport(StrategyFormat::Csv),
+        Route::StrategyExport(StrategyFormat::Json),
         Route::ApiSearch,
         Route::ApiPage,
         Route::ApiTaxonomy,
@@ -99,6 +111,9 @@ impl Route {
             Route::PlanUpdate => "/plan/update",
             Route::Preference => "/preference",
             Route::PlanExport(format) => format.exporter().path(),
+            Route::Strategy => "/strategy",
+            Route::StrategyAdd => "/strategy/add",
+            Route::StrategyExport(format) => format.path(),
             Route::ApiSearch => "/api/search",
             Route::ApiPage => "/api/pages/{*slug}",
             Route::ApiTaxonomy => "/api/taxonomy",
@@ -132,7 +147,10 @@ impl Route {
     /// behind the link: the public HTML pages that take no id. (`/status`
     /// is for staff only, so a reader following such a link finds nothing.)
     pub fn is_link_target(self) -> bool {
-        matches!(self, Route::Home | Route::Search | Route::Plan)
+        matches!(
+            self,
+            Route::Home | Route::Search | Route::Plan | Route::Strategy
+        )
     }
 }
 
@@ -332,7 +350,10 @@ mod tests {
             .into_iter()
             .filter(|r| r.is_link_target())
             .collect();
-        assert_eq!(targets, [Route::Home, Route::Search, Route::Plan]);
+        assert_eq!(
+            targets,
+            [Route::Home, Route::Search, Route::Plan, Route::Strategy]
+        );
         assert!(!Route::Status.is_link_target());
         assert_eq!(Route::Need.prefix(), Some("/needs/"));
         assert_eq!(Route::Static.prefix(), Some("/static/"));

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::facet::Facet;
 use crate::facet::{Facets, TermList, Terms};
+use crate::framework::Framework;
 use crate::suggest::did_you_mean;
 
 /// The built-in taxonomy, used when a content folder has no `taxonomy.yaml`.
@@ -53,6 +54,9 @@ pub struct Taxonomy {
     /// caller adds more (see [`Taxonomy::with_facets`]).
     #[serde(skip)]
     pub facets: Facets,
+    /// The frameworks read from `frameworks/*.yaml` (none when built in).
+    #[serde(skip)]
+    pub frameworks: Vec<Framework>,
 }
 
 /// The ids the portal's own logic depends on; a taxonomy file must keep them.
@@ -232,6 +236,11 @@ impl Taxonomy {
     /// The label of an id, or the id itself when unknown.
     pub fn label<'a>(&'a self, facet: Facet, id: &'a str) -> &'a str {
         self.term(facet, id).map_or(id, |t| t.label)
+    }
+
+    /// The framework with this id.
+    pub fn framework(&self, id: &str) -> Option<&Framework> {
+        self.frameworks.iter().find(|f| f.id == id)
     }
 
     /// The staff term for an id (staff is not a search facet).

@@ -110,6 +110,18 @@ pub fn classify(path: &Path, seen: Seen, layout: &Layout) -> Change {
     {
         return change.clone();
     }
+    // A framework file is read with the taxonomy, which every page is checked against.
+    let in_frameworks = relative
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|n| n == "frameworks");
+    if in_frameworks
+        && relative
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml")
+    {
+        return Change::Taxonomy;
+    }
     if layout.site_file == Some(path) {
         return Change::SiteSettings;
     }
@@ -264,6 +276,11 @@ mod tests {
                 Change::PageRemoved(page("strategies/old.md")),
             ),
             ("/srv/content/taxonomy.yaml", Seen::File, Change::Taxonomy),
+            (
+                "/srv/content/frameworks/values.yaml",
+                Seen::Gone,
+                Change::Taxonomy,
+            ),
             ("/srv/content/site.yaml", Seen::Gone, Change::SiteSettings),
             ("/etc/waymark/site.yaml", Seen::File, Change::SiteSettings),
             (

@@ -90,6 +90,8 @@ pub struct RawFrontMatter {
     /// A training page's length in minutes, for a session's running order.
     pub duration_minutes: Option<f64>,
     pub updated: Option<String>,
+    /// Framework id to the ids of its items the page serves.
+    pub frameworks: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
 
 /// The top-level fields a page may have, in the order the contract lists them.
@@ -109,6 +111,7 @@ pub const FIELDS: &[&str] = &[
     "provision",
     "duration_minutes",
     "updated",
+    "frameworks",
 ];
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::facet::Facets;
+use crate::framework::Framework;
 use crate::fsread::{self, Refusal};
 use crate::problem::{self, Kind, Pos, Problem};
 use crate::taxonomy::Taxonomy;
@@ -279,6 +280,7 @@ fn load_everything(
     let mut taxonomy = taxonomy
         .unwrap_or_else(Taxonomy::builtin)
         .with_facets(options.facets.clone());
+    taxonomy.frameworks = load_frameworks(dir, &root, &taxonomy, &mut settings_problems);
     if let Some((config, site_path)) = &config {
         for fault in taxonomy.relabel(&config.labels) {
             settings_problems.push(Problem::error(Kind::Settings, site_path, Pos::START, fault));
@@ -521,6 +523,60 @@ fn load_taxonomy(
     }
 }
 
+/// Reads every `frameworks/*.yaml` in name order; each fault is a problem
+/// at the line and column it is about. A folder that is not there is no
+/// framework at all.
+fn load_frameworks(
+    dir: &Path,
+    root: &Path,
+    taxonomy: &Taxonomy,
+    problems: &mut Vec<Problem>,
+) -> Vec<Framework> {
+    let Ok(entries) = fs::read_dir(dir.join("frameworks")) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "yaml" || e == "yml")
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    paths.sort();
+    let ingredients: Vec<&str> = taxonomy.ingredients.iter().map(|t| t.id.as_str()).collect();
+    let mut frameworks: Vec<Framework> = Vec::new();
+    for path in paths {
+        let Settings::Text(text) = read_settings_file(&path, Some(root), problems) else {
+            continue;
+        };
+        match yaml::from_str::<Framework>(&text) {
+            Ok(framework) => {
+                let mut faults = framework.validate(&text, &ingredients);
+                if frameworks.iter().any(|f| f.id == framework.id) {
+                    faults.push((
+                        find_key(&text, "id").unwrap_or(Pos::START),
+                        format!(
+                            "framework id \"{}\" is used by another file in frameworks/",
+                            framework.id
+                        ),
+                    ));
+                }
+                if faults.is_empty() {
+                    frameworks.push(framework);
+                }
+                for (pos, message) in faults {
+                    problems.push(Problem::error(Kind::Taxonomy, &path, pos, message));
+                }
+            }
+            Err(e) => problems.push(Problem::error(Kind::Yaml, &path, e.pos, e.message)),
+        }
+    }
+    frameworks
+}
+
 /// Hands each extra settings file to `extra` when there is one; for one
 /// that is missing, `extra` keeps what it holds (its built-in settings).
 fn load_extra(dir: &Path, root: &Path, extra: &mut dyn ExtraSettings, problems: &mut Vec<Problem>) {
@@ -744,6 +800,76 @@ mod tests {
             Err(LoadError::Settings(problems)) => problems,
             other => panic!("{other:?}"),
         }
+    }
+
+    /// A folder with one framework file (`values.yaml`) and one page.
+    fn framework_folder(framework: &str, page: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("frameworks")).unwrap();
+        fs::write(dir.path().join("frameworks/values.yaml"), framework).unwrap();
+        fs::write(dir.path().join("page.md"), page).unwrap();
+        dir
+    }
+
+    const VALUES: &str = "id: values\nlabel: Our values\nitems:\n  - id: belonging\n    label: Belonging\n  - id: voice\n    label: Voice\n";
+
+    fn guidance_page(extra: &str) -> String {
+        format!(
+            "---\ntitle: A page\nsummary: About it.\nkind: guidance\nupdated: 2026-01-05\n{extra}---\n\nText.\n"
+        )
+    }
+
+    #[test]
+    fn a_framework_file_with_a_repeated_id_is_an_error_at_its_line_and_column() {
+        let yaml = format!("{VALUES}  - id: voice\n    label: Voice again\n");
+        let dir = framework_folder(&yaml, &guidance_page(""));
+        let options = LoadOptions::new(dir.path());
+        let Err(LoadError::Settings(problems)) =
+            load(&options, None, &ChangeSet::everything(), &mut NoExtra)
+        else {
+            panic!("a bad framework file refuses the load");
+        };
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let p = &problems[0];
+        assert!(p.path.ends_with("frameworks/values.yaml"), "{p:?}");
+        assert_eq!((p.line, p.col), (8, 9));
+        assert_eq!(p.message, "item id \"voice\" appears twice");
+    }
+
+    #[test]
+    fn pages_are_tagged_to_a_framework_by_known_ids_only() {
+        let tagged = guidance_page("frameworks:\n  values: [voice]\n");
+        let dir = framework_folder(VALUES, &tagged);
+        let options = LoadOptions::new(dir.path());
+        let loaded = load(&options, None, &ChangeSet::everything(), &mut NoExtra)
+            .unwrap()
+            .unwrap();
+        assert_eq!(loaded.taxonomy.frameworks.len(), 1);
+        assert_eq!(loaded.problems, Vec::<Problem>::new());
+        assert_eq!(loaded.pages[0].meta.frameworks["values"], ["voice"]);
+
+        let wrong = guidance_page("frameworks:\n  values: [voice, vioce]\n  valeus: [voice]\n");
+        let dir = framework_folder(VALUES, &wrong);
+        let options = LoadOptions::new(dir.path());
+        let loaded = load(&options, None, &ChangeSet::everything(), &mut NoExtra)
+            .unwrap()
+            .unwrap();
+        let found: Vec<(usize, usize, &str)> = loaded
+            .problems
+            .iter()
+            .map(|p| (p.line, p.col, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (7, 19, "unknown values \"vioce\"; did you mean \"voice\"?"),
+                (
+                    8,
+                    3,
+                    "unknown framework \"valeus\"; did you mean \"values\"?"
+                ),
+            ]
+        );
     }
 
     fn line_of(text: &str, what: &str) -> usize {

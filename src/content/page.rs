@@ -118,6 +118,9 @@ pub struct Meta {
     pub duration_minutes: Option<u32>,
     #[serde(serialize_with = "iso_date")]
     pub updated: Date,
+    /// Framework id to the ids of its items the page serves (checked).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub frameworks: crate::framework::Tags,
 }
 
 fn iso_date<S: serde::Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {

@@ -7,7 +7,7 @@ use std::path::Path;
 use jiff::civil::Date;
 
 use crate::problem::{Kind, Pos, Problem};
-use crate::taxonomy::{Facet, Taxonomy};
+use crate::taxonomy::{Facet, Taxonomy, unknown_message};
 
 use super::frontmatter::{RawFrontMatter, RawLink, RawSource};
 use super::locate::Locator;
@@ -238,6 +238,7 @@ pub fn validate(raw: &RawFrontMatter, loc: &Locator, cx: &Context) -> (Option<Me
         .filter_map(|l| r.link("links", "a link", l))
         .collect();
 
+    let frameworks = validate_frameworks(&mut r, raw);
     let evidence = validate_evidence(&mut r, raw, kind.as_deref());
     let provision = validate_provision(&mut r, raw, kind.as_deref(), tier.as_deref());
     let duration_minutes = validate_duration(&mut r, raw, kind.as_deref());
@@ -295,6 +296,7 @@ pub fn validate(raw: &RawFrontMatter, loc: &Locator, cx: &Context) -> (Option<Me
             provision,
             duration_minutes,
             updated,
+            frameworks,
         }),
         _ => None,
     };
@@ -364,6 +366,60 @@ fn check_added_facets(r: &mut Report, meta: &Meta) {
             r.error(Kind::UnknownId, pos, unknown.to_string());
         }
     }
+}
+
+/// `frameworks: {framework id: [item ids]}`: each framework known, each
+/// item one of its own, none twice.
+fn validate_frameworks(r: &mut Report, raw: &RawFrontMatter) -> crate::framework::Tags {
+    let mut out = crate::framework::Tags::new();
+    for (framework_id, ids) in raw.frameworks.iter().flatten() {
+        let Some(framework) = r.cx.taxonomy.framework(framework_id) else {
+            let known: Vec<&str> =
+                r.cx.taxonomy
+                    .frameworks
+                    .iter()
+                    .map(|f| f.id.as_str())
+                    .collect();
+            let pos = r
+                .loc
+                .nested("frameworks", framework_id)
+                .unwrap_or_else(|| r.loc.key_or_start("frameworks"));
+            let message = if known.is_empty() {
+                format!(
+                    "unknown framework \"{framework_id}\"; there is no frameworks/*.yaml in the content folder"
+                )
+            } else {
+                unknown_message("framework", framework_id, &known)
+            };
+            r.error(Kind::UnknownId, pos, message);
+            continue;
+        };
+        let mut kept: Vec<String> = Vec::new();
+        for id in ids {
+            let pos = r
+                .loc
+                .nested_value("frameworks", framework_id, id)
+                .unwrap_or_else(|| r.loc.key_or_start("frameworks"));
+            if kept.contains(id) {
+                r.error(
+                    Kind::RepeatedId,
+                    pos,
+                    format!("{framework_id} \"{id}\" is listed twice"),
+                );
+            } else if framework.item(id).is_none() {
+                let items: Vec<&str> = framework.items.iter().map(|i| i.id.as_str()).collect();
+                r.error(
+                    Kind::UnknownId,
+                    pos,
+                    unknown_message(framework_id, id, &items),
+                );
+            } else {
+                kept.push(id.clone());
+            }
+        }
+        out.insert(framework_id.clone(), kept);
+    }
+    out
 }
 
 fn validate_evidence(r: &mut Report, raw: &RawFrontMatter, kind: Option<&str>) -> Option<Evidence> {

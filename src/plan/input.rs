@@ -131,7 +131,7 @@ pub struct InputError {
 }
 
 impl InputError {
-    fn new(field: impl Into<String>, problem: impl Into<String>) -> InputError {
+    pub fn new(field: impl Into<String>, problem: impl Into<String>) -> InputError {
         InputError {
             field: field.into(),
             problem: problem.into(),
@@ -440,7 +440,7 @@ fn rate_error(key: &str, e: RateError) -> InputError {
 }
 
 /// A serde error in words that never quote the posted value.
-fn describe(e: &serde_json::Error) -> String {
+pub(crate) fn describe(e: &serde_json::Error) -> String {
     let text = e.to_string();
     if text.starts_with("unknown field") {
         // "unknown field `x`, expected one of ...": the field name is ours to show.

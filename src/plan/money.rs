@@ -192,6 +192,16 @@ impl Money {
         )
     }
 
+    /// Staff hours a week x weeks x rate, unrounded (hours and weeks to two places).
+    pub fn for_hours(hours_a_week: f64, weeks: f64, rate: Rate) -> Money {
+        Money(hundredths(hours_a_week) * hundredths(weeks) * i128::from(rate.pence()) * 6000)
+    }
+
+    /// A whole number of pence.
+    pub fn from_pence(pence: i128) -> Money {
+        Money(pence * UNITS_PER_PENNY)
+    }
+
     /// To the nearest penny, halves up (costs are never negative).
     pub fn rounded_pence(self) -> i128 {
         (self.0 + UNITS_PER_PENNY / 2).div_euclid(UNITS_PER_PENNY)

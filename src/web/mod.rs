@@ -26,6 +26,7 @@ pub mod plan;
 pub mod preference;
 pub mod proxy;
 pub mod same_origin;
+pub mod strategy;
 pub mod views;
 
 use std::net::SocketAddr;
@@ -300,6 +301,9 @@ fn handler(route: Route, audience: Audience) -> MethodRouter<AppState> {
         Route::PlanUpdate => post(plan::update),
         Route::Preference => post(preference::set),
         Route::PlanExport(format) => plan::download(format),
+        Route::Strategy => get(strategy::show).merge(strategy::show_posted()),
+        Route::StrategyAdd => post(strategy::add),
+        Route::StrategyExport(format) => strategy::download(format),
         Route::ApiSearch => get(api::search),
         Route::ApiPage => get(api::page),
         Route::ApiTaxonomy => get(api::taxonomy),

@@ -55,6 +55,8 @@ const PAGES = [
   ["session", `/plan?items=${PLAN}&view=session`],
   ["present", `/plan?items=${PLAN}&view=present`],
   ["empty-plan", "/plan"],
+  ["strategy", `/strategy?items=${PLAN}`],
+  ["empty-strategy", "/strategy?items="],
   ["not-found", "/no-such-page"],
   ["bad-filter", "/search?tier=nonsense"],
   ["status", "/status", "staff"],
@@ -721,6 +723,50 @@ async function planForm(base) {
   await close(browser);
 }
 
+// The school's inclusion strategy with JavaScript off: five pages added from
+// their own pages, a cost changed and worked out again, then the Word export.
+async function strategyWithoutJavaScript(base) {
+  console.log("== JavaScript off: a five-page inclusion strategy, a cost changed, exported as Word");
+  const browser = await launch({ javaScriptEnabled: false, acceptDownloads: true });
+  const page = await browser.context.newPage();
+  const pages = [
+    "strategies/small-group-nurture-sessions",
+    "strategies/movement-breaks-for-attention",
+    "strategies/brave-steps-ladder",
+    "strategies/emotion-coaching",
+    "resources/one-page-profile",
+  ];
+  for (const [i, slug] of pages.entries()) {
+    await page.goto(`${base}/${slug}`);
+    await Promise.all([page.waitForNavigation(), page.click("button[formaction='/strategy/add']")]);
+    check(/\/strategy\?added=1/.test(page.url()), "no-js strategy", `adding ${slug} went to ${page.url()}`);
+    check(await page.locator("fieldset.activity").count() === i + 1, "no-js strategy", `after adding ${slug} the strategy has ${await page.locator("fieldset.activity").count()} activities`);
+  }
+  const plan = (await browser.context.cookies()).find((c) => c.name === "waymark_plan");
+  check(!plan, "no-js strategy", "adding to the strategy changed the plan's cookie");
+  await page.fill("#school-name", "Hillside Primary");
+  await page.fill("#years", "2026 to 2029");
+  await page.fill("#rate-teaching-assistant", "14.37");
+  await page.fill("#cost-2", "123.45");
+  await page.selectOption("#funding-2", "inclusive-mainstream-fund");
+  await Promise.all([page.waitForNavigation(), page.click(".strategy-actions button[type=submit]:not([formaction])")]);
+  const text = await page.locator("main").textContent();
+  check(text.includes("Cost used: £123.45"), "no-js strategy", "the changed cost is not used");
+  check(text.includes("£517.32"), "no-js strategy", "the nurture group's cost was not worked out from the rate");
+  check(text.includes("£640.77"), "no-js strategy", "the total is not the sum of the two costs");
+  check(await page.inputValue("#school-name") === "Hillside Primary", "no-js strategy", "the school's name was not kept");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.click("button[formaction='/strategy.docx']"),
+  ]);
+  check(download.suggestedFilename() === "inclusion-strategy.docx", "no-js strategy", `downloaded ${download.suggestedFilename()}`);
+  const bytes = readFileSync(await download.path());
+  check(bytes.length > 2000 && bytes.subarray(0, 2).toString() === "PK", "no-js strategy", "the Word document is not a zip file");
+  await page.screenshot({ path: path.join(SHOTS, "strategy-no-js-1280.png"), fullPage: false });
+  console.log("  added five pages, changed a cost, worked it out again and downloaded the Word document");
+  await close(browser);
+}
+
 // README pictures: the search page with filters, on a desktop and a phone.
 async function readmeShots(base) {
   const browser = await launch();
@@ -748,6 +794,7 @@ async function main() {
     await withoutJavaScript(base);
     await planForm(base);
     await sessionSlides(base);
+    await strategyWithoutJavaScript(base);
     await readmeShots(base);
   } finally {
     child.kill("SIGTERM");

@@ -62,18 +62,18 @@ const BULLETS: usize = 10;
 const ABSTRACT_BULLETS: usize = 10;
 const ABSTRACT_NUMBERS: usize = 11;
 
-fn heading(level: usize, text: &str) -> Paragraph {
+pub(crate) fn heading(level: usize, text: &str) -> Paragraph {
     Paragraph::new()
         .add_run(Run::new().add_text(xml_text(text)))
         .style(&format!("Heading{level}"))
         .keep_next(true)
 }
 
-fn para(text: &str) -> Paragraph {
+pub(crate) fn para(text: &str) -> Paragraph {
     Paragraph::new().add_run(Run::new().add_text(xml_text(text)))
 }
 
-fn bullet(text: &str) -> Paragraph {
+pub(crate) fn bullet(text: &str) -> Paragraph {
     para(text).numbering(NumberingId::new(BULLETS), IndentLevel::new(0))
 }
 
@@ -104,12 +104,17 @@ fn widths(shares: &[usize]) -> Vec<usize> {
 /// A table under a labelled header row (bold, repeated on each page: see
 /// [`ooxml::repeat_header_rows`]); no row splits across a page. Rows left
 /// blank for writing in are given a height so there is room to write.
-fn table(header: &[&str], rows: Vec<Vec<String>>, shares: &[usize]) -> Table {
+pub(crate) fn table(header: &[&str], rows: Vec<Vec<String>>, shares: &[usize]) -> Table {
     sized_table(header, rows, shares, BODY_SIZE)
 }
 
 /// [`table`] with text of its own size, for tables of many narrow columns.
-fn sized_table(header: &[&str], rows: Vec<Vec<String>>, shares: &[usize], size: usize) -> Table {
+pub(crate) fn sized_table(
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+    shares: &[usize],
+    size: usize,
+) -> Table {
     let grid = widths(shares);
     let mut all = vec![
         TableRow::new(
@@ -143,12 +148,12 @@ fn sized_table(header: &[&str], rows: Vec<Vec<String>>, shares: &[usize], size: 
 
 /// Numbered lists made while writing the document: each gets its own
 /// numbering instance so it restarts at 1.
-struct Lists {
+pub(crate) struct Lists {
     numbered: Vec<usize>,
 }
 
 impl Lists {
-    fn new() -> Lists {
+    pub(crate) fn new() -> Lists {
         Lists {
             numbered: Vec::new(),
         }
@@ -161,7 +166,7 @@ impl Lists {
         id
     }
 
-    fn add_to(self, mut doc: Docx) -> Docx {
+    pub(crate) fn add_to(self, mut doc: Docx) -> Docx {
         let level = |i: usize, format: &str, text: String| {
             Level::new(
                 i,
@@ -272,7 +277,7 @@ fn blocks(markdown: &str, lists: &mut Lists, steps: bool) -> Vec<Paragraph> {
 }
 
 /// Styles, page, font and footer: the frame every plan and session shares.
-fn styled(authority: &str) -> Docx {
+pub(crate) fn styled(authority: &str) -> Docx {
     let heading_style = |id: &str, name: &str, size: usize, level: usize| {
         Style::new(id, StyleType::Paragraph)
             .name(name)
@@ -366,7 +371,7 @@ fn logo(plan: &Plan) -> Option<Pic> {
     )
 }
 
-fn title(text: &str) -> Paragraph {
+pub(crate) fn title(text: &str) -> Paragraph {
     Paragraph::new()
         .add_run(Run::new().add_text(xml_text(text)))
         .style("Title")

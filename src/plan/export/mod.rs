@@ -10,7 +10,7 @@ pub mod docx;
 pub mod escape;
 pub mod json;
 pub mod markdown;
-mod ooxml;
+pub(crate) mod ooxml;
 pub mod pptx;
 
 use super::Plan;
