@@ -106,11 +106,15 @@ fn room_under(heading: &str) -> usize {
 }
 
 /// The blocks of a piece of Markdown as plain text: each paragraph and each
-/// top-level list item (with what is nested in it) one entry.
+/// top-level list item (with what is nested in it) one entry. A heading
+/// inside the section ("Primary") leads the block after it ("Primary: ..."),
+/// so it never ends a slide apart from its text (seen in LibreOffice).
 pub fn blocks(markdown: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut depth = 0usize;
     let mut current: Option<String> = None;
+    let mut in_heading = false;
+    let mut label: Option<String> = None;
     for event in Parser::new(markdown) {
         match event {
             Event::Start(Tag::List(_)) => {
@@ -121,12 +125,24 @@ pub fn blocks(markdown: &str) -> Vec<String> {
             }
             Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
             Event::Start(Tag::Item) if depth == 1 => current = Some(String::new()),
-            Event::End(TagEnd::Item) if depth == 1 => out.extend(current.take()),
-            Event::Start(Tag::Paragraph | Tag::Heading { .. }) if depth == 0 => {
+            Event::End(TagEnd::Item) if depth == 1 => {
+                out.extend(labelled(&mut label, current.take()))
+            }
+            Event::Start(Tag::Heading { .. }) if depth == 0 => {
+                in_heading = true;
                 current = Some(String::new());
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_)) if depth == 0 => {
-                out.extend(current.take());
+            Event::End(TagEnd::Heading(_)) if depth == 0 => {
+                in_heading = false;
+                // A heading after a heading: the first stands alone.
+                out.extend(label.take());
+                label = current.take().filter(|l| !l.trim().is_empty());
+            }
+            Event::Start(Tag::Paragraph) if depth == 0 && !in_heading => {
+                current = Some(String::new());
+            }
+            Event::End(TagEnd::Paragraph) if depth == 0 => {
+                out.extend(labelled(&mut label, current.take()));
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some(c) = current.as_mut() {
@@ -147,10 +163,20 @@ pub fn blocks(markdown: &str) -> Vec<String> {
             _ => {}
         }
     }
+    out.extend(label);
     out.into_iter()
         .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|s| !s.is_empty())
         .collect()
+}
+
+/// A block led by the heading before it, if one is waiting.
+fn labelled(label: &mut Option<String>, block: Option<String>) -> Option<String> {
+    let block = block?;
+    Some(match label.take() {
+        Some(l) => format!("{}: {}", l.trim().trim_end_matches(':'), block.trim()),
+        None => block,
+    })
 }
 
 /// Cuts one text that is too long for a slide at sentence ends (or, for a
@@ -370,6 +396,21 @@ pub fn deck(plan: &Plan, base: &str, date: Date) -> Vec<Slide> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_heading_inside_a_section_leads_the_block_after_it() {
+        assert_eq!(
+            blocks(
+                "### Early years\n\nTantrums.\n\n### Primary\n\n- Calls out.\n- Loses things.\n\n### Alone\n"
+            ),
+            [
+                "Early years: Tantrums.",
+                "Primary: Calls out.",
+                "Loses things.",
+                "Alone"
+            ]
+        );
+    }
 
     #[test]
     fn blocks_are_paragraphs_and_top_level_items_as_plain_text() {
