@@ -115,7 +115,7 @@ pub fn blocks(markdown: &str) -> Vec<String> {
     let mut current: Option<String> = None;
     let mut in_heading = false;
     let mut label: Option<String> = None;
-    for event in Parser::new(markdown) {
+    for event in Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_TASKLISTS) {
         match event {
             Event::Start(Tag::List(_)) => {
                 depth += 1;
@@ -152,6 +152,12 @@ pub fn blocks(markdown: &str) -> Vec<String> {
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(c) = current.as_mut() {
                     c.push(' ');
+                }
+            }
+            // A task list's box as the page shows it.
+            Event::TaskListMarker(done) => {
+                if let Some(c) = current.as_mut() {
+                    c.push_str(if done { "\u{2611} " } else { "\u{2610} " });
                 }
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item) => {
@@ -396,6 +402,14 @@ pub fn deck(plan: &Plan, base: &str, date: Date) -> Vec<Slide> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn task_list_boxes_are_characters() {
+        assert_eq!(
+            blocks("- [ ] Ask\n- [x] Done\n"),
+            ["\u{2610} Ask", "\u{2611} Done"]
+        );
+    }
 
     #[test]
     fn a_heading_inside_a_section_leads_the_block_after_it() {

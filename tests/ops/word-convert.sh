@@ -82,3 +82,13 @@ if ! pdftotext "$OUT/slides.pdf" - | grep -qF "Slide $slides of $slides"; then
   exit 1
 fi
 echo "word-convert: PowerPoint session -> $OUT/slides.pdf, $slides slides as on the web"
+# python-pptx, from PyPI into a virtual environment of its own, reads the
+# deck too: the same slide count, and speaker notes on the section slides.
+python3 -m venv "$OUT/pptx-venv"
+"$OUT/pptx-venv/bin/pip" install --quiet --disable-pip-version-check python-pptx
+read -r read_slides read_notes < <("$OUT/pptx-venv/bin/python" "$(dirname "$0")/read_pptx.py" "$OUT/slides.pptx")
+if [ "$read_slides" != "$web_slides" ] || [ "$read_notes" -lt 1 ]; then
+  echo "word-convert: python-pptx read $read_slides slides ($read_notes with notes); the web view has $web_slides" >&2
+  exit 1
+fi
+echo "word-convert: python-pptx reads $read_slides slides, $read_notes with speaker notes"

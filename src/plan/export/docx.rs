@@ -233,7 +233,7 @@ fn blocks(markdown: &str, lists: &mut Lists, steps: bool) -> Vec<Paragraph> {
     };
     for event in Parser::new_ext(
         markdown,
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS,
     ) {
         match event {
             Event::Start(Tag::List(start)) => {
@@ -258,6 +258,14 @@ fn blocks(markdown: &str, lists: &mut Lists, steps: bool) -> Vec<Paragraph> {
             Event::Start(Tag::Strong) => bold = true,
             Event::End(TagEnd::Strong) => bold = false,
             Event::Text(t) | Event::Code(t) => runs.push((t.to_string(), bold)),
+            // A task list's box as a character, as the page shows it: a
+            // document to fill in on paper, not a form.
+            Event::TaskListMarker(done) => {
+                runs.push((
+                    if done { "\u{2611} " } else { "\u{2610} " }.to_string(),
+                    bold,
+                ));
+            }
             Event::SoftBreak | Event::HardBreak => runs.push((" ".to_string(), bold)),
             Event::End(
                 TagEnd::Paragraph
@@ -653,4 +661,24 @@ fn costs(doc: Docx, plan: &Plan, rows: &[crate::plan::ProvisionRow]) -> Docx {
         doc = doc.add_paragraph(para(&prompt).line_spacing(LineSpacing::new().before(120)));
     }
     doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use docx_rs::BuildXML;
+
+    #[test]
+    fn task_list_boxes_are_characters_in_word() {
+        let mut lists = Lists::new();
+        let xml: String = blocks("- [ ] Ask\n- [x] Done\n", &mut lists, false)
+            .iter()
+            .map(|p| String::from_utf8(p.build()).unwrap())
+            .collect();
+        assert!(
+            xml.contains("\u{2610} ") && xml.contains("\u{2611} "),
+            "{xml}"
+        );
+        assert!(!xml.contains("[ ]") && !xml.contains("[x]"), "{xml}");
+    }
 }
