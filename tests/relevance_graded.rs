@@ -150,3 +150,78 @@ fn graded_suite_on_the_bundled_content() {
 
 const FLOOR_SUCCESS_AT_5: f64 = 0.95;
 const FLOOR_NDCG_AT_5: f64 = 0.80;
+
+/// The words of `content/stopwords.yaml`, every list.
+fn stop_words() -> std::collections::HashSet<String> {
+    let lists: BTreeMap<String, Vec<String>> =
+        serde_yaml_ng::from_str(include_str!("../content/stopwords.yaml")).expect("stop words");
+    lists.into_values().flatten().collect()
+}
+
+/// Every page a search finds, on any page of results.
+fn found(site: &Site, q: &str) -> std::collections::HashSet<String> {
+    let mut request = SearchRequest::new(q);
+    request.per_page = 1000;
+    let results = site.search(&request).expect("the search runs");
+    results
+        .hits
+        .iter()
+        .map(|h| site.pages[h.ord].slug.clone())
+        .collect()
+}
+
+/// No query's top five holds a page that only its stop words matched:
+/// each such page is found again by the query's other words (together, or
+/// one at a time), or holds one of them itself.
+#[test]
+fn no_top_five_page_is_there_by_stop_words_alone() {
+    let site = common::bundled();
+    let stop = stop_words();
+    let mut failures = Vec::new();
+    for case in cases() {
+        let words: Vec<String> = case
+            .q
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let subject: Vec<&String> = words.iter().filter(|w| !stop.contains(*w)).collect();
+        if subject.is_empty() || subject.len() == words.len() {
+            continue;
+        }
+        let mut reached = found(
+            &site,
+            &subject
+                .iter()
+                .map(|w| w.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        for w in &subject {
+            reached.extend(found(&site, w));
+        }
+        let top: Vec<String> = {
+            let results = site.search(&SearchRequest::new(&case.q)).unwrap();
+            results
+                .hits
+                .iter()
+                .take(5)
+                .map(|h| site.pages[h.ord].slug.clone())
+                .collect()
+        };
+        for slug in top {
+            let page = site.page(&slug).unwrap();
+            let text =
+                format!("{} {} {}", page.meta.title, page.meta.summary, page.text).to_lowercase();
+            let holds = subject.iter().any(|w| text.contains(&w[..w.len().min(5)]));
+            if !reached.contains(&slug) && !holds {
+                failures.push(format!("{:?}: {slug}", case.q));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "top-five pages matched by stop words alone:\n{}",
+        failures.join("\n")
+    );
+}
