@@ -25,14 +25,15 @@ use crate::plan::{
 use crate::site::Site;
 
 use super::AppState;
+use super::cookies::AddError;
 use super::error::{ApiError, AppError};
 use super::pages::bad_request;
+use super::posted::BodyError;
 use super::views::Chrome;
 
-/// The cookie that holds the plan being collected: slugs joined by `.`.
+/// The cookie that holds the plan being collected: slugs joined by `.`
+/// (a plan too long for it lives in its URL only).
 pub const COOKIE: &str = "waymark_plan";
-/// Browsers keep cookies to about 4 KB; a longer plan lives in its URL only.
-const COOKIE_MAX: usize = 3800;
 
 /// `added=N` from a query string: how many pages the last form added to the
 /// plan, at most [`MAX_ITEMS`]. Anything else is an error naming `added`.
@@ -52,38 +53,11 @@ pub fn added_note(query: Option<&str>) -> Result<Option<usize>, String> {
 
 /// The slugs in the plan cookie, if any.
 pub fn cookie_items(headers: &HeaderMap) -> Vec<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| {
-            pair.trim()
-                .strip_prefix(&format!("{COOKIE}="))
-                .map(str::to_string)
-        })
-        .flat_map(|v| v.split('.').map(str::to_string).collect::<Vec<_>>())
-        .filter(|s| crate::content::slug::check(s).is_ok())
-        .take(MAX_ITEMS)
-        .collect()
+    super::cookies::pages(headers, COOKIE)
 }
 
 fn set_cookie(items: &[String]) -> HeaderValue {
-    let mut value = String::new();
-    for slug in items {
-        if value.len() + slug.len() + 1 > COOKIE_MAX {
-            break;
-        }
-        if !value.is_empty() {
-            value.push('.');
-        }
-        value.push_str(slug);
-    }
-    let max_age = if value.is_empty() { 0 } else { 90 * 24 * 3600 };
-    HeaderValue::from_str(&format!(
-        "{COOKIE}={value}; Path=/; Max-Age={max_age}; SameSite=Lax"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static("waymark_plan=; Path=/; Max-Age=0"))
+    super::cookies::set_pages(COOKIE, items)
 }
 
 /// `items` and `view` from a query string.
@@ -714,35 +688,20 @@ enum PostError {
 /// Reads the posted plan in whichever of the three ways it came. The body
 /// is read whole, at most [`MAX_PLAN_BYTES`], and never logged.
 async fn read_posted(state: &AppState, request: Request) -> Result<(Posted, PlanInput), PostError> {
-    let kind = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .unwrap_or_default();
-    let too_big = |e: axum::Error| {
-        let text = e.to_string();
-        if text.contains("length limit") {
-            PostError::Body(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "The plan is too large to read. Shorten the longest fields, or keep long notes in your own copy.",
-            )
-        } else {
-            PostError::Body(
-                StatusCode::BAD_REQUEST,
-                "The plan could not be read in full; try again.",
-            )
-        }
+    let kind = super::posted::media_type(request.headers());
+    let too_big = |e: BodyError| match e {
+        BodyError::TooLarge => PostError::Body(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The plan is too large to read. Shorten the longest fields, or keep long notes in your own copy.",
+        ),
+        BodyError::CutOff => PostError::Body(
+            StatusCode::BAD_REQUEST,
+            "The plan could not be read in full; try again.",
+        ),
     };
     match kind.as_str() {
         "application/json" => {
-            let bytes = axum::body::to_bytes(request.into_body(), MAX_PLAN_BYTES)
+            let bytes = super::posted::bytes(request, MAX_PLAN_BYTES)
                 .await
                 .map_err(too_big)?;
             PlanInput::from_json(&bytes)
@@ -750,7 +709,7 @@ async fn read_posted(state: &AppState, request: Request) -> Result<(Posted, Plan
                 .map_err(|e| PostError::Input(Posted::Json, e))
         }
         "application/x-www-form-urlencoded" => {
-            let bytes = axum::body::to_bytes(request.into_body(), MAX_PLAN_BYTES)
+            let bytes = super::posted::bytes(request, MAX_PLAN_BYTES)
                 .await
                 .map_err(too_big)?;
             PlanInput::from_form(form_urlencoded::parse(&bytes))
@@ -953,31 +912,18 @@ pub async fn add(State(state): State<AppState>, headers: HeaderMap, body: String
     let pairs: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
         .into_owned()
         .collect();
-    let mut items = cookie_items(&headers);
-    let adding: Vec<&str> = pairs
-        .iter()
-        .filter(|(k, _)| k == "items")
-        .map(|(_, v)| v.as_str())
-        .collect();
-    let added = match parse_items(adding) {
-        Ok(a) => a,
-        Err(e) => return bad_request(&site, &e.to_string()),
-    };
-    let mut count = 0;
-    for slug in added.into_iter().filter(|s| site.page(s).is_some()) {
-        if !items.contains(&slug) {
-            items.push(slug);
-            count += 1;
+    let (items, count) = match super::cookies::add_pages(&site, cookie_items(&headers), &pairs) {
+        Ok(added) => added,
+        Err(AddError::Items(e)) => return bad_request(&site, &e.to_string()),
+        Err(AddError::Full) => {
+            return bad_request(
+                &site,
+                &format!(
+                    "A plan can hold at most {MAX_ITEMS} pages. Remove some pages from your plan first."
+                ),
+            );
         }
-    }
-    if items.len() > MAX_ITEMS {
-        return bad_request(
-            &site,
-            &format!(
-                "A plan can hold at most {MAX_ITEMS} pages. Remove some pages from your plan first."
-            ),
-        );
-    }
+    };
     let back = pairs
         .iter()
         .find(|(k, _)| k == "return")

@@ -4,7 +4,7 @@
 //! on the search page as a filter that can be removed.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::AppState;
@@ -16,12 +16,7 @@ pub const COOKIE: &str = "waymark_phase";
 
 /// The phase in the request's cookie, if it is one the taxonomy has.
 pub fn phase(headers: &HeaderMap, taxonomy: &Taxonomy) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+    super::cookies::values(headers, COOKIE)
         .find(|id| taxonomy.check(Facet::PHASE, id).is_ok())
         .map(str::to_string)
 }
@@ -41,18 +36,16 @@ pub async fn set(State(state): State<AppState>, body: String) -> Response {
     }
     let phase = phase.unwrap_or_default();
     let cookie = if phase.is_empty() {
-        format!("{COOKIE}=; Path=/; Max-Age=0; SameSite=Lax")
+        super::cookies::set(COOKIE, "", 0)
     } else if let Err(message) = site.taxonomy.check(Facet::PHASE, &phase) {
         return bad_request(&site, &format!("The phase cannot be used: {message}."));
     } else {
-        format!("{COOKIE}={phase}; Path=/; Max-Age=31536000; SameSite=Lax")
+        super::cookies::set(COOKIE, &phase, 365 * 24 * 3600)
     };
     let target = back
         .as_deref()
         .and_then(|p| super::plan::local_path(Some(p)))
         .unwrap_or("/search")
         .to_string();
-    let cookie = HeaderValue::from_str(&cookie)
-        .unwrap_or_else(|_| HeaderValue::from_static("waymark_phase=; Path=/; Max-Age=0"));
     ([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response()
 }

@@ -22,46 +22,24 @@ use crate::strategy::input::{ActivityInput, StrategyInput};
 use crate::strategy::{Strategy, WHAT_YOU_MIGHT_SEE, funding_sources};
 
 use super::AppState;
+use super::cookies::AddError;
 use super::error::{ApiError, AppError};
 use super::pages::bad_request;
+use super::posted::BodyError;
 use super::views::Chrome;
 
 /// The cookie holding the strategy's pages: addresses joined by `.`.
 pub const COOKIE: &str = "waymark_strategy";
-const COOKIE_MAX: usize = 3800;
 /// The largest strategy that can be posted.
 pub const MAX_STRATEGY_BYTES: usize = 512 * 1024;
 
 /// The pages in the strategy cookie.
 pub fn cookie_items(headers: &HeaderMap) -> Vec<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().strip_prefix(&format!("{COOKIE}=")))
-        .flat_map(|v| v.split('.').map(str::to_string).collect::<Vec<_>>())
-        .filter(|s| crate::content::slug::check(s).is_ok())
-        .take(MAX_ITEMS)
-        .collect()
+    super::cookies::pages(headers, COOKIE)
 }
 
 fn set_cookie(items: &[String]) -> HeaderValue {
-    let mut value = String::new();
-    for slug in items {
-        if value.len() + slug.len() + 1 > COOKIE_MAX {
-            break;
-        }
-        if !value.is_empty() {
-            value.push('.');
-        }
-        value.push_str(slug);
-    }
-    let max_age = if value.is_empty() { 0 } else { 90 * 24 * 3600 };
-    HeaderValue::from_str(&format!(
-        "{COOKIE}={value}; Path=/; Max-Age={max_age}; SameSite=Lax"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static("waymark_strategy=; Path=/; Max-Age=0"))
+    super::cookies::set_pages(COOKIE, items)
 }
 
 /// `items=a,b` from a query, or the cookie's pages.
@@ -310,18 +288,7 @@ enum Read {
 /// Reads the posted strategy as JSON or the page's form, at most
 /// [`MAX_STRATEGY_BYTES`]; never logged.
 async fn read_posted(request: Request) -> Result<Read, Response> {
-    let kind = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .unwrap_or_default();
+    let kind = super::posted::media_type(request.headers());
     let json = match kind.as_str() {
         "application/json" => true,
         "application/x-www-form-urlencoded" => false,
@@ -333,22 +300,19 @@ async fn read_posted(request: Request) -> Result<Read, Response> {
                 .into_response());
         }
     };
-    let bytes = axum::body::to_bytes(request.into_body(), MAX_STRATEGY_BYTES)
+    let bytes = super::posted::bytes(request, MAX_STRATEGY_BYTES)
         .await
-        .map_err(|e| {
-            if e.to_string().contains("length limit") {
-                (
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "The strategy is too large to read.\n",
-                )
-                    .into_response()
-            } else {
-                (
-                    StatusCode::BAD_REQUEST,
-                    "The strategy could not be read in full; try again.\n",
-                )
-                    .into_response()
-            }
+        .map_err(|e| match e {
+            BodyError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The strategy is too large to read.\n",
+            )
+                .into_response(),
+            BodyError::CutOff => (
+                StatusCode::BAD_REQUEST,
+                "The strategy could not be read in full; try again.\n",
+            )
+                .into_response(),
         })?;
     if json {
         return StrategyInput::from_json(&bytes)
@@ -436,29 +400,16 @@ pub async fn add(State(state): State<AppState>, headers: HeaderMap, body: String
     let pairs: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
         .into_owned()
         .collect();
-    let mut items = cookie_items(&headers);
-    let adding = match parse_items(
-        pairs
-            .iter()
-            .filter(|(k, _)| k == "items")
-            .map(|(_, v)| v.as_str()),
-    ) {
-        Ok(a) => a,
-        Err(e) => return bad_request(&site, &e.to_string()),
-    };
-    let mut count = 0;
-    for slug in adding.into_iter().filter(|s| site.page(s).is_some()) {
-        if !items.contains(&slug) {
-            items.push(slug);
-            count += 1;
+    let (items, count) = match super::cookies::add_pages(&site, cookie_items(&headers), &pairs) {
+        Ok(added) => added,
+        Err(AddError::Items(e)) => return bad_request(&site, &e.to_string()),
+        Err(AddError::Full) => {
+            return bad_request(
+                &site,
+                &format!("A strategy can hold at most {MAX_ITEMS} pages. Remove some first."),
+            );
         }
-    }
-    if items.len() > MAX_ITEMS {
-        return bad_request(
-            &site,
-            &format!("A strategy can hold at most {MAX_ITEMS} pages. Remove some first."),
-        );
-    }
+    };
     // To the strategy, with a note of what was added: the next step is
     // writing about it there.
     let target = format!("/strategy?added={count}");
