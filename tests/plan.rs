@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::io::Read;
-
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::{bundled, get, get_bytes, send, state};
@@ -14,18 +12,6 @@ use waymark::plan::Plan;
 use waymark::plan::export::{CSV_COLUMNS, FORMATS, Format, View};
 use waymark::routes::Route;
 use waymark::web::app;
-
-/// One part of a Word file, as text.
-fn docx_part(docx: &[u8], name: &str) -> String {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a zip file");
-    let mut text = String::new();
-    archive
-        .by_name(name)
-        .expect(name)
-        .read_to_string(&mut text)
-        .unwrap();
-    text
-}
 
 const THREE: &str = "strategies/movement-breaks-for-attention,strategies/small-group-nurture-sessions,strategies/salt-programme-delivery-by-teaching-assistant";
 
@@ -220,12 +206,12 @@ async fn the_powerpoint_holds_one_slide_a_web_slide_with_its_notes() {
     assert_eq!(slide_count, web_slides, "one slide a web slide");
     // Every part is well-formed XML, and the presentation lists each slide.
     for name in &names {
-        let text = docx_part(&pptx, name);
+        let text = common::zip_part(&pptx, name);
         roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
-    let presentation = docx_part(&pptx, "ppt/presentation.xml");
+    let presentation = common::zip_part(&pptx, "ppt/presentation.xml");
     assert_eq!(presentation.matches("<p:sldId ").count(), web_slides);
-    let types = docx_part(&pptx, "[Content_Types].xml");
+    let types = common::zip_part(&pptx, "[Content_Types].xml");
     assert_eq!(
         types.matches("presentationml.slide+xml").count(),
         web_slides,
@@ -237,13 +223,13 @@ async fn the_powerpoint_holds_one_slide_a_web_slide_with_its_notes() {
         .filter(|n| n.starts_with("ppt/notesSlides/notesSlide"))
         .collect();
     assert!(!notes.is_empty());
-    let all_notes: String = notes.iter().map(|n| docx_part(&pptx, n)).collect();
+    let all_notes: String = notes.iter().map(|n| common::zip_part(&pptx, n)).collect();
     assert!(all_notes.contains("<p:ph type=\"body\" idx=\"1\"/>"));
     assert!(
         all_notes.contains("The page: "),
         "each page's address in its notes"
     );
-    let last = docx_part(&pptx, &format!("ppt/slides/slide{web_slides}.xml"));
+    let last = common::zip_part(&pptx, &format!("ppt/slides/slide{web_slides}.xml"));
     assert!(last.contains(&format!("Slide {web_slides} of {web_slides}")));
     let _ = archive.by_name("ppt/slides/slide1.xml").expect("slide 1");
 }
@@ -372,13 +358,7 @@ async fn the_word_document_is_valid_and_reads_back() {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     );
     // It is a zip holding word/document.xml with our headings and blanks.
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx.clone())).expect("a zip file");
-    let mut xml = String::new();
-    archive
-        .by_name("word/document.xml")
-        .expect("word/document.xml")
-        .read_to_string(&mut xml)
-        .unwrap();
+    let xml = common::zip_part(&docx, "word/document.xml");
     for text in [
         "SEN support plan",
         "Movement breaks for attention",
@@ -528,8 +508,8 @@ async fn every_export_format_is_listed_once_and_answered_at_its_own_route() {
                 // A Word file carries the time it was made (core.xml), so
                 // two made a second apart differ there: compare the body.
                 assert_eq!(
-                    docx_part(&bytes, "word/document.xml"),
-                    docx_part(&rendered, "word/document.xml"),
+                    common::zip_part(&bytes, "word/document.xml"),
+                    common::zip_part(&rendered, "word/document.xml"),
                     "{uri} answers its own format"
                 );
             } else {

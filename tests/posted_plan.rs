@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Body;
@@ -120,18 +120,22 @@ async fn post(state: &AppState, path: &str, content_type: &str, body: Vec<u8>) -
     }
 }
 
+/// [`post`] with a plan as JSON.
+async fn post_json(state: &AppState, path: &str, plan: &serde_json::Value) -> Answer {
+    post(
+        state,
+        path,
+        "application/json",
+        plan.to_string().into_bytes(),
+    )
+    .await
+}
+
 /// The text a reader sees in an export: a Word file's document.xml, or
 /// the bytes as they are.
 fn readable(path: &str, bytes: &[u8]) -> String {
     if path.ends_with(".docx") {
-        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
-        let mut xml = String::new();
-        archive
-            .by_name("word/document.xml")
-            .unwrap()
-            .read_to_string(&mut xml)
-            .unwrap();
-        xml
+        common::zip_part(bytes, "word/document.xml")
     } else {
         String::from_utf8(bytes.to_vec()).expect("UTF-8")
     }
@@ -212,13 +216,7 @@ async fn needs_appear_only_when_chosen_and_unticked_steps_are_left_out() {
     let s = state(bundled());
     // Not chosen: the Markdown suggests and never asserts.
     let plain = serde_json::json!({"items": [TA_PAGE, "resources/one-page-profile"]});
-    let md = post(
-        &s,
-        "/plan.md",
-        "application/json",
-        plain.to_string().into_bytes(),
-    )
-    .await;
+    let md = post_json(&s, "/plan.md", &plain).await;
     let md = String::from_utf8(md.body).unwrap();
     let needs = needs_section(&md);
     assert!(needs.contains("Not chosen yet"), "{needs}");
@@ -231,13 +229,7 @@ async fn needs_appear_only_when_chosen_and_unticked_steps_are_left_out() {
     let mut chosen = plain.clone();
     chosen["needs"] = serde_json::json!(["speech-language-communication"]);
     chosen["steps"] = serde_json::json!({TA_PAGE: [2]});
-    let md = post(
-        &s,
-        "/plan.md",
-        "application/json",
-        chosen.to_string().into_bytes(),
-    )
-    .await;
+    let md = post_json(&s, "/plan.md", &chosen).await;
     let md = String::from_utf8(md.body).unwrap();
     let needs = needs_section(&md);
     let listed: Vec<&str> = needs.lines().filter(|l| l.starts_with("- ")).collect();
@@ -272,13 +264,7 @@ async fn needs_appear_only_when_chosen_and_unticked_steps_are_left_out() {
         );
     }
     // The JSON marks each step ticked or not.
-    let json = post(
-        &s,
-        "/plan.json",
-        "application/json",
-        chosen.to_string().into_bytes(),
-    )
-    .await;
+    let json = post_json(&s, "/plan.json", &chosen).await;
     let json: serde_json::Value = serde_json::from_slice(&json.body).unwrap();
     let ticked: Vec<bool> = json["pages"][0]["steps"]
         .as_array()
@@ -301,13 +287,7 @@ async fn costs_are_hours_times_the_posted_rate() {
     let p = site.page(TA_PAGE).unwrap().meta.provision.clone().unwrap();
     assert_eq!(p.staff, "teaching-assistant");
     let plan = serde_json::json!({"items": [TA_PAGE], "rates": {"teaching-assistant": 14.37}});
-    let answer = post(
-        &s,
-        "/plan.json",
-        "application/json",
-        plan.to_string().into_bytes(),
-    )
-    .await;
+    let answer = post_json(&s, "/plan.json", &plan).await;
     assert_eq!(answer.status, StatusCode::OK);
     let json: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
     let provision = &json["pages"][0]["provision"];
@@ -327,13 +307,7 @@ async fn costs_are_hours_times_the_posted_rate() {
         over
     );
     // The CSV shows the same money beside the hours.
-    let csv = post(
-        &s,
-        "/plan.csv",
-        "application/json",
-        plan.to_string().into_bytes(),
-    )
-    .await;
+    let csv = post_json(&s, "/plan.csv", &plan).await;
     let text = String::from_utf8(csv.body).unwrap();
     assert!(text.contains(&format!("{over:.2}")), "{text}");
 }
@@ -342,13 +316,7 @@ async fn costs_are_hours_times_the_posted_rate() {
 async fn a_saved_plan_opens_again_and_bad_plans_name_their_field() {
     let s = state(bundled());
     let (plan, markers) = marked_plan();
-    let saved = post(
-        &s,
-        "/plan.json",
-        "application/json",
-        plan.to_string().into_bytes(),
-    )
-    .await;
+    let saved = post_json(&s, "/plan.json", &plan).await;
     // The saved file, uploaded as a browser without JavaScript sends it.
     let boundary = "XyZBoundary";
     let mut body = Vec::new();
@@ -406,13 +374,7 @@ async fn a_saved_plan_opens_again_and_bad_plans_name_their_field() {
         );
     }
     let long = serde_json::json!({"family_views": "x".repeat(200_000)});
-    let answer = post(
-        &s,
-        "/plan.md",
-        "application/json",
-        long.to_string().into_bytes(),
-    )
-    .await;
+    let answer = post_json(&s, "/plan.md", &long).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     let huge = vec![b' '; 600 * 1024];
     let answer = post(&s, "/plan.md", "application/json", huge).await;
@@ -447,13 +409,7 @@ async fn the_schema_describes_the_saved_plan() {
     }
     // Every key of a saved plan is a property the schema names.
     let (plan, _) = marked_plan();
-    let saved = post(
-        &s,
-        "/plan.json",
-        "application/json",
-        plan.to_string().into_bytes(),
-    )
-    .await;
+    let saved = post_json(&s, "/plan.json", &plan).await;
     let saved: serde_json::Value = serde_json::from_slice(&saved.body).unwrap();
     for key in saved.as_object().unwrap().keys() {
         assert!(properties.contains_key(key), "{key} is not in the schema");

@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::io::Read;
-
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{bundled, send, state};
@@ -66,17 +64,6 @@ async fn post(s: &AppState, uri: &str, body: &serde_json::Value) -> (StatusCode,
         .unwrap()
         .to_bytes();
     (status, bytes.to_vec())
-}
-
-fn document_text(docx: &[u8]) -> String {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
-    let mut xml = String::new();
-    archive
-        .by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
-    xml
 }
 
 #[tokio::test]
@@ -189,7 +176,7 @@ async fn eight_activities_give_the_same_exact_totals_in_every_export_and_on_the_
     assert_eq!(row_sum, 130_522, "the total is the exact sum of the rows");
 
     let (_, docx) = post(&s, "/strategy.docx", &eight()).await;
-    let xml = document_text(&docx);
+    let xml = common::zip_part(&docx, "word/document.xml");
     assert!(xml.contains(&format!("Total budgeted: {total} for 8 activities.")));
     assert!(xml.contains("Hillside Primary") && xml.contains("reviewed annually"));
     assert!(xml.contains("Summary for parents and carers"));

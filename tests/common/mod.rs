@@ -140,3 +140,17 @@ pub async fn send(state: &AppState, request: Request<Body>) -> Answer {
         body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
+
+/// One part of an Office file (a zip), such as `word/document.xml` or
+/// `ppt/presentation.xml`, as text.
+pub fn zip_part(file: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(file)).expect("a zip file");
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .expect(name)
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
