@@ -57,8 +57,6 @@ pub struct StrategyPart<'a> {
     pub page: &'a Page,
     /// The ticked steps, each with its number on the page, as Markdown.
     pub steps: Vec<(u32, String)>,
-    /// How many steps the page has.
-    pub step_count: usize,
     /// Who, how often, group size, where, from when, evidence.
     pub delivery: Vec<Field>,
 }
@@ -153,18 +151,14 @@ impl<'a> Plan<'a> {
     pub fn strategy_parts(&self) -> Vec<StrategyPart<'a>> {
         self.strategies()
             .map(|page| {
-                let all = page.steps();
                 let ticked = self.input.steps.get(&page.slug);
-                let steps = all
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (i as u32 + 1, s.clone()))
+                let steps = (1..)
+                    .zip(page.steps())
                     .filter(|(n, _)| ticked.is_none_or(|t| t.contains(n)))
                     .collect();
                 StrategyPart {
                     page,
                     steps,
-                    step_count: all.len(),
                     delivery: self.delivery_fields(page),
                 }
             })

@@ -16,7 +16,7 @@ use crate::content::markdown;
 use crate::plan::export::{Export, FORMATS, Format, View};
 use crate::plan::input::{InputError, PlanInput};
 use crate::plan::money::{RATE_PREFIX, RateError, Rates, parse_rates};
-use crate::plan::outline::{self, Field, Needs};
+use crate::plan::outline::{self, Field, Needs, StrategyPart};
 use crate::plan::slides;
 use crate::plan::{
     FACILITATOR_NOTES, ItemsError, MAX_ITEMS, MAX_TARGET_MINUTES, MEASURES, MONEY_COLUMNS,
@@ -309,20 +309,22 @@ fn section_html(page: &crate::content::Page, id: &str) -> Option<String> {
     page.section(id).map(|md| markdown::render(md).html)
 }
 
-fn item_view(plan: &Plan, page: &crate::content::Page, order: &[String]) -> PlanItem {
+/// A chosen page on the plan page; `part` is its provision part, when it is
+/// a strategy (worked out once for the whole plan by the caller).
+fn item_view(
+    plan: &Plan,
+    page: &crate::content::Page,
+    order: &[String],
+    part: Option<&StrategyPart>,
+) -> PlanItem {
     let i = order.iter().position(|s| *s == page.slug).unwrap_or(0);
     let moved = |from: usize, to: usize| {
         let mut o = order.to_vec();
         o.swap(from, to);
         o.join(",")
     };
-    let part = plan
-        .strategy_parts()
-        .into_iter()
-        .find(|p| p.page.slug == page.slug);
-    let ticked: Vec<u32> = part
-        .as_ref()
-        .map_or_else(Vec::new, |p| p.steps.iter().map(|(n, _)| *n).collect());
+    let ticked: Vec<u32> =
+        part.map_or_else(Vec::new, |p| p.steps.iter().map(|(n, _)| *n).collect());
     let steps = page
         .steps()
         .iter()
@@ -335,13 +337,13 @@ fn item_view(plan: &Plan, page: &crate::content::Page, order: &[String]) -> Plan
         .collect();
     let delivery = part.map_or_else(Vec::new, |p| {
         p.delivery
-            .into_iter()
+            .iter()
             .filter(|f| !f.key.is_empty())
             .map(|f| {
                 (
                     f.label.to_string(),
                     format!("delivery.{}.{}", page.slug, f.key),
-                    f.value,
+                    f.value.clone(),
                 )
             })
             .collect()
@@ -383,6 +385,9 @@ fn render_plan(
 ) -> PlanTemplate {
     let rates = plan.input.rates.clone();
     let order: Vec<String> = plan.pages.iter().map(|p| p.slug.clone()).collect();
+    // Each strategy's steps and delivery, worked out once for every item.
+    let parts = plan.strategy_parts();
+    let part_of = |page: &crate::content::Page| parts.iter().find(|p| p.page.slug == page.slug);
     let share_url = share_url(&plan, base, view);
     let provision = plan
         .provision()
@@ -405,7 +410,7 @@ fn render_plan(
             items: g
                 .pages
                 .iter()
-                .map(|p| item_view(&plan, p, &order))
+                .map(|p| item_view(&plan, p, &order, part_of(p)))
                 .collect(),
             notes_html: g.training.and_then(|t| section_html(t, FACILITATOR_NOTES)),
             training_url: g.training.map(|t| t.url.clone()),
@@ -499,11 +504,11 @@ fn render_plan(
         posted,
         items: plan
             .strategies()
-            .map(|p| item_view(&plan, p, &order))
+            .map(|p| item_view(&plan, p, &order, part_of(p)))
             .collect(),
         resources: plan
             .resources()
-            .map(|p| item_view(&plan, p, &order))
+            .map(|p| item_view(&plan, p, &order, None))
             .collect(),
         missing: plan.missing.clone(),
         columns: PROVISION_COLUMNS
