@@ -792,7 +792,7 @@ async fn posted(state: AppState, request: Request, format: Option<Format>) -> Re
                 } else {
                     "session"
                 };
-                export_plan(&site, plan, view, name, &base, format)
+                export_plan(plan, view, name, &base, format)
             }
             None => render_plan(&site, plan, "plan", &base, true, None).into_response(),
         }
@@ -848,7 +848,7 @@ async fn download_as(
         let mut input = PlanInput::of_items(items);
         input.rates = query.rates;
         match Plan::from_input(&site, input) {
-            Ok(plan) => export_plan(&site, plan, view, &query.view, &base, format),
+            Ok(plan) => export_plan(plan, view, &query.view, &base, format),
             Err(e) => bad_request(&site, &e.to_string()),
         }
     })
@@ -856,14 +856,7 @@ async fn download_as(
 }
 
 /// One export of a plan or session, as a download.
-fn export_plan(
-    _site: &Site,
-    plan: Plan,
-    view: View,
-    view_name: &str,
-    base: &str,
-    format: Format,
-) -> Response {
+fn export_plan(plan: Plan, view: View, view_name: &str, base: &str, format: Format) -> Response {
     let share = share_url(&plan, base, view_name);
     let exporter = format.exporter();
     match exporter.render(&plan, view, &share) {
