@@ -60,6 +60,16 @@ pub fn render(markdown: &str) -> Rendered {
     render_with(markdown, true)
 }
 
+/// Markdown as plain text on one line, words single-spaced: a step or a
+/// section in a spreadsheet cell or a JSON string.
+pub fn one_line(markdown: &str) -> String {
+    analyse(markdown)
+        .text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The Markdown of each item of the first ordered list (at any depth, but
 /// only its own top-level items), in order: a strategy's numbered steps.
 /// An item's text is trimmed; nested lists stay inside their item.

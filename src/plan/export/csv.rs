@@ -6,6 +6,7 @@
 
 use super::escape::inert_cell;
 use super::{Export, ExportError, View, base_of};
+use crate::content::markdown::one_line;
 use crate::plan::outline::Needs;
 use crate::plan::{MEASURES, NO_EXTRA_COST, Plan, UNIVERSAL, number};
 use crate::taxonomy::Facet;
@@ -141,16 +142,7 @@ pub fn csv(plan: &Plan, share_url: &str) -> Result<Vec<u8>, csv::Error> {
                 m.map_or_else(String::new, |m| m.pounds())
             }
         };
-        let measure = page
-            .section(MEASURES)
-            .map(|s| {
-                crate::content::markdown::render(s)
-                    .text
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .unwrap_or_default();
+        let measure = page.section(MEASURES).map(one_line).unwrap_or_default();
         let record = [
             m.title.clone(),
             labels(Facet::NEED, &m.needs),
@@ -174,7 +166,7 @@ pub fn csv(plan: &Plan, share_url: &str) -> Result<Vec<u8>, csv::Error> {
         let steps: Vec<String> = part
             .steps
             .iter()
-            .map(|(n, md)| format!("{n}. {}", plain(md)))
+            .map(|(n, md)| format!("{n}. {}", one_line(md)))
             .collect();
         let delivered = |key: &str| {
             part.delivery
@@ -230,15 +222,6 @@ fn plan_cells(plan: &Plan) -> Vec<String> {
     ];
     debug_assert_eq!(cells.len(), PLAN_COLUMNS);
     cells
-}
-
-/// A step's Markdown as plain text on one line.
-fn plain(markdown: &str) -> String {
-    crate::content::markdown::render(markdown)
-        .text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn is_universal(page: &crate::content::Page) -> bool {

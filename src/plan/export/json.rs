@@ -155,11 +155,7 @@ pub fn document(plan: &Plan, share_url: &str) -> PlanDocument {
                     let n = i as u32 + 1;
                     Step {
                         number: n,
-                        text: crate::content::markdown::render(md)
-                            .text
-                            .split_whitespace()
-                            .collect::<Vec<_>>()
-                            .join(" "),
+                        text: crate::content::markdown::one_line(md),
                         ticked: ticked.contains(&n),
                     }
                 })
