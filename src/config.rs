@@ -50,9 +50,23 @@ pub struct SiteConfig {
     /// (`id: label`); a built-in id here is relabelled.
     #[serde(default)]
     pub funding: std::collections::BTreeMap<String, String>,
+    /// The licence the content is published under: shown in every page's
+    /// footer, in each page's JSON-LD and beside the content download.
+    #[serde(default)]
+    pub license: Option<License>,
     /// The generated stylesheet and the logo's bytes, made by [`SiteConfig::build_theme`].
     #[serde(skip)]
     pub theme: Theme,
+}
+
+/// A named licence and the address of its official text.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct License {
+    /// Its name as readers know it: "Open Government Licence v3.0".
+    pub name: String,
+    /// Its official text, an https address.
+    pub url: String,
 }
 
 fn default_colour() -> String {
@@ -72,6 +86,7 @@ impl Default for SiteConfig {
             logo: None,
             rates: Rates::new(),
             funding: Default::default(),
+            license: None,
             theme: Theme::build(&default_colour(), None, Path::new("."))
                 .expect("a theme without a logo always builds"),
         }
@@ -133,8 +148,33 @@ impl SiteConfig {
                 format!("base_url \"{url}\" must be a full address such as \"https://send.example.gov.uk\""),
             ));
         }
+        if let Some(license) = &self.license {
+            if license.name.trim().is_empty() {
+                faults.push((
+                    "license",
+                    "license: `name` is empty; name the licence, for example \"Open Government Licence v3.0\"".to_string(),
+                ));
+            }
+            if !is_https(&license.url) {
+                faults.push((
+                    "license",
+                    format!(
+                        "license: url \"{}\" must be the https address of the licence's text",
+                        license.url
+                    ),
+                ));
+            }
+        }
         faults
     }
+}
+
+/// Whether `url` is an https address with a host.
+fn is_https(url: &str) -> bool {
+    url.strip_prefix("https://").is_some_and(|rest| {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
 }
 
 impl SiteConfig {
@@ -185,6 +225,30 @@ mod tests {
         };
         assert_eq!(config.validate()[0].0, "colour");
         assert!(SiteConfig::default().validate().is_empty());
+    }
+
+    #[test]
+    fn a_licence_needs_a_name_and_an_https_address() {
+        let mut config = SiteConfig {
+            license: Some(License {
+                name: "Open Government Licence v3.0".into(),
+                url: "https://example.gov.uk/licence".into(),
+            }),
+            ..SiteConfig::default()
+        };
+        assert!(config.validate().is_empty());
+        config.license = Some(License {
+            name: " ".into(),
+            url: "http://example.gov.uk/licence".into(),
+        });
+        let faults = config.validate();
+        assert_eq!(faults.len(), 2, "{faults:?}");
+        assert!(faults.iter().all(|(field, _)| *field == "license"));
+        config.license = Some(License {
+            name: "x".into(),
+            url: "https:///no-host".into(),
+        });
+        assert_eq!(config.validate().len(), 1);
     }
 
     #[test]

@@ -39,6 +39,12 @@ pub enum Route {
     ApiTaxonomy,
     /// `/api/plan.schema.json`: the JSON Schema of a saved or posted plan.
     ApiPlanSchema,
+    /// `/api/taxonomy.jsonld`: the taxonomy as a schema.org `DefinedTermSet`.
+    ApiTaxonomyJsonLd,
+    /// `/api/openapi.json`: the OpenAPI description of every `/api` route.
+    ApiOpenApi,
+    /// `/download/content.zip`: the content folder as served, with its licence.
+    DownloadContent,
     Sitemap,
     Feed,
     Healthz,
@@ -64,7 +70,7 @@ impl Route {
     };
 
     /// The portal's own routes, less the export formats'.
-    const OWN: [Route; 27] = [
+    const OWN: [Route; 30] = [
         Route::Home,
         Route::Need,
         Route::Tier,
@@ -88,6 +94,9 @@ impl Route {
         Route::ApiPage,
         Route::ApiTaxonomy,
         Route::ApiPlanSchema,
+        Route::ApiTaxonomyJsonLd,
+        Route::ApiOpenApi,
+        Route::DownloadContent,
         Route::Sitemap,
         Route::Feed,
         Route::Healthz,
@@ -118,6 +127,9 @@ impl Route {
             Route::ApiPage => "/api/pages/{*slug}",
             Route::ApiTaxonomy => "/api/taxonomy",
             Route::ApiPlanSchema => "/api/plan.schema.json",
+            Route::ApiTaxonomyJsonLd => "/api/taxonomy.jsonld",
+            Route::ApiOpenApi => "/api/openapi.json",
+            Route::DownloadContent => "/download/content.zip",
             Route::Sitemap => "/sitemap.xml",
             Route::Feed => "/feed.xml",
             Route::Healthz => "/healthz",
@@ -276,7 +288,9 @@ mod tests {
                 assert!(is_reserved(first), "{route:?}");
             }
         }
-        for first in ["theme", "plan", "api", "static", "sitemap", "feed", "site"] {
+        for first in [
+            "theme", "plan", "api", "static", "sitemap", "feed", "site", "download",
+        ] {
             assert!(is_reserved(first), "{first}");
         }
         assert!(!is_reserved("strategies"));

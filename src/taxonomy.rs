@@ -19,7 +19,7 @@ use crate::suggest::did_you_mean;
 pub const BUILTIN_YAML: &str = include_str!("../content/taxonomy.yaml");
 
 /// A labelled id: a tier, ingredient, phase and so on.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Term {
     pub id: String,
@@ -28,7 +28,7 @@ pub struct Term {
 }
 
 /// A broad area of need with the needs it contains.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Area {
     pub id: String,
@@ -38,7 +38,7 @@ pub struct Area {
 }
 
 /// The whole taxonomy, as written in `taxonomy.yaml`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Taxonomy {
     pub areas: Vec<Area>,

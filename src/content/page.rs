@@ -1,17 +1,18 @@
 //! A validated page: its front matter in typed form and its rendered body.
 
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// An outside link or a cited source: a title and an https address.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Link {
     pub title: String,
     pub url: String,
 }
 
 /// How strong the evidence for a strategy is, and where it comes from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Evidence {
     pub strength: String,
     pub sources: Vec<Source>,
@@ -36,7 +37,7 @@ impl Evidence {
 }
 
 /// A cited publication and the kind of publication it is.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Source {
     pub title: String,
     pub url: String,
@@ -50,7 +51,7 @@ pub const DESCRIPTORS_TITLE: &str = "Descriptors of need: ";
 /// What kind of publication a source is. Only research and guidance reports
 /// can carry a strength above `practice`; statutory sources say what must be
 /// done, not what works.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceType {
     Research,
@@ -80,7 +81,7 @@ impl SourceType {
 }
 
 /// What a provision map needs to cost an intervention.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Provision {
     pub sessions_per_week: f64,
     pub session_minutes: f64,
@@ -97,7 +98,7 @@ impl Provision {
 }
 
 /// The validated front matter of a page, ids checked against the taxonomy.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Meta {
     pub title: String,
     pub summary: String,
@@ -117,9 +118,11 @@ pub struct Meta {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_minutes: Option<u32>,
     #[serde(serialize_with = "iso_date")]
+    #[schemars(with = "String", extend("format" = "date"))]
     pub updated: Date,
     /// Framework id to the ids of its items the page serves (checked).
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    /// (`default` marks it optional in `/api/openapi.json`'s schema.)
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub frameworks: crate::framework::Tags,
 }
 
@@ -171,17 +174,20 @@ pub struct Page {
     pub stale: bool,
 }
 
+/// A page as `/api/pages/{slug}` answers it (and as its JSON Schema is made).
+#[derive(Serialize, JsonSchema)]
+pub struct PageAnswer<'a> {
+    pub slug: &'a str,
+    pub url: &'a str,
+    #[serde(flatten)]
+    pub meta: &'a Meta,
+    /// The body as sanitised HTML.
+    pub html: String,
+}
+
 impl Serialize for Page {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Shown<'a> {
-            slug: &'a str,
-            url: &'a str,
-            #[serde(flatten)]
-            meta: &'a Meta,
-            html: String,
-        }
-        Shown {
+        PageAnswer {
             slug: &self.slug,
             url: &self.url,
             meta: &self.meta,

@@ -11,7 +11,7 @@ use crate::content::Page;
 use super::SearchResults;
 
 /// One result of `/api/search`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ApiHit<'a> {
     pub slug: &'a str,
     pub url: &'a str,
@@ -31,7 +31,7 @@ pub struct ApiHit<'a> {
 }
 
 /// The body of `/api/search`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ApiSearch<'a> {
     pub query: &'a str,
     pub total: usize,

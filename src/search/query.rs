@@ -209,7 +209,7 @@ pub struct SearchResults {
 }
 
 /// The words of a query the results only partly answer.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Partial {
     /// Subject words (or synonym phrases) some top result matches.
     pub matched: Vec<String>,

@@ -13,7 +13,7 @@ use crate::site::Site;
 use super::pages::{BadRequestTemplate, NotFoundTemplate};
 
 /// A JSON error body: `{"error": "...", "parameter": "need", "value": "autsim"}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ApiError {
     pub error: String,
     #[serde(skip_serializing_if = "Option::is_none")]

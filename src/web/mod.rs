@@ -22,6 +22,7 @@ pub mod fast;
 pub mod feeds;
 pub mod metrics;
 pub mod missing;
+pub mod open_data;
 pub mod pages;
 pub mod plan;
 pub mod posted;
@@ -110,6 +111,8 @@ pub struct Shared {
     /// `http://HOST:PORT` the portal listens on, for absolute links when
     /// site.yaml gives no `base_url`.
     pub origin: String,
+    /// The content download, kept for the snapshot generation it was made from.
+    pub bundle: open_data::BundleCache,
 }
 
 impl std::ops::Deref for AppState {
@@ -143,6 +146,7 @@ impl AppState {
                 base_path: String::new(),
                 max_concurrent: DEFAULT_MAX_CONCURRENT,
                 origin: DEFAULT_ORIGIN.to_string(),
+                bundle: open_data::BundleCache::default(),
             }),
         }
     }
@@ -310,6 +314,9 @@ fn handler(route: Route, audience: Audience) -> MethodRouter<AppState> {
         Route::ApiPage => get(api::page),
         Route::ApiTaxonomy => get(api::taxonomy),
         Route::ApiPlanSchema => get(api::plan_schema),
+        Route::ApiTaxonomyJsonLd => get(open_data::taxonomy),
+        Route::ApiOpenApi => get(open_data::openapi),
+        Route::DownloadContent => get(open_data::content_zip),
         Route::Sitemap => get(feeds::sitemap),
         Route::Feed => get(feeds::atom),
         Route::Healthz => get(healthz),

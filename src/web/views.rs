@@ -23,6 +23,8 @@ pub struct Chrome {
     pub script_url: String,
     pub icon_url: String,
     pub logo_url: Option<String>,
+    /// The content's licence from site.yaml, for the footer.
+    pub license: Option<crate::config::License>,
 }
 
 impl Chrome {
@@ -44,6 +46,7 @@ impl Chrome {
                 .logo
                 .as_ref()
                 .map(|l| crate::routes::theme_file(&l.name)),
+            license: site.config.license.clone(),
         }
     }
 

@@ -3,9 +3,9 @@
 //! run script, load something active or restyle the page.
 //!
 //! Two strictnesses: a whole portal page may carry the site's own
-//! `<script src="/static/...">`, `<meta charset>`/viewport, stylesheet links
-//! and its known forms; a fragment of content (a page body, a snippet) may
-//! carry none of those.
+//! `<script src="/static/...">` and a JSON-LD data block in its head,
+//! `<meta charset>`/viewport, stylesheet links and its known forms; a
+//! fragment of content (a page body, a snippet) may carry none of those.
 
 use std::cell::RefCell;
 
@@ -176,7 +176,16 @@ impl Walker {
                     && in_head
                     && Self::attr(attrs, "src").is_some_and(|s| s.starts_with("/static/"))
                     && text_of(node).trim().is_empty();
-                if !own {
+                // A page's JSON-LD: a data block, which no browser runs. It
+                // must be JSON, with no `<` that could end the element early.
+                let text = text_of(node);
+                let data = document
+                    && in_head
+                    && Self::attr(attrs, "type") == Some("application/ld+json")
+                    && Self::attr(attrs, "src").is_none()
+                    && !text.contains('<')
+                    && serde_json::from_str::<serde_json::Value>(&text).is_ok();
+                if !(own || data) {
                     self.flag(path, "a script that is not the site's own".into());
                 }
             }

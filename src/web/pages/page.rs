@@ -47,6 +47,8 @@ pub struct PageTemplate {
     /// A training page's "Use this session": the staff session made of it
     /// and the pages it links to.
     session_url: Option<String>,
+    /// The page as schema.org JSON-LD, already safe inside `<script>`.
+    jsonld: String,
 }
 
 /// The staff session a training page runs: the page, then each page of the
@@ -223,6 +225,7 @@ fn page_view(site: &Site, page: &crate::content::Page) -> PageTemplate {
         url: page.url.clone(),
         slug: page.slug.clone(),
         session_url: page.is_kind("training").then(|| session_link(site, page)),
+        jsonld: crate::open_data::jsonld::script_text(&crate::open_data::jsonld::page(site, page)),
         added: None,
         // Editors' notice: the caller sets it on the staff listener only.
         stale: false,
