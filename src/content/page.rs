@@ -121,6 +121,9 @@ pub struct Meta {
     /// Framework id to the ids of its items the page serves (checked).
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub frameworks: crate::framework::Tags,
+    /// Still being written (`draft: true`): checked, never served or indexed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
 }
 
 fn iso_date<S: serde::Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
