@@ -203,6 +203,20 @@ fn a_word_document_becomes_drafts_that_check_accepts() {
         "{said}"
     );
 
+    // A live page linking to a draft links to a page not served.
+    fs::write(
+        site.join("guidance/live.md"),
+        "---\ntitle: Live\nsummary: A live page.\nkind: guidance\nupdated: 2026-09-01\n---\n\nSee [autism](/guidance/autism).\n",
+    )
+    .unwrap();
+    let check = waymark(&["check", "--content", site.to_str().unwrap()]);
+    let said = text(&check);
+    assert_eq!(check.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("/guidance/autism is a draft, not served"),
+        "{said}"
+    );
+
     // Removing `draft: true` publishes them: no draft warnings, still clean.
     for page in md_files(&site) {
         let text = fs::read_to_string(&page).unwrap();
