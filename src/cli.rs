@@ -55,6 +55,44 @@ pub enum Command {
     /// Ask a running portal's /healthz; exit 0 if it answers 200, else 1
     /// (for container health checks).
     Healthz(ListenArgs),
+    /// Make draft pages from a council's Word document (.docx) or saved web
+    /// page (.html).
+    ///
+    /// The document is split into one page a section at a heading level. By
+    /// default that is the shallowest heading level used more than once (a
+    /// title is usually the only top heading; the level below it that repeats
+    /// is the one the document is divided by); --split-level chooses another.
+    /// Each page gets its title from its heading, its summary from its first
+    /// sentence, and needs, tier and kind suggested from the headings above it
+    /// and its text (the taxonomy's labels and the synonyms in --content), and
+    /// is marked `draft: true`. Lists, tables, bold, italic and links are kept;
+    /// images go to DIR/images/. Nothing is written outside --out, and no file
+    /// is overwritten without --force. Exit 0 when done, 1 when the document
+    /// cannot be read, 2 for bad arguments.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// The document to import (.docx or .html).
+    pub file: PathBuf,
+    /// The folder to write the draft pages into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The heading level (1 to 6) to make pages at.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=6))]
+    pub split_level: Option<u8>,
+    /// Overwrite files already in DIR.
+    #[arg(long)]
+    pub force: bool,
+    /// The content folder whose taxonomy and synonyms guide the suggestions.
+    #[arg(
+        long,
+        env = "WAYMARK_CONTENT",
+        default_value = "content",
+        value_name = "DIR"
+    )]
+    pub content: PathBuf,
 }
 
 /// Where the portal listens, shared by `serve` (which binds it) and
@@ -274,6 +312,79 @@ pub fn run() -> ExitCode {
         Some(Command::Check(args)) => check(&args),
         Some(Command::Search(args)) => search(&args),
         Some(Command::Healthz(args)) => healthz(&args),
+        Some(Command::Import(args)) => import(&args),
+    }
+}
+
+fn import(args: &ImportArgs) -> ExitCode {
+    // The taxonomy and synonyms of the content folder, as check reads them;
+    // the built-in ones when there is no folder.
+    let (taxonomy, synonyms) = if args.content.is_dir() {
+        let loaded = match crate::site::check(&LoadOptions::new(&args.content)) {
+            Ok(l) => l,
+            Err(e) => return report_load_error(&BuildError::Load(e), None),
+        };
+        let file = args.content.join("synonyms.yaml");
+        let synonyms = match std::fs::read_to_string(&file) {
+            Ok(text) => crate::search::synonyms::Synonyms::parse(&text).unwrap_or_default(),
+            Err(_) => crate::search::synonyms::Synonyms::builtin(),
+        };
+        (loaded.taxonomy, synonyms)
+    } else {
+        (
+            crate::taxonomy::Taxonomy::builtin(),
+            crate::search::synonyms::Synonyms::builtin(),
+        )
+    };
+    let options = crate::import::Options {
+        file: &args.file,
+        out: &args.out,
+        split_level: args.split_level,
+        force: args.force,
+        taxonomy: &taxonomy,
+        synonyms: &synonyms,
+        today: crate::clock::today(),
+    };
+    match crate::import::run(&options) {
+        Ok(report) => {
+            println!(
+                "imported {} page(s) at heading level {}, {} image(s); each is a draft:",
+                report.pages.len(),
+                report.split_level,
+                report.images
+            );
+            for page in &report.pages {
+                let mut todo = Vec::new();
+                if page.needs.is_empty() {
+                    todo.push("needs");
+                }
+                if page.tier.is_none() {
+                    todo.push("tier");
+                }
+                todo.extend(["phases", "tags", "links", "evidence"]);
+                println!(
+                    "  {} ({}; needs: {}; tier: {}); still to fill in: {}",
+                    page.path.display(),
+                    page.kind,
+                    if page.needs.is_empty() {
+                        "none".to_string()
+                    } else {
+                        page.needs.join(", ")
+                    },
+                    page.tier.as_deref().unwrap_or("none"),
+                    todo.join(", ")
+                );
+            }
+            for note in &report.skipped {
+                println!("  left out: {note}");
+            }
+            println!("check each page, then remove `draft: true` to publish it");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
     }
 }
 

@@ -35,6 +35,7 @@ pub mod fingerprint;
 pub mod framework;
 pub mod fsread;
 pub mod healthz;
+pub mod import;
 pub mod open_data;
 pub mod plan;
 pub mod problem;

@@ -56,6 +56,8 @@ pub enum Kind {
     Taxonomy,
     /// `site.yaml` or `synonyms.yaml` holds a value that cannot be used.
     Settings,
+    /// A page marked `draft: true` (a warning): checked, not served.
+    Draft,
 }
 
 /// One problem in one file. Lines and columns count from 1.

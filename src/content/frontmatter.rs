@@ -92,6 +92,8 @@ pub struct RawFrontMatter {
     pub updated: Option<String>,
     /// Framework id to the ids of its items the page serves.
     pub frameworks: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    /// A page still being written: checked, but not served.
+    pub draft: Option<bool>,
 }
 
 /// The top-level fields a page may have, in the order the contract lists them.
@@ -112,6 +114,7 @@ pub const FIELDS: &[&str] = &[
     "duration_minutes",
     "updated",
     "frameworks",
+    "draft",
 ];
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -15,11 +15,31 @@ use super::page::Page;
 /// One problem per link that leads nowhere. Pages stay served: a broken
 /// link is the editor's to fix, not a reason to hide the page.
 pub fn check(pages: &[Arc<Page>], taxonomy: &Taxonomy) -> Vec<Problem> {
+    check_with_drafts(pages, &[], taxonomy)
+}
+
+/// As [`check`], where `drafts` are the addresses of draft pages: a link to
+/// one leads to a page not served, and its message says so.
+pub fn check_with_drafts(
+    pages: &[Arc<Page>],
+    drafts: &[&str],
+    taxonomy: &Taxonomy,
+) -> Vec<Problem> {
     let by_slug: HashMap<&str, &Page> = pages.iter().map(|p| (p.slug.as_str(), &**p)).collect();
     let mut problems = Vec::new();
     for page in pages {
         for link in &page.internal_links {
             if let Err(message) = resolve(&link.target, page, &by_slug, taxonomy) {
+                let slug = link.target.split(['#', '?']).next().unwrap_or("");
+                let slug = slug.trim_start_matches('/').trim_end_matches('/');
+                let message = if drafts.contains(&slug) {
+                    format!(
+                        "link {}: /{slug} is a draft, not served until its editor removes `draft: true`",
+                        link.target
+                    )
+                } else {
+                    message
+                };
                 problems.push(Problem::error(
                     Kind::BrokenLink,
                     &page.source,

@@ -342,14 +342,22 @@ fn apply(
     let mut fresh = Vec::new();
     for (page, found) in results {
         problems.extend(found);
-        fresh.extend(page.iter().map(|p| p.slug.clone()));
+        fresh.extend(
+            page.iter()
+                .filter(|p| !p.meta.draft)
+                .map(|p| p.slug.clone()),
+        );
         pages.extend(page);
     }
+    // Drafts are checked like any page but never served; links to them are
+    // reported as links to a page not served.
+    let (drafts, pages): (Vec<_>, Vec<_>) = pages.into_iter().partition(|p| p.meta.draft);
+    let drafts: Vec<&str> = drafts.iter().map(|p| p.slug.as_str()).collect();
     let mut unique = dedupe(pages, &options.content_dir, &mut problems);
     unique.sort_by(|a, b| a.slug.cmp(&b.slug));
     problem::sort(&mut problems);
     let file_problems = problems.clone();
-    problems.extend(super::links::check(&unique, taxonomy));
+    problems.extend(super::links::check_with_drafts(&unique, &drafts, taxonomy));
     problem::sort(&mut problems);
     Applied {
         pages: unique,

@@ -124,6 +124,9 @@ pub struct Meta {
     /// (`default` marks it optional in `/api/openapi.json`'s schema.)
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub frameworks: crate::framework::Tags,
+    /// Still being written (`draft: true`): checked, never served or indexed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
 }
 
 fn iso_date<S: serde::Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {

@@ -297,14 +297,60 @@ pub fn validate(raw: &RawFrontMatter, loc: &Locator, cx: &Context) -> (Option<Me
             duration_minutes,
             updated,
             frameworks,
+            draft: raw.draft == Some(true),
         }),
         _ => None,
     };
+    if raw.draft == Some(true) {
+        r.problems.push(draft_warning(raw, cx));
+    }
     if let Some(meta) = &meta {
         check_added_facets(&mut r, meta);
     }
     let has_errors = r.problems.iter().any(Problem::is_error);
     (meta.filter(|_| !has_errors), r.problems)
+}
+
+/// What an editor marks a value with to say it still needs them.
+pub const EDITOR_MARK: &str = "TODO";
+
+/// The warning every draft gets: it is not served, and what is still to
+/// fill in (fields left empty, or holding [`EDITOR_MARK`]).
+fn draft_warning(raw: &RawFrontMatter, cx: &Context) -> Problem {
+    let marked =
+        |v: Option<&String>| v.is_none_or(|v| v.trim().is_empty() || v.contains(EDITOR_MARK));
+    let empty = |v: Option<&Vec<String>>| {
+        v.is_none_or(|v| v.is_empty() || v.iter().any(|s| s.contains(EDITOR_MARK)))
+    };
+    let mut todo = Vec::new();
+    for (field, open) in [
+        ("title", marked(raw.title.as_ref())),
+        ("summary", marked(raw.summary.as_ref())),
+        ("needs", empty(raw.needs.as_ref())),
+        ("tier", marked(raw.tier.as_ref())),
+        ("phases", empty(raw.phases.as_ref())),
+        ("tags", empty(raw.tags.as_ref())),
+        ("links", raw.links.is_empty()),
+        (
+            "evidence",
+            raw.evidence.as_ref().is_none_or(|e| e.sources.is_empty()),
+        ),
+    ] {
+        if open {
+            todo.push(field);
+        }
+    }
+    let rest = if todo.is_empty() {
+        "; remove `draft: true` to publish it".to_string()
+    } else {
+        format!("; still to fill in: {}", todo.join(", "))
+    };
+    Problem::warning(
+        Kind::Draft,
+        cx.path,
+        Pos::START,
+        format!("draft: not served{rest}"),
+    )
 }
 
 /// The facets whose ids `validate` checks field by field, because their
