@@ -169,6 +169,9 @@ pub struct Page {
     pub markdown: String,
     /// True when the file now has a problem and this is its last good version.
     pub stale: bool,
+    /// Addresses of hidden pages this page links to: those links are shown
+    /// as their text alone.
+    pub unlinked: Vec<String>,
 }
 
 impl Serialize for Page {
@@ -218,7 +221,12 @@ impl Page {
 
     /// The body as sanitised HTML, made from the Markdown.
     pub fn html(&self) -> String {
-        super::markdown::render(&self.markdown).html
+        let html = super::markdown::render(&self.markdown).html;
+        if self.unlinked.is_empty() {
+            html
+        } else {
+            super::layers::unlink(&html, &self.unlinked)
+        }
     }
 
     pub fn is_kind(&self, kind: &str) -> bool {
