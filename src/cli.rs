@@ -130,14 +130,17 @@ impl ListenArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ContentArgs {
-    /// The folder of pages.
+    /// The folder of pages. Give it more than once to stack folders, lowest
+    /// first: the last is the council's own, whose site.yaml gives the
+    /// settings (WAYMARK_CONTENT takes several separated by `:`).
     #[arg(
         long,
         env = "WAYMARK_CONTENT",
         default_value = "content",
-        value_name = "DIR"
+        value_name = "DIR",
+        value_delimiter = ':'
     )]
-    pub content: PathBuf,
+    pub content: Vec<PathBuf>,
     /// Site settings to use instead of DIR/site.yaml.
     #[arg(long, env = "WAYMARK_SITE", value_name = "FILE")]
     pub site: Option<PathBuf>,
@@ -147,7 +150,7 @@ impl ContentArgs {
     fn options(&self) -> LoadOptions {
         LoadOptions {
             site_file: self.site.clone(),
-            ..LoadOptions::new(&self.content)
+            ..LoadOptions::stacked(&self.content)
         }
     }
 }
@@ -220,14 +223,17 @@ pub enum Format {
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
-    /// The folder of pages.
+    /// The folder of pages. Give it more than once to stack folders, lowest
+    /// first: the last is the council's own, whose site.yaml gives the
+    /// settings (WAYMARK_CONTENT takes several separated by `:`).
     #[arg(
         long,
         env = "WAYMARK_CONTENT",
         default_value = "content",
-        value_name = "DIR"
+        value_name = "DIR",
+        value_delimiter = ':'
     )]
-    pub content: PathBuf,
+    pub content: Vec<PathBuf>,
     /// Output format.
     #[arg(long, env = "WAYMARK_FORMAT", value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -664,7 +670,7 @@ struct CheckReport<'a> {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let loaded = match crate::site::check(&LoadOptions::new(&args.content)) {
+    let loaded = match crate::site::check(&LoadOptions::stacked(&args.content)) {
         Ok(l) => l,
         Err(e) => return report_load_error(&BuildError::Load(e), None),
     };

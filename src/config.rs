@@ -54,6 +54,17 @@ pub struct SiteConfig {
     /// footer, in each page's JSON-LD and beside the content download.
     #[serde(default)]
     pub license: Option<License>,
+    /// A base content folder this one's pages go over, relative to the
+    /// folder of this file (read by `content::layers`).
+    #[serde(default)]
+    pub extends: Option<String>,
+    /// Addresses of base pages not to serve (read by `content::layers`).
+    #[serde(default)]
+    pub hide: Vec<String>,
+    /// A note shown on every `/tiers/...` page, above its pages: where the
+    /// tiers' labels come from (such as proposals not yet law).
+    #[serde(default)]
+    pub tier_note: Option<String>,
     /// The generated stylesheet and the logo's bytes, made by [`SiteConfig::build_theme`].
     #[serde(skip)]
     pub theme: Theme,
@@ -87,6 +98,9 @@ impl Default for SiteConfig {
             rates: Rates::new(),
             funding: Default::default(),
             license: None,
+            extends: None,
+            hide: Vec::new(),
+            tier_note: None,
             theme: Theme::build(&default_colour(), None, Path::new("."))
                 .expect("a theme without a logo always builds"),
         }

@@ -43,6 +43,8 @@ pub struct Site {
     /// The content folder it was loaded from, as given: problems are shown
     /// relative to it on `/status` and in the log.
     pub content_dir: PathBuf,
+    /// The content folders read, lowest first, the top (`content_dir`) last.
+    pub layers: Vec<PathBuf>,
     /// Which snapshot this is, counted by the app state that serves it, so
     /// cached answers are never taken from another snapshot.
     pub generation: u64,
@@ -111,6 +113,7 @@ impl Site {
             taxonomy_from_folder: self.taxonomy_from_folder,
             pages: &self.pages,
             file_problems: &self.file_problems,
+            layers: &self.layers,
         }
     }
 
@@ -170,6 +173,7 @@ impl Site {
             load_time: started.elapsed(),
             full,
             content_dir: options.content_dir.clone(),
+            layers: loaded.layers,
             generation: 0,
         }))
     }
@@ -201,8 +205,14 @@ impl Site {
         self.problems.iter().filter(|p| !p.is_error())
     }
 
-    /// A problem as staff see it: its path relative to the content folder.
+    /// A problem as staff see it: its path relative to the content folder,
+    /// or for a base layer's file, from that layer's folder name
+    /// (`starter/strategies/x.md`), so the layer it comes from is plain.
     pub fn show(&self, problem: &Problem) -> String {
+        let bases = &self.layers[..self.layers.len().saturating_sub(1)];
+        if let Some(base) = bases.iter().find(|l| problem.path.starts_with(l)) {
+            return problem.shown_in(base.parent().unwrap_or(base)).to_string();
+        }
         problem.shown_in(&self.content_dir).to_string()
     }
 }
@@ -237,6 +247,9 @@ fn index_short_ids(pages: &[Arc<Page>]) -> Result<HashMap<String, usize>, BuildE
 #[derive(Default)]
 struct SearchFiles {
     synonyms: Option<Synonyms>,
+    /// The groups of every synonyms file read so far, lowest layer first:
+    /// a higher layer's file adds to a base's.
+    synonym_groups: Vec<Vec<String>>,
     stop: Option<StopWords>,
     phrases: Option<Phrases>,
 }
@@ -251,6 +264,45 @@ impl SearchFiles {
             self.synonyms.unwrap_or_else(Synonyms::builtin),
             Lexicon::new(stop, &phrases),
         )
+    }
+}
+
+impl SearchFiles {
+    /// Keeps a layer's synonyms: alone, as read; over another layer's, the
+    /// groups of both (checked again as one file, so a word in a group of
+    /// each is reported).
+    fn add_synonyms(&mut self, synonyms: Synonyms, text: &str) -> Vec<(Pos, String)> {
+        #[derive(serde::Deserialize)]
+        struct Groups {
+            groups: Vec<Vec<String>>,
+        }
+        let Ok(file) = crate::yaml::from_str::<Groups>(text) else {
+            self.synonyms = Some(synonyms);
+            return Vec::new();
+        };
+        let first = self.synonym_groups.is_empty();
+        self.synonym_groups.extend(file.groups);
+        if first {
+            self.synonyms = Some(synonyms);
+            return Vec::new();
+        }
+        // YAML reads JSON, so the merged groups are handed over as JSON.
+        let merged = serde_json::json!({ "groups": self.synonym_groups }).to_string();
+        match Synonyms::parse(&merged) {
+            Ok(all) => {
+                self.synonyms = Some(all);
+                Vec::new()
+            }
+            Err(errors) => errors
+                .into_iter()
+                .map(|e| {
+                    (
+                        Pos::START,
+                        format!("with the base layer's synonyms: {}", e.message),
+                    )
+                })
+                .collect(),
+        }
     }
 }
 
@@ -278,10 +330,7 @@ impl ExtraSettings for SearchFiles {
                 Err(errors) => faults(errors),
             },
             _ => match Synonyms::parse(text) {
-                Ok(synonyms) => {
-                    self.synonyms = Some(synonyms);
-                    Vec::new()
-                }
+                Ok(synonyms) => self.add_synonyms(synonyms, text),
                 Err(errors) => errors.into_iter().map(|e| (e.pos, e.message)).collect(),
             },
         }

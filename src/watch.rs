@@ -10,6 +10,8 @@
 //! reported, and later changes still reload. The content folder itself is
 //! checked every [`FOLDER_CHECK`]: a folder replaced by another of the same
 //! name is watched afresh, and a removed one is reported until it is back.
+//! Every layer under the content folder (`extends:`, `--content` more than
+//! once) is watched too; when the layers change, the watch follows them.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -98,9 +100,10 @@ pub fn spawn(
     let state = Live { target, notices };
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Batch>();
     let folder = identity(&options.content_dir);
-    let debouncer = watch(&options, tx.clone())?;
+    let layers = state.target.current().layers.clone();
+    let debouncer = watch(&options, &layers, tx.clone())?;
     tracing::info!("watching {} for changes", options.content_dir.display());
-    let task = tokio::spawn(run(state, options, tx, rx, debouncer, folder));
+    let task = tokio::spawn(run(state, options, tx, rx, (debouncer, layers), folder));
     Ok(Watcher {
         task: task.abort_handle(),
     })
@@ -111,7 +114,11 @@ type Watch = Debouncer<notify::RecommendedWatcher, RecommendedCache>;
 /// Watches the content folder (and an outside site file); each burst of
 /// changes is sent as its paths, or as no paths when the watcher lost track
 /// (too many events, say) and everything must be reloaded.
-fn watch(options: &LoadOptions, tx: UnboundedSender<Batch>) -> notify::Result<Watch> {
+fn watch(
+    options: &LoadOptions,
+    layers: &[PathBuf],
+    tx: UnboundedSender<Batch>,
+) -> notify::Result<Watch> {
     let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
         let paths: Batch = match result {
             Ok(events) => {
@@ -131,6 +138,14 @@ fn watch(options: &LoadOptions, tx: UnboundedSender<Batch>) -> notify::Result<Wa
         let _ = tx.send(paths);
     })?;
     debouncer.watch(&options.content_dir, RecursiveMode::Recursive)?;
+    // Compared with links and `..` resolved: `local/../starter` is not inside `local`.
+    let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let top = real(&options.content_dir);
+    for base in layers {
+        if !real(base).starts_with(&top) {
+            debouncer.watch(base, RecursiveMode::Recursive)?;
+        }
+    }
     if let Some(site_file) = &options.site_file
         && !site_file.starts_with(&options.content_dir)
     {
@@ -154,9 +169,10 @@ async fn run(
     options: LoadOptions,
     tx: UnboundedSender<Batch>,
     mut rx: UnboundedReceiver<Batch>,
-    mut debouncer: Watch,
+    watching: (Watch, Vec<PathBuf>),
     mut folder: Option<(u64, u64)>,
 ) {
+    let (mut debouncer, mut layers) = watching;
     let shown = options.content_dir.display().to_string();
     let mut check = tokio::time::interval(FOLDER_CHECK);
     check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -173,6 +189,17 @@ async fn run(
                     paths.extend(more);
                 }
                 catch_up = !reload(&state, &options, everything, paths).await;
+                // `extends:` or `hide:` changed the layers: watch the new ones.
+                let now = state.target.current().layers.clone();
+                if now != layers {
+                    match watch(&options, &now, tx.clone()) {
+                        Ok(fresh) => {
+                            debouncer = fresh;
+                            layers = now;
+                        }
+                        Err(e) => tracing::warn!("cannot watch the content layers: {e}"),
+                    }
+                }
             }
             _ = check.tick() => {
                 let now = identity(&options.content_dir);
@@ -193,7 +220,7 @@ async fn run(
                     continue;
                 };
                 // Replaced, or back: the old watch follows the old folder.
-                match watch(&options, tx.clone()) {
+                match watch(&options, &layers, tx.clone()) {
                     Ok(fresh) => {
                         debouncer = fresh;
                         folder = now;

@@ -83,6 +83,9 @@ pub struct Layout<'a> {
     pub logo: Option<&'a str>,
     /// Whether a page source was served by the last load.
     pub served: &'a dyn Fn(&Path) -> bool,
+    /// The base layers' folders (as given and with links resolved): a
+    /// change there is judged by its path inside its layer.
+    pub bases: &'a [PathBuf],
 }
 
 /// Files whose change means every page must be checked again.
@@ -96,11 +99,19 @@ const SETTINGS_FILES: [(&str, Change); 5] = [
 
 /// What one changed path means. Pure: `seen` says what is on disk there.
 pub fn classify(path: &Path, seen: Seen, layout: &Layout) -> Change {
-    let relative = path
-        .strip_prefix(layout.root)
-        .or_else(|_| path.strip_prefix(layout.dir))
+    let in_base = || {
+        layout
+            .bases
+            .iter()
+            .find_map(|b| path.strip_prefix(b).ok())
+            .ok_or(())
+    };
+    // A base first: `local/../starter/x.md` lies in `local` only lexically.
+    let relative = in_base()
+        .or_else(|()| path.strip_prefix(layout.root).map_err(|_| ()))
+        .or_else(|()| path.strip_prefix(layout.dir).map_err(|_| ()))
         .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf());
+        .unwrap_or_else(|()| path.to_path_buf());
     // A settings file is recognised by its name wherever it is saved, so
     // one saved in a subfolder by mistake also reloads everything.
     let name = relative.file_name().map(|n| n.to_string_lossy());
@@ -206,7 +217,18 @@ impl ChangeSet {
             source,
         })?;
         let served = |source: &Path| before.pages.iter().any(|p| p.source == source);
+        let top = before.layers.len().saturating_sub(1);
+        let bases: Vec<PathBuf> = before.layers[..top]
+            .iter()
+            .flat_map(|b| {
+                [
+                    b.clone(),
+                    std::fs::canonicalize(b).unwrap_or_else(|_| b.clone()),
+                ]
+            })
+            .collect();
         let layout = Layout {
+            bases: &bases,
             dir,
             root: &root,
             site_file: options.site_file.as_deref(),
@@ -246,6 +268,7 @@ mod tests {
             site_file: Some(Path::new("/etc/waymark/site.yaml")),
             logo: Some("images/logo.svg"),
             served,
+            bases: &[],
         }
     }
 

@@ -3,7 +3,7 @@
 //! A later load applies a [`ChangeSet`] to the one before by the same path,
 //! reading again only the page files that changed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -22,6 +22,7 @@ use crate::taxonomy::Taxonomy;
 use crate::yaml;
 
 use super::changes::ChangeSet;
+use super::layers;
 use super::page::Page;
 use super::parse_page;
 use super::validate::Context;
@@ -32,7 +33,13 @@ pub const MAX_PAGE_BYTES: u64 = 1024 * 1024;
 /// Where to load from.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
+    /// The top layer: the folder of the council's own pages, whose
+    /// `site.yaml` gives the settings.
     pub content_dir: PathBuf,
+    /// Folders under it given on the command line (`--content` more than
+    /// once), lowest first. Each may `extends:` further folders, as the top
+    /// may; [`super::layers::resolve`] works out the whole stack.
+    pub base_dirs: Vec<PathBuf>,
     /// `site.yaml` to use instead of the one in the content folder.
     pub site_file: Option<PathBuf>,
     /// Today's date, for review-date warnings.
@@ -42,9 +49,20 @@ pub struct LoadOptions {
 }
 
 impl LoadOptions {
+    /// Layers given lowest first: the last is the top, the rest its bases.
+    /// Panics on an empty list (clap always gives at least the default).
+    pub fn stacked(dirs: &[PathBuf]) -> Self {
+        let (top, bases) = dirs.split_last().expect("at least one content folder");
+        LoadOptions {
+            base_dirs: bases.to_vec(),
+            ..LoadOptions::new(top)
+        }
+    }
+
     pub fn new(content_dir: impl Into<PathBuf>) -> Self {
         LoadOptions {
             content_dir: content_dir.into(),
+            base_dirs: Vec::new(),
             site_file: None,
             today: crate::clock::today(),
             facets: Facets::default(),
@@ -67,6 +85,9 @@ pub struct Loaded {
     pub taxonomy_from_folder: bool,
     /// Which pages this load changed from the one before.
     pub changed: Changed,
+    /// The content folders read, lowest first, the top last. Each page's
+    /// [`Page::source`] lies in one of them (see [`super::layers::relative`]).
+    pub layers: Vec<PathBuf>,
 }
 
 impl Loaded {
@@ -98,6 +119,8 @@ pub struct Before<'a> {
     pub taxonomy_from_folder: bool,
     pub pages: &'a [Arc<Page>],
     pub file_problems: &'a [Problem],
+    /// The content folders, lowest first.
+    pub layers: &'a [PathBuf],
 }
 
 /// Settings files in the content folder whose meaning belongs to a layer
@@ -109,7 +132,8 @@ pub trait ExtraSettings {
     /// Their names in the content folder.
     fn file_names(&self) -> &'static [&'static str];
     /// Takes the text of the file `name`: keeps what it means, or returns
-    /// each fault and where in the text it is.
+    /// each fault and where in the text it is. With layers, each layer's
+    /// file is handed over, lowest first.
     fn read(&mut self, name: &str, text: &str) -> Vec<(Pos, String)>;
 }
 
@@ -151,10 +175,15 @@ pub fn load(
     extra: &mut dyn ExtraSettings,
 ) -> Result<Option<Loaded>, LoadError> {
     match before {
-        Some(before) if !changes.everything && !has_duplicate(before.file_problems) => {
-            if changes.pages.is_empty() {
-                return Ok(None);
-            }
+        Some(_) if changes.is_empty() => Ok(None),
+        // With layers, or pages hidden, which file serves an address depends
+        // on every layer: a change anywhere reads everything again.
+        Some(before)
+            if !changes.everything
+                && !has_duplicate(before.file_problems)
+                && before.layers.len() <= 1
+                && before.config.hide.is_empty() =>
+        {
             let loaded = load_pages(options, before, &changes.pages)?;
             // Which of two files at one address is served depends on the
             // order of every file, not on which changed: a fresh load
@@ -219,6 +248,7 @@ fn load_pages(
         kept,
         problems,
         &files,
+        &BTreeSet::new(),
     );
     Ok(Loaded {
         taxonomy: before.taxonomy.clone(),
@@ -236,10 +266,11 @@ fn load_pages(
                 .collect(),
             fresh: read.fresh,
         },
+        layers: before.layers.to_vec(),
     })
 }
 
-/// Reads the settings files and every page afresh.
+/// Reads the settings files and every page afresh, from every layer.
 fn load_everything(
     options: &LoadOptions,
     previous: &[Arc<Page>],
@@ -253,13 +284,28 @@ fn load_everything(
     if !meta.is_dir() {
         return Err(LoadError::NotAFolder(dir.clone()));
     }
-
-    let root = fs::canonicalize(dir).map_err(|source| LoadError::Unreadable {
-        path: dir.clone(),
-        source,
-    })?;
+    let stack = layers::resolve(options)?;
+    let mut roots = Vec::with_capacity(stack.dirs.len());
+    for layer in &stack.dirs {
+        roots.push(
+            fs::canonicalize(layer).map_err(|source| LoadError::Unreadable {
+                path: layer.clone(),
+                source,
+            })?,
+        );
+    }
+    let root = roots.last().expect("the top layer").clone();
+    // The taxonomy and frameworks come from the highest layer that has them.
+    let highest = |has: &dyn Fn(&Path) -> bool| {
+        (0..stack.dirs.len())
+            .rev()
+            .find(|&i| has(&stack.dirs[i]))
+            .unwrap_or(stack.dirs.len() - 1)
+    };
+    let t = highest(&|d: &Path| fs::symlink_metadata(d.join("taxonomy.yaml")).is_ok());
     let mut settings_problems = Vec::new();
-    let (taxonomy, taxonomy_from_folder) = load_taxonomy(dir, &root, &mut settings_problems)?;
+    let (taxonomy, taxonomy_from_folder) =
+        load_taxonomy(&stack.dirs[t], &roots[t], &mut settings_problems)?;
     // site.yaml's rates name staff roles from the folder's taxonomy, else the built-in one.
     let staff: Vec<String> = match &taxonomy {
         Some(t) => t.staff.iter().map(|s| s.id.clone()).collect(),
@@ -269,32 +315,85 @@ fn load_everything(
             .map(|s| s.id)
             .collect(),
     };
-    let config = load_site(
+    let mut config = load_site(
         dir,
         &root,
         options.site_file.as_deref(),
         &staff,
         &mut settings_problems,
     )?;
-    load_extra(dir, &root, extra, &mut settings_problems);
+    // Lowest first: a later file adds to (synonyms) or replaces what is read.
+    for (layer, layer_root) in stack.dirs.iter().zip(&roots) {
+        load_extra(layer, layer_root, extra, &mut settings_problems);
+    }
     let mut taxonomy = taxonomy
         .unwrap_or_else(Taxonomy::builtin)
         .with_facets(options.facets.clone());
-    taxonomy.frameworks = load_frameworks(dir, &root, &taxonomy, &mut settings_problems);
-    if let Some((config, site_path)) = &config {
-        for fault in taxonomy.relabel(&config.labels) {
-            settings_problems.push(Problem::error(Kind::Settings, site_path, Pos::START, fault));
+    let f = highest(&|d: &Path| d.join("frameworks").is_dir());
+    taxonomy.frameworks =
+        load_frameworks(&stack.dirs[f], &roots[f], &taxonomy, &mut settings_problems);
+    // The bases' labels, under the top layer's own.
+    let mut labels = stack.base_labels.clone();
+    if let Some((config, _)) = &config {
+        for (facet, ids) in &config.labels {
+            labels.entry(facet.clone()).or_default().extend(ids.clone());
         }
+    }
+    let site_path = config.as_ref().map_or_else(
+        || {
+            options
+                .site_file
+                .clone()
+                .unwrap_or_else(|| dir.join("site.yaml"))
+        },
+        |(_, p)| p.clone(),
+    );
+    for fault in taxonomy.relabel(&labels) {
+        settings_problems.push(Problem::error(
+            Kind::Settings,
+            &site_path,
+            Pos::START,
+            fault,
+        ));
     }
     if !settings_problems.is_empty() {
         problem::sort(&mut settings_problems);
         return Err(LoadError::Settings(settings_problems));
     }
-    let config = config.map(|(c, _)| c).unwrap_or_default();
+    let mut config = config.take().map(|(c, _)| c).unwrap_or_default();
+    config.labels = labels;
 
     let mut problems = Vec::new();
-    let files = page_files(dir, &mut problems)?;
-    let read = apply(options, &taxonomy, previous, Vec::new(), problems, &files);
+    let mut layered: Vec<(usize, PathBuf, String)> = Vec::new();
+    for (i, layer) in stack.dirs.iter().enumerate() {
+        for (path, slug) in page_files(layer, &mut problems)? {
+            layered.push((i, path, slug));
+        }
+    }
+    // A page in a higher layer replaces every file at its address below.
+    let mut top_layer: HashMap<&str, usize> = HashMap::new();
+    for (i, _, slug) in &layered {
+        let at = top_layer.entry(slug.as_str()).or_insert(*i);
+        *at = (*at).max(*i);
+    }
+    problems.extend(layers::unknown_hidden(&stack, |slug| {
+        top_layer.contains_key(slug)
+    }));
+    let hidden = stack.hidden();
+    let files: Vec<(PathBuf, String)> = layered
+        .iter()
+        .filter(|(i, _, slug)| top_layer[slug.as_str()] == *i && !hidden.contains(slug))
+        .map(|(_, path, slug)| (path.clone(), slug.clone()))
+        .collect();
+    let read = apply(
+        options,
+        &taxonomy,
+        previous,
+        Vec::new(),
+        problems,
+        &files,
+        &hidden,
+    );
     Ok(Loaded {
         taxonomy,
         config,
@@ -303,6 +402,7 @@ fn load_everything(
         file_problems: read.file_problems,
         taxonomy_from_folder,
         changed: Changed::All,
+        layers: stack.dirs,
     })
 }
 
@@ -324,6 +424,7 @@ fn apply(
     kept: Vec<Arc<Page>>,
     mut problems: Vec<Problem>,
     files: &[(PathBuf, String)],
+    hidden: &BTreeSet<String>,
 ) -> Applied {
     // Each file is read, checked and rendered on its own, so the files are
     // shared out over every core; the results come back in the files' order.
@@ -355,6 +456,11 @@ fn apply(
     let drafts: Vec<&str> = drafts.iter().map(|p| p.slug.as_str()).collect();
     let mut unique = dedupe(pages, &options.content_dir, &mut problems);
     unique.sort_by(|a, b| a.slug.cmp(&b.slug));
+    if !hidden.is_empty() {
+        for page in &mut unique {
+            *page = unlink_hidden(page, hidden);
+        }
+    }
     problem::sort(&mut problems);
     let file_problems = problems.clone();
     problems.extend(super::links::check_with_drafts(&unique, &drafts, taxonomy));
@@ -365,6 +471,34 @@ fn apply(
         file_problems,
         fresh,
     }
+}
+
+/// `page` without its links to hidden pages: they are shown as plain text
+/// ([`Page::unlinked`]) and are no broken links.
+fn unlink_hidden(page: &Arc<Page>, hidden: &BTreeSet<String>) -> Arc<Page> {
+    let target_slug = |target: &str| {
+        let path = target.split(['#', '?']).next().unwrap_or("");
+        path.trim_matches('/').to_string()
+    };
+    if !page
+        .internal_links
+        .iter()
+        .any(|l| hidden.contains(&target_slug(&l.target)))
+    {
+        return Arc::clone(page);
+    }
+    let mut page = Page::clone(page);
+    let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut page.internal_links)
+        .into_iter()
+        .partition(|l| hidden.contains(&target_slug(&l.target)));
+    page.internal_links = kept;
+    for link in gone {
+        let slug = target_slug(&link.target);
+        if !page.unlinked.contains(&slug) {
+            page.unlinked.push(slug);
+        }
+    }
+    Arc::new(page)
 }
 
 /// Reads and checks one page file. A file with a problem keeps its last good
@@ -443,7 +577,7 @@ fn symlink_problem(root: &Path, path: &Path) -> Option<Problem> {
 pub const MAX_SETTINGS_BYTES: u64 = 1024 * 1024;
 
 /// What reading a settings file found.
-enum Settings {
+pub(super) enum Settings {
     /// There is no such file: the built-in settings apply.
     Missing,
     /// The file was refused or unreadable; the problem is recorded.
@@ -455,7 +589,11 @@ enum Settings {
 /// [`MAX_SETTINGS_BYTES`], and (when `root`, the canonical content folder,
 /// is given) inside that folder once symbolic links are resolved. A refusal
 /// becomes a problem naming the file, never showing a link's target.
-fn read_settings_file(path: &Path, root: Option<&Path>, problems: &mut Vec<Problem>) -> Settings {
+pub(super) fn read_settings_file(
+    path: &Path,
+    root: Option<&Path>,
+    problems: &mut Vec<Problem>,
+) -> Settings {
     let read = match root {
         Some(root) => fsread::read_inside(root, path, MAX_SETTINGS_BYTES),
         None => fsread::read_regular(path, MAX_SETTINGS_BYTES),
@@ -647,7 +785,7 @@ fn load_site(
     }
 }
 
-fn find_key(text: &str, key: &str) -> Option<Pos> {
+pub(super) fn find_key(text: &str, key: &str) -> Option<Pos> {
     text.lines()
         .position(|l| l.starts_with(key) && l[key.len()..].trim_start().starts_with(':'))
         .map(|i| Pos::new(i + 1, 1))

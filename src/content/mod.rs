@@ -4,12 +4,13 @@
 //! finds where a field is written, `validate` checks it against the
 //! taxonomy, `markdown` renders the body, `slug` names the page, `changes`
 //! sorts changed paths into what they mean, `loader` reads the folder or
-//! applies those changes to the last load. Beside `Page`: `related` finds a
+//! applies those changes to the last load, `layers` stacks content folders. Beside `Page`: `related` finds a
 //! page's related pages, `provision` states what its provision block tells
 //! a reader.
 
 pub mod changes;
 pub mod frontmatter;
+pub mod layers;
 pub mod links;
 pub mod loader;
 pub mod locate;
@@ -87,6 +88,7 @@ pub fn parse_page(text: &str, slug: &str, cx: &Context) -> (Option<Page>, Vec<Pr
         source: cx.path.to_path_buf(),
         markdown: split.body.to_string(),
         stale: false,
+        unlinked: Vec::new(),
     };
     (Some(page), problems)
 }

@@ -175,6 +175,9 @@ pub struct Page {
     pub markdown: String,
     /// True when the file now has a problem and this is its last good version.
     pub stale: bool,
+    /// Addresses of hidden pages this page links to: those links are shown
+    /// as their text alone.
+    pub unlinked: Vec<String>,
 }
 
 /// A page as `/api/pages/{slug}` answers it (and as its JSON Schema is made).
@@ -227,7 +230,12 @@ impl Page {
 
     /// The body as sanitised HTML, made from the Markdown.
     pub fn html(&self) -> String {
-        super::markdown::render(&self.markdown).html
+        let html = super::markdown::render(&self.markdown).html;
+        if self.unlinked.is_empty() {
+            html
+        } else {
+            super::layers::unlink(&html, &self.unlinked)
+        }
     }
 
     pub fn is_kind(&self, kind: &str) -> bool {

@@ -38,6 +38,9 @@ pub struct ListingTemplate {
     phases: Vec<PhaseOption>,
     /// Labels of the ticked phases, to say what the list is narrowed to.
     phase_note: String,
+    /// On a tier's listing, `tier_note` from site.yaml: where the tiers'
+    /// labels come from.
+    tier_note: Option<String>,
 }
 
 /// One tick box of a listing's phase filter.
@@ -154,6 +157,11 @@ fn listing(site: &Site, input: ListingInput<'_>, phases: &[String]) -> ListingTe
             })
             .collect(),
         phase_note: phase_labels.join(" or "),
+        tier_note: if facet == Facet::TIER {
+            site.config.tier_note.clone()
+        } else {
+            None
+        },
     }
 }
 

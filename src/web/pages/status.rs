@@ -31,6 +31,8 @@ pub struct StatusTemplate {
     min_shown: u64,
     /// `base_url` from site.yaml: whole addresses in print and exports.
     base_url: Option<String>,
+    /// The content folders, lowest first, when there is more than one.
+    layers: Vec<String>,
 }
 
 pub async fn status(State(state): State<AppState>) -> StatusTemplate {
@@ -38,6 +40,14 @@ pub async fn status(State(state): State<AppState>) -> StatusTemplate {
     StatusTemplate {
         chrome: Chrome::new(&site, "Content status"),
         base_url: site.config.base_url.clone(),
+        layers: if site.layers.len() > 1 {
+            site.layers
+                .iter()
+                .map(|l| l.display().to_string())
+                .collect()
+        } else {
+            Vec::new()
+        },
         pages: site.pages.len(),
         by_kind: site
             .taxonomy
