@@ -254,6 +254,44 @@ fn load_everything(
         return Err(LoadError::NotAFolder(dir.clone()));
     }
 
+    let settings = load_settings(options, extra)?;
+    let mut problems = Vec::new();
+    let files = page_files(dir, &mut problems)?;
+    let read = apply(
+        options,
+        &settings.taxonomy,
+        previous,
+        Vec::new(),
+        problems,
+        &files,
+    );
+    Ok(Loaded {
+        taxonomy: settings.taxonomy,
+        config: settings.config,
+        pages: read.pages,
+        problems: read.problems,
+        file_problems: read.file_problems,
+        taxonomy_from_folder: settings.taxonomy_from_folder,
+        changed: Changed::All,
+    })
+}
+
+/// A content folder's settings files, read and checked without its pages.
+#[derive(Debug, Clone)]
+pub struct LoadedSettings {
+    pub taxonomy: Taxonomy,
+    pub config: SiteConfig,
+    pub taxonomy_from_folder: bool,
+}
+
+/// Reads the taxonomy, site settings, frameworks and `extra`'s files of a
+/// content folder, without its pages: a full load starts with it, and a warm
+/// start from the index cache needs nothing more (`crate::cache`).
+pub fn load_settings(
+    options: &LoadOptions,
+    extra: &mut dyn ExtraSettings,
+) -> Result<LoadedSettings, LoadError> {
+    let dir = &options.content_dir;
     let root = fs::canonicalize(dir).map_err(|source| LoadError::Unreadable {
         path: dir.clone(),
         source,
@@ -291,18 +329,10 @@ fn load_everything(
         return Err(LoadError::Settings(settings_problems));
     }
     let config = config.map(|(c, _)| c).unwrap_or_default();
-
-    let mut problems = Vec::new();
-    let files = page_files(dir, &mut problems)?;
-    let read = apply(options, &taxonomy, previous, Vec::new(), problems, &files);
-    Ok(Loaded {
+    Ok(LoadedSettings {
         taxonomy,
         config,
-        pages: read.pages,
-        problems: read.problems,
-        file_problems: read.file_problems,
         taxonomy_from_folder,
-        changed: Changed::All,
     })
 }
 
