@@ -147,6 +147,9 @@ struct StoredPage {
     stale: bool,
 }
 
+/// A cited source's title, address and type id.
+type StoredSource = (String, String, String);
+
 #[derive(Debug, Serialize, Deserialize)]
 struct StoredMeta {
     title: String,
@@ -162,7 +165,7 @@ struct StoredMeta {
     /// Title and address.
     links: Vec<(String, String)>,
     /// Strength, then each source's title, address and type id.
-    evidence: Option<(String, Vec<(String, String, String)>)>,
+    evidence: Option<(String, Vec<StoredSource>)>,
     /// Sessions a week, minutes, weeks, group size and staff role.
     provision: Option<(f64, f64, f64, u32, String)>,
     duration_minutes: Option<u32>,
