@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
+use crate::cache::Start;
 use crate::content::{LoadError, LoadOptions};
 use crate::facet::Facets;
 use crate::problem::Problem;
@@ -168,6 +169,16 @@ pub struct ServeArgs {
     /// Do not watch the content folder for changes.
     #[arg(long, env = "WAYMARK_NO_WATCH")]
     pub no_watch: bool,
+    /// Where the built index is kept between starts, so a start with
+    /// nothing changed need not build it again; `off` for no cache. Never
+    /// inside the content folder. [default: a folder under
+    /// $XDG_CACHE_HOME/waymark or ~/.cache/waymark]
+    #[arg(long, env = "WAYMARK_CACHE_DIR", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Build the index afresh and keep no cache (the same as `--cache-dir
+    /// off`, and stronger than any cache folder given).
+    #[arg(long)]
+    pub no_cache: bool,
     /// Refuse to start when the content has problems.
     #[arg(long, env = "WAYMARK_STRICT")]
     pub strict: bool,
@@ -460,10 +471,47 @@ fn report_load_error(error: &BuildError, shown_in: Option<&std::path::Path>) -> 
     }
 }
 
+/// The index cache's folder for this content, or `None` when it is off.
+fn cache_folder(
+    args: &ServeArgs,
+    options: &LoadOptions,
+) -> Result<Option<PathBuf>, crate::cache::location::LocationError> {
+    let base = match &args.cache_dir {
+        _ if args.no_cache => return Ok(None),
+        Some(dir) if dir.as_os_str().eq_ignore_ascii_case("off") => return Ok(None),
+        Some(dir) => dir.clone(),
+        None => crate::cache::location::default_base(),
+    };
+    match crate::cache::location::folder(&base, options) {
+        // A missing content folder is the load's to report.
+        Err(crate::cache::location::LocationError::Content { .. }) => Ok(None),
+        other => other.map(Some),
+    }
+}
+
 fn serve(args: ServeArgs) -> ExitCode {
     let options = args.content.options();
-    let site = match Site::load(&options) {
-        Ok(site) => site,
+    let cache = match cache_folder(&args, &options) {
+        Ok(folder) => folder,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let site = match crate::cache::load(&options, cache.as_deref()) {
+        Ok((site, start)) => {
+            match start {
+                Start::Built => {}
+                Start::Opened => tracing::info!("index: opened from cache"),
+                Start::Updated(n) => {
+                    tracing::info!("index: opened from cache, {n} changed file(s) applied")
+                }
+                Start::Rebuilt(why) => {
+                    tracing::info!("index: full build, the cache was not used: {why}")
+                }
+            }
+            site
+        }
         Err(e) => return report_load_error(&e, Some(&options.content_dir)),
     };
     for p in &site.problems {

@@ -12,8 +12,8 @@
 //!
 //! # Caches
 //!
-//! Every cache in the process, who owns it and when it goes. None of them is
-//! written to disk, and none holds anything about a child.
+//! Every cache in the process, who owns it and when it goes. Only the index
+//! cache is written to disk, and none holds anything about a child.
 //!
 //! | cache | owner | lifetime and bound |
 //! |---|---|---|
@@ -23,9 +23,11 @@
 //! | the corpus vocabulary and spelling lists (`search::vocabulary`, `search::spelling`) | the snapshot | built with the index, dropped with the snapshot |
 //! | search answers, with lazily compressed copies ([`web::cache`]) | `AppState`, shared by both listeners | keyed by snapshot generation and query string (a new snapshot empties it); at most 2,048 answers and 64 MiB |
 //! | "searched and not found" counts ([`web::missing`]) | `AppState` | normalised words and counts only; at most 500 queries; lost on restart |
+//! | the built index, pages and vocabulary on disk ([`cache`]) | `waymark serve`, in `--cache-dir` | written after a full build or a start that applied changes; used while every input's fingerprint matches; one folder per content folder |
 //! | fingerprinted static assets (`web::assets::ASSETS`) | the process, made once | the bytes compiled into the binary, so they never change |
 //! | the theme stylesheet and logo ([`theme`]) | the snapshot | remade when `site.yaml` or the logo changes |
 
+pub mod cache;
 pub mod cli;
 pub mod clock;
 pub mod config;

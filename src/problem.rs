@@ -20,7 +20,7 @@ pub enum Severity {
 /// What sort of fault a problem is, so code that must act on one (a
 /// duplicate slug forces a full reload, say) never reads the message text.
 /// Not part of any output: the message says it for people.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub enum Kind {
     /// The file cannot be read, or may not be: unreadable, too large, not
     /// UTF-8, not a regular file, or a symbolic link leading outside the

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::SiteConfig;
+use crate::content::loader::LoadedSettings;
 use crate::content::{
     self, Before, ChangeSet, Changed, ExtraSettings, LoadError, LoadOptions, Loaded, Page,
 };
@@ -178,6 +179,35 @@ impl Site {
         }))
     }
 
+    /// A snapshot made of parts kept by the index cache (`crate::cache`):
+    /// settings read afresh, pages and index as they were stored.
+    pub(crate) fn from_parts(parts: Parts, started: Instant) -> Result<Site, BuildError> {
+        let by_slug = index_slugs(&parts.pages);
+        let by_short_id = index_short_ids(&parts.pages)?;
+        Ok(Site {
+            by_slug,
+            by_short_id,
+            taxonomy: parts.settings.taxonomy,
+            config: parts.settings.config,
+            pages: parts.pages,
+            search: parts.search,
+            problems: parts.problems,
+            file_problems: parts.file_problems,
+            taxonomy_from_folder: parts.settings.taxonomy_from_folder,
+            loaded_at: jiff::Timestamp::now(),
+            load_time: started.elapsed(),
+            full: true,
+            content_dir: parts.content_dir,
+            layers: parts.settings.stack.dirs.clone(),
+            generation: 0,
+        })
+    }
+
+    /// The problems found in files themselves, for the index cache to keep.
+    pub(crate) fn file_problems(&self) -> &[Problem] {
+        &self.file_problems
+    }
+
     pub fn page(&self, slug: &str) -> Option<&Page> {
         self.by_slug.get(slug).map(|&i| &*self.pages[i])
     }
@@ -215,6 +245,27 @@ impl Site {
         }
         problem.shown_in(&self.content_dir).to_string()
     }
+}
+
+/// What [`Site::from_parts`] puts together.
+pub(crate) struct Parts {
+    pub settings: LoadedSettings,
+    pub pages: Vec<Arc<Page>>,
+    pub search: SearchIndex,
+    pub problems: Vec<Problem>,
+    pub file_problems: Vec<Problem>,
+    pub content_dir: PathBuf,
+}
+
+/// Reads a content folder's settings files alone, with the search's word
+/// files: what a warm start reads before opening the cached index.
+pub(crate) fn read_settings(
+    options: &LoadOptions,
+) -> Result<(LoadedSettings, Synonyms, Lexicon), LoadError> {
+    let mut files = SearchFiles::default();
+    let settings = content::loader::load_settings(options, &mut files)?;
+    let (synonyms, lexicon) = files.settings();
+    Ok((settings, synonyms, lexicon))
 }
 
 fn index_slugs(pages: &[Arc<Page>]) -> HashMap<String, usize> {

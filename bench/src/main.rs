@@ -126,6 +126,10 @@ enum Command {
         /// Pass --no-watch to the server.
         #[arg(long)]
         no_watch: bool,
+        /// Also time warm starts with the index cache in DIR (emptied first),
+        /// each round after a cold one.
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
     },
     /// Time from saving a page to its new word being found by /api/search.
     /// Edits the files of DIR: give it a copy.
@@ -194,7 +198,15 @@ fn main() -> ExitCode {
             runs,
             corpus,
             no_watch,
-        } => coldstart::coldstart(&bin, &content, runs, &corpus, no_watch),
+            cache_dir,
+        } => coldstart::coldstart(
+            &bin,
+            &content,
+            runs,
+            &corpus,
+            no_watch,
+            cache_dir.as_deref(),
+        ),
         Command::Reload {
             bin,
             content,

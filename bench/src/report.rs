@@ -161,6 +161,19 @@ const FIGURES: &[(&str, &str)] = &[
     ),
     ("coldstart_ms", "cold start: spawn to first 200 on /healthz"),
     ("coldstart_nowatch_ms", "cold start with --no-watch"),
+    (
+        "warmstart_ms",
+        "warm start (index cache, nothing changed): spawn to first 200 on /healthz",
+    ),
+    ("warmstart_nowatch_ms", "warm start with --no-watch"),
+    (
+        "coldstart_writing_cache_ms",
+        "cold start writing the index cache (first start)",
+    ),
+    (
+        "coldstart_writing_cache_nowatch_ms",
+        "cold start writing the index cache, --no-watch",
+    ),
     ("reload_ms", "live reload: save to visible in /api/search"),
     (
         "update_ms",

@@ -45,6 +45,18 @@ pub struct Server {
 
 impl Server {
     pub fn spawn(bin: &Path, content: &Path, watch: bool) -> Result<Server> {
+        Server::spawn_cached(bin, content, watch, None)
+    }
+
+    /// [`Server::spawn`] with the index cache in `cache`; `None` turns the
+    /// cache off, so every start builds in full (told by the environment,
+    /// which binaries from before the cache ignore).
+    pub fn spawn_cached(
+        bin: &Path,
+        content: &Path,
+        watch: bool,
+        cache: Option<&Path>,
+    ) -> Result<Server> {
         let port = free_port()?;
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
         let mut command = Process::new(bin);
@@ -63,6 +75,10 @@ impl Server {
         if !watch {
             command.arg("--no-watch");
         }
+        match cache {
+            Some(dir) => command.env("WAYMARK_CACHE_DIR", dir),
+            None => command.env("WAYMARK_CACHE_DIR", "off"),
+        };
         let child = command
             .spawn()
             .with_context(|| format!("starting {}", bin.display()))?;

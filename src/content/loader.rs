@@ -284,6 +284,70 @@ fn load_everything(
     if !meta.is_dir() {
         return Err(LoadError::NotAFolder(dir.clone()));
     }
+    let settings = load_settings(options, extra)?;
+    let stack = &settings.stack;
+    let mut problems = Vec::new();
+    let mut layered: Vec<(usize, PathBuf, String)> = Vec::new();
+    for (i, layer) in stack.dirs.iter().enumerate() {
+        for (path, slug) in page_files(layer, &mut problems)? {
+            layered.push((i, path, slug));
+        }
+    }
+    // A page in a higher layer replaces every file at its address below.
+    let mut top_layer: HashMap<&str, usize> = HashMap::new();
+    for (i, _, slug) in &layered {
+        let at = top_layer.entry(slug.as_str()).or_insert(*i);
+        *at = (*at).max(*i);
+    }
+    problems.extend(layers::unknown_hidden(stack, |slug| {
+        top_layer.contains_key(slug)
+    }));
+    let hidden = stack.hidden();
+    let files: Vec<(PathBuf, String)> = layered
+        .iter()
+        .filter(|(i, _, slug)| top_layer[slug.as_str()] == *i && !hidden.contains(slug))
+        .map(|(_, path, slug)| (path.clone(), slug.clone()))
+        .collect();
+    let read = apply(
+        options,
+        &settings.taxonomy,
+        previous,
+        Vec::new(),
+        problems,
+        &files,
+        &hidden,
+    );
+    Ok(Loaded {
+        taxonomy: settings.taxonomy,
+        config: settings.config,
+        pages: read.pages,
+        problems: read.problems,
+        file_problems: read.file_problems,
+        taxonomy_from_folder: settings.taxonomy_from_folder,
+        changed: Changed::All,
+        layers: settings.stack.dirs,
+    })
+}
+
+/// A content folder's settings files, read and checked without its pages.
+#[derive(Debug, Clone)]
+pub struct LoadedSettings {
+    pub taxonomy: Taxonomy,
+    pub config: SiteConfig,
+    pub taxonomy_from_folder: bool,
+    /// The content folders, lowest first, and what the site hides.
+    pub stack: layers::Stack,
+}
+
+/// Reads the taxonomy, site settings, frameworks and `extra`'s files of a
+/// content folder and the folders under it, without their pages: a full load
+/// starts with it, and a warm start from the index cache needs nothing more
+/// (`crate::cache`).
+pub fn load_settings(
+    options: &LoadOptions,
+    extra: &mut dyn ExtraSettings,
+) -> Result<LoadedSettings, LoadError> {
+    let dir = &options.content_dir;
     let stack = layers::resolve(options)?;
     let mut roots = Vec::with_capacity(stack.dirs.len());
     for layer in &stack.dirs {
@@ -362,47 +426,11 @@ fn load_everything(
     }
     let mut config = config.take().map(|(c, _)| c).unwrap_or_default();
     config.labels = labels;
-
-    let mut problems = Vec::new();
-    let mut layered: Vec<(usize, PathBuf, String)> = Vec::new();
-    for (i, layer) in stack.dirs.iter().enumerate() {
-        for (path, slug) in page_files(layer, &mut problems)? {
-            layered.push((i, path, slug));
-        }
-    }
-    // A page in a higher layer replaces every file at its address below.
-    let mut top_layer: HashMap<&str, usize> = HashMap::new();
-    for (i, _, slug) in &layered {
-        let at = top_layer.entry(slug.as_str()).or_insert(*i);
-        *at = (*at).max(*i);
-    }
-    problems.extend(layers::unknown_hidden(&stack, |slug| {
-        top_layer.contains_key(slug)
-    }));
-    let hidden = stack.hidden();
-    let files: Vec<(PathBuf, String)> = layered
-        .iter()
-        .filter(|(i, _, slug)| top_layer[slug.as_str()] == *i && !hidden.contains(slug))
-        .map(|(_, path, slug)| (path.clone(), slug.clone()))
-        .collect();
-    let read = apply(
-        options,
-        &taxonomy,
-        previous,
-        Vec::new(),
-        problems,
-        &files,
-        &hidden,
-    );
-    Ok(Loaded {
+    Ok(LoadedSettings {
         taxonomy,
         config,
-        pages: read.pages,
-        problems: read.problems,
-        file_problems: read.file_problems,
         taxonomy_from_folder,
-        changed: Changed::All,
-        layers: stack.dirs,
+        stack,
     })
 }
 

@@ -270,6 +270,45 @@ impl SearchIndex {
         })
     }
 
+    /// Serves an index built before and read back (the index cache,
+    /// `crate::cache`): its schema must be the one `taxonomy`'s facets make.
+    pub fn open(
+        index: Index,
+        taxonomy: &Taxonomy,
+        synonyms: &Synonyms,
+        lexicon: &Lexicon,
+        vocabulary: Vocabulary,
+    ) -> tantivy::Result<SearchIndex> {
+        let (schema, fields) = schema(&taxonomy.facets);
+        if index.schema() != schema {
+            return Err(tantivy::TantivyError::SchemaError(
+                "the stored index has another schema".into(),
+            ));
+        }
+        register_analyzers(&index);
+        let writer: IndexWriter = index.writer_with_num_threads(1, MIN_INDEXING_BYTES)?;
+        writer.set_merge_policy(Box::new(LogMergePolicy::default()));
+        let facet_values = Arc::new(FacetWarmer::new(&taxonomy.facets));
+        let warmer: Arc<dyn tantivy::Warmer> = facet_values.clone();
+        let reader: IndexReader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .warmers(vec![Arc::downgrade(&warmer)])
+            .try_into()?;
+        reader.reload()?;
+        Ok(SearchIndex {
+            searcher: reader.searcher(),
+            index,
+            reader,
+            writer: Arc::new(Mutex::new(writer)),
+            fields,
+            synonyms: synonyms.clone(),
+            lexicon: lexicon.clone(),
+            vocabulary,
+            facet_values,
+        })
+    }
+
     /// Replaces only some pages: `removed` (old versions) leave the index and
     /// the vocabulary, `added` (with each one's position in the new snapshot's
     /// slug order) go in. Returns the index as the new snapshot

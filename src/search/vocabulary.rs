@@ -56,6 +56,21 @@ impl Vocabulary {
         });
     }
 
+    /// Every word with its count, in no order: what the index cache keeps.
+    pub fn counts(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.counts.iter().map(|(w, &n)| (w.as_str(), n))
+    }
+
+    /// A finished vocabulary from words and their counts (see [`Vocabulary::counts`]).
+    pub fn from_counts(counts: impl IntoIterator<Item = (String, u32)>) -> Vocabulary {
+        let mut vocabulary = Vocabulary {
+            counts: counts.into_iter().collect(),
+            by_len: Vec::new(),
+        };
+        vocabulary.finish();
+        vocabulary
+    }
+
     /// Call once after adding or removing texts.
     pub fn finish(&mut self) {
         let mut by_len: Vec<Vec<String>> = Vec::new();

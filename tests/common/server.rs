@@ -18,8 +18,8 @@ pub const STAFF: &str = "staff pages (/status, /metrics) on http://";
 /// How long a server may take to say where it listens.
 const START_LIMIT: Duration = Duration::from_secs(30);
 
-/// `waymark serve` on 127.0.0.1 port 0, with today fixed and logging at
-/// info: the caller adds the content folder and any other options.
+/// `waymark serve` on 127.0.0.1 port 0, with today fixed, no index cache
+/// and logging at info: the caller adds the content folder and any other options.
 pub fn serve_command() -> Command {
     serve_with_open_files(None)
 }
@@ -39,6 +39,9 @@ pub fn serve_with_open_files(nofile: Option<u32>) -> Command {
     command
         .args(["serve", "--addr", "127.0.0.1:0"])
         .env("WAYMARK_TODAY", TODAY)
+        // No index cache unless a test asks for one: tests must not leave
+        // folders in the user's cache.
+        .env("WAYMARK_CACHE_DIR", "off")
         .env("RUST_LOG", "info");
     command
 }
