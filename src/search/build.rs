@@ -16,7 +16,8 @@ use crate::taxonomy::{Facet, Taxonomy};
 
 use super::facets::FacetWarmer;
 use super::lexicon::Lexicon;
-use super::schema::{Fields, register_analyzers, schema};
+use super::schema::{Fields, register_analyzers, register_counting_analyzer, schema};
+use super::stem::TokenCounts;
 use super::synonyms::Synonyms;
 use super::vocabulary::Vocabulary;
 
@@ -134,20 +135,9 @@ fn texts_of(page: &Page, taxonomy: &Taxonomy, mut f: impl FnMut(&str)) {
     f(&page.text);
 }
 
-fn vocabulary_of<'a>(
-    pages: impl IntoIterator<Item = &'a Page>,
-    taxonomy: &Taxonomy,
-    synonyms: &Synonyms,
-) -> Vocabulary {
-    // Counted in parallel, a part of the pages per task, then merged.
-    let pages: Vec<&Page> = pages.into_iter().collect();
-    let mut vocabulary = pages
-        .par_iter()
-        .fold(Vocabulary::default, |mut v, page| {
-            texts_of(page, taxonomy, |text| v.add_text(text));
-            v
-        })
-        .reduce(Vocabulary::default, Vocabulary::merge);
+/// The vocabulary from a build's token counts and the synonyms' words.
+fn vocabulary_of(token_counts: &TokenCounts, synonyms: &Synonyms) -> Vocabulary {
+    let mut vocabulary = Vocabulary::from_token_counts(token_counts.take());
     for word in synonyms.all_words() {
         vocabulary.add_text(word);
     }
@@ -194,8 +184,10 @@ impl SearchIndex {
             .settings(settings)
             .create_in_ram()?;
         register_analyzers(&index);
-        // Documents are made and indexed on every core, and the vocabulary
-        // is counted at the same time. Which segment a page lands in varies
+        // The vocabulary is counted by the analyser as it makes the terms.
+        let token_counts = Arc::new(TokenCounts::default());
+        register_counting_analyzer(&index, token_counts.clone());
+        // Documents are made and indexed on every core. Which segment a page lands in varies
         // from run to run, so searches break ties with the `tie` field
         // rather than by position (tests/ops/scale-out.sh compares two
         // replicas' answers byte for byte).
@@ -222,33 +214,30 @@ impl SearchIndex {
         // are merged into one below, once, and a background merge taking
         // some of them first would make that fail.
         writer.set_merge_policy(Box::new(NoMergePolicy));
-        let (added, vocabulary) = rayon::join(
-            || -> tantivy::Result<()> {
-                for (n, chunk) in pages.chunks(CHUNK).enumerate() {
-                    let documents: Vec<TantivyDocument> = chunk
-                        .par_iter()
-                        .enumerate()
-                        .map(|(i, page)| document(page, n * CHUNK + i, &fields, taxonomy))
-                        .collect();
-                    for d in documents {
-                        writer.add_document(d)?;
-                    }
-                }
-                writer.commit()?;
-                // One segment: each search pays for every segment it visits,
-                // and the indexing threads leave one each (more at 100k).
-                let segments = index.searchable_segment_ids()?;
-                if segments.len() > 1 {
-                    writer.merge(&segments).wait()?;
-                    writer.garbage_collect_files().wait()?;
-                }
-                // Live updates add a small segment each; those may merge.
-                writer.set_merge_policy(Box::new(LogMergePolicy::default()));
-                Ok(())
-            },
-            || vocabulary_of(pages.iter().map(|p| &**p), taxonomy, synonyms),
-        );
-        added?;
+        for (n, chunk) in pages.chunks(CHUNK).enumerate() {
+            let documents: Vec<TantivyDocument> = chunk
+                .par_iter()
+                .enumerate()
+                .map(|(i, page)| document(page, n * CHUNK + i, &fields, taxonomy))
+                .collect();
+            for d in documents {
+                writer.add_document(d)?;
+            }
+        }
+        // The commit joins the indexing threads, whose filters have handed
+        // in their counts by then; live updates and queries count nothing.
+        writer.commit()?;
+        register_analyzers(&index);
+        let vocabulary = vocabulary_of(&token_counts, synonyms);
+        // One segment: each search pays for every segment it visits, and the
+        // indexing threads leave one each (more at 100k).
+        let segments = index.searchable_segment_ids()?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait()?;
+            writer.garbage_collect_files().wait()?;
+        }
+        // Live updates add a small segment each; those may merge.
+        writer.set_merge_policy(Box::new(LogMergePolicy::default()));
         let facet_values = Arc::new(FacetWarmer::new(&taxonomy.facets));
         let warmer: Arc<dyn tantivy::Warmer> = facet_values.clone();
         let reader: IndexReader = index
@@ -345,5 +334,55 @@ impl SearchIndex {
             vocabulary,
             ..self.clone()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::LoadOptions;
+    use crate::site::Site;
+
+    /// The vocabulary counted word by word over every page's texts, as it
+    /// was before the analyser counted it.
+    fn vocabulary_by_words(
+        pages: &[Arc<Page>],
+        taxonomy: &Taxonomy,
+        synonyms: &Synonyms,
+    ) -> Vocabulary {
+        let mut vocabulary = Vocabulary::default();
+        for page in pages {
+            texts_of(page, taxonomy, |text| vocabulary.add_text(text));
+        }
+        for word in synonyms.all_words() {
+            vocabulary.add_text(word);
+        }
+        vocabulary.finish();
+        vocabulary
+    }
+
+    #[test]
+    fn the_analyser_counts_the_same_vocabulary_as_the_words() {
+        let site = Site::load(&LoadOptions::new("content")).expect("bundled content");
+        let mut pages: Vec<Arc<Page>> = site.pages.clone();
+        // Words the tokenizer treats with care: too long to index, capitals
+        // outside ASCII, a final sigma, digits.
+        let mut odd = (*pages[0]).clone();
+        odd.slug = "zz-odd-words".into();
+        odd.text = format!(
+            "{} Supercalifragilisticexpialidociousnessandmorewords ÉCOLE ΣΑΣ Öl 2nd X9 the THE",
+            odd.text
+        );
+        pages.push(Arc::new(odd));
+        let index = SearchIndex::build(
+            &pages,
+            &site.taxonomy,
+            &site.search.synonyms,
+            &site.search.lexicon,
+        )
+        .expect("index");
+        let expected = vocabulary_by_words(&pages, &site.taxonomy, &site.search.synonyms);
+        assert!(expected.contains("supercalifragilisticexpialidociousnessandmorewords"));
+        assert_eq!(index.vocabulary.counts(), expected.counts());
     }
 }

@@ -2,6 +2,8 @@
 //! and fast fields for sorting. Pages themselves stay in memory in the site
 //! snapshot, so the index stores only each page's position (`ord`).
 
+use std::sync::Arc;
+
 use tantivy::Index;
 use tantivy::schema::{
     FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
@@ -10,6 +12,8 @@ use tantivy::schema::{
 use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 
 use crate::facet::{Facet, Facets};
+
+use super::stem::{EnglishTerms, MAX_TERM_BYTES, TokenCounts};
 
 /// The analyser for English text: words, lower case, British spelling, stop
 /// words out, stemmed.
@@ -111,9 +115,9 @@ pub fn schema(table: &Facets) -> (Schema, Fields) {
 /// Registers Waymark's analysers on an index.
 pub fn register_analyzers(index: &Index) {
     let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
+        .filter(RemoveLongFilter::limit(MAX_TERM_BYTES))
         // Lower case, stop words, British spelling and stems in one step.
-        .filter(super::stem::EnglishTerms)
+        .filter(EnglishTerms::new())
         .build();
     index.tokenizers().register(ENGLISH, analyzer);
     let words = TextAnalyzer::builder(SimpleTokenizer::default())
@@ -121,4 +125,15 @@ pub fn register_analyzers(index: &Index) {
         .filter(LowerCaser)
         .build();
     index.tokenizers().register(WORDS, words);
+}
+
+/// Registers the English analyser of a full build: the same terms as
+/// [`register_analyzers`]' (the long tokens dropped by the filter itself),
+/// and every token counted into `counts` for the vocabulary. Register the
+/// plain analysers again once the build's documents are committed.
+pub fn register_counting_analyzer(index: &Index, counts: Arc<TokenCounts>) {
+    let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(EnglishTerms::counting(counts))
+        .build();
+    index.tokenizers().register(ENGLISH, analyzer);
 }

@@ -5,6 +5,7 @@
 //! a word seen before now costs one hash look-up.
 
 use std::cell::RefCell;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use frostem::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
@@ -107,42 +108,163 @@ pub fn normalise_in_place(word: &mut String) {
     })
 }
 
+/// Tokens of this many bytes or more are not indexed (tantivy's
+/// `RemoveLongFilter::limit(40)` in the plain analyser, done here when
+/// counting, as the long words still count).
+pub const MAX_TERM_BYTES: usize = 40;
+
+/// Every token an index build saw, as written, with how many times: the
+/// vocabulary's words, counted by the term memory's own look-up instead of a
+/// second pass over the pages. Each indexing thread's filter counts on its
+/// own and adds its counts here when tantivy drops it, once its segment is
+/// written.
+#[derive(Debug, Default)]
+pub struct TokenCounts(Mutex<FxHashMap<String, u32>>);
+
+impl TokenCounts {
+    /// The counts handed in so far, leaving none.
+    pub fn take(&self) -> FxHashMap<String, u32> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
 /// The token filter: tokens as written in, British stems out, stop words
 /// dropped (their positions stay counted, so phrases keep their gaps).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct EnglishTerms;
+#[derive(Clone, Debug, Default)]
+pub struct EnglishTerms {
+    counts: Option<Arc<TokenCounts>>,
+}
+
+impl EnglishTerms {
+    /// The filter for queries and live updates, behind `RemoveLongFilter`.
+    pub fn new() -> EnglishTerms {
+        EnglishTerms::default()
+    }
+
+    /// The filter for a full build, straight after the tokenizer: it also
+    /// counts every token into `counts`, and drops tokens too long to index
+    /// itself.
+    pub fn counting(counts: Arc<TokenCounts>) -> EnglishTerms {
+        EnglishTerms {
+            counts: Some(counts),
+        }
+    }
+}
 
 impl TokenFilter for EnglishTerms {
     type Tokenizer<T: Tokenizer> = EnglishTermsFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
-        EnglishTermsFilter { tokenizer }
+        EnglishTermsFilter {
+            tokenizer,
+            counting: self.counts.map(|shared| Counting {
+                shared,
+                memory: FxHashMap::default(),
+            }),
+        }
     }
 }
 
 #[derive(Clone)]
 pub struct EnglishTermsFilter<T> {
     tokenizer: T,
+    counting: Option<Counting>,
 }
 
-impl<T: Tokenizer> Tokenizer for EnglishTermsFilter<T> {
-    type TokenStream<'a> = EnglishTermsStream<T::TokenStream<'a>>;
+/// A counting filter's own term memory: tokens as written to their terms and
+/// how many times each was seen.
+struct Counting {
+    shared: Arc<TokenCounts>,
+    memory: FxHashMap<String, Counted>,
+}
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        EnglishTermsStream {
-            tail: self.tokenizer.token_stream(text),
+struct Counted {
+    term: Option<String>,
+    seen: u32,
+}
+
+/// A copy starts with no counts, so each count is handed in once.
+impl Clone for Counting {
+    fn clone(&self) -> Counting {
+        Counting {
+            shared: self.shared.clone(),
+            memory: FxHashMap::default(),
         }
     }
 }
 
-pub struct EnglishTermsStream<T> {
-    tail: T,
+impl Drop for Counting {
+    fn drop(&mut self) {
+        if self.memory.is_empty() {
+            return;
+        }
+        let mut shared = self.shared.0.lock().unwrap_or_else(PoisonError::into_inner);
+        for (token, counted) in self.memory.drain() {
+            *shared.entry(token).or_insert(0) += counted.seen;
+        }
+    }
 }
 
-impl<T: TokenStream> TokenStream for EnglishTermsStream<T> {
+/// [`to_term`] for a counting filter: one look-up both counts the token and
+/// finds its term. False for a stop word or a token too long to index.
+fn counted_term(memory: &mut FxHashMap<String, Counted>, token: &mut String) -> bool {
+    if let Some(known) = memory.get_mut(token.as_str()) {
+        known.seen += 1;
+        return match &known.term {
+            Some(term) => {
+                token.clear();
+                token.push_str(term);
+                true
+            }
+            None => false,
+        };
+    }
+    let term = if token.len() < MAX_TERM_BYTES {
+        term_of(token)
+    } else {
+        None
+    };
+    memory.insert(
+        token.clone(),
+        Counted {
+            term: term.clone(),
+            seen: 1,
+        },
+    );
+    match term {
+        Some(term) => {
+            *token = term;
+            true
+        }
+        None => false,
+    }
+}
+
+impl<T: Tokenizer> Tokenizer for EnglishTermsFilter<T> {
+    type TokenStream<'a> = EnglishTermsStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        EnglishTermsStream {
+            tail: self.tokenizer.token_stream(text),
+            memory: self.counting.as_mut().map(|c| &mut c.memory),
+        }
+    }
+}
+
+pub struct EnglishTermsStream<'a, T> {
+    tail: T,
+    memory: Option<&'a mut FxHashMap<String, Counted>>,
+}
+
+impl<T: TokenStream> TokenStream for EnglishTermsStream<'_, T> {
     fn advance(&mut self) -> bool {
         while self.tail.advance() {
-            if to_term(&mut self.tail.token_mut().text) {
+            let token = &mut self.tail.token_mut().text;
+            let kept = match self.memory.as_deref_mut() {
+                Some(memory) => counted_term(memory, token),
+                None => to_term(token),
+            };
+            if kept {
                 return true;
             }
         }

@@ -33,6 +33,38 @@ impl Vocabulary {
         });
     }
 
+    /// The vocabulary of tokens as the index's tokenizer wrote them, with
+    /// their counts (the same words [`add_text`](Self::add_text) finds, in
+    /// lower case and summed; call `finish` after).
+    pub fn from_token_counts(tokens: FxHashMap<String, u32>) -> Vocabulary {
+        let mut counts: FxHashMap<String, u32> = FxHashMap::default();
+        counts.reserve(tokens.len());
+        for (token, n) in tokens {
+            // A token is one word of `each_word`: lower it the same way.
+            let word = if token
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            {
+                token
+            } else if token.is_ascii() {
+                token.to_ascii_lowercase()
+            } else {
+                token.to_lowercase()
+            };
+            *counts.entry(word).or_insert(0) += n;
+        }
+        Vocabulary {
+            counts,
+            by_len: Vec::new(),
+        }
+    }
+
+    /// Every word with its count.
+    #[cfg(test)]
+    pub(crate) fn counts(&self) -> &FxHashMap<String, u32> {
+        &self.counts
+    }
+
     /// Adds another vocabulary's counts to this one (call `finish` after).
     pub fn merge(mut self, other: Vocabulary) -> Vocabulary {
         if self.counts.len() < other.counts.len() {
