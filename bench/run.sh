@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# Measures every figure of BENCHMARKS.md (issue #8) in one run, on this
-# machine, with everything on 127.0.0.1:
+# Measures every figure of BENCHMARKS.md (issues #8 and #23) in one run, on
+# this machine, with everything on 127.0.0.1:
 #
 #   build time and peak memory    bundled, 10k and 100k pages
 #   search latency in process     bundled, 10k and 100k pages
 #   HTTP with wrk                 /api/search and /search beside nginx serving
-#                                 the same bytes, and a mix of 1,000 queries
+#                                 the same bytes; a mix of 1,000 queries asked
+#                                 over and over; 100,000 queries, none twice
+#   serving memory                resident size of `waymark serve` at 10k
+#   exports                       a Word plan of ten strategies, a session
+#                                 deck of ten pages (over HTTP)
+#   import                        `waymark import` of the 20-section fixture
+#                                 (when the subcommand exists)
 #   cold start                    spawn to the first 200 on /healthz
+#   warm start                    the same with the index kept in --cache-dir
+#                                 (when `waymark-bench coldstart` has it)
 #   live reload                   save to visible in /api/search
-#   Pagefind                      indexing the same pages rendered to HTML
+#   Pagefind                      indexing the same pages rendered to HTML,
+#                                 paired round by round with Waymark's full
+#                                 build, into a fresh output folder each round
 #
 # Usage: bench/run.sh            (about 20 to 30 minutes on 2 cores)
 #
@@ -215,6 +225,21 @@ for _ in $(seq 1 100); do
   sleep 0.05
 done
 
+rss_mib() { # pid
+  awk '/^VmRSS:/ {printf "%.3f", $2/1024}' "/proc/$1/status"
+}
+
+first_urls() { # n: the first n result addresses of an /api/search answer, comma-separated
+  grep -o '"url":"[^"]*"' | head -"$1" | cut -d'"' -f4 | paste -sd, -
+}
+
+time_get() { # figure corpus runs url: each answer's time, in ms; a failed one stops the run
+  for r in $(seq 1 "$3"); do
+    t=$(curl -fsS -o /dev/null -w '%{time_total}' "$4")
+    emit "$1" "$2" "$r" "$(awk -v s="$t" 'BEGIN {printf "%.3f", s*1000}')" ms
+  done
+}
+
 run_wrk() { # figure corpus round url [queries-file]
   WB_RESULTS="$RESULTS" WB_FIGURE="$1" WB_CORPUS="$2" WB_ROUND="$3" WB_QUERIES="${5:-}" \
     WB_ROUNDS="$WRK_ROUNDS" WB_THREADS=2 \
@@ -243,6 +268,8 @@ for c in bundled 10k; do
   emit html_body_bytes "$c" 1 "$(stat -c %s "$NGX/www/$c/search.html")" bytes
   # The same bytes back from nginx, or the comparison means nothing.
   curl -fsS "http://127.0.0.1:$NGINX_PORT/$c/api.json" | cmp -s - "$NGX/www/$c/api.json"
+  # Resident size of the serving process, before any request and after all.
+  emit serve_rss_start_mib "$c" 1 "$(rss_mib "$pid")" MiB
   for r in $(seq 1 "$WRK_ROUNDS"); do
     log "wrk round $r/$WRK_ROUNDS at $c"
     run_wrk http_api "$c" "$r" "http://127.0.0.1:$port/api/search?q=ear+defenders"
@@ -254,6 +281,15 @@ for c in bundled 10k; do
       run_wrk http_longmix "$c" "$r" "http://127.0.0.1:$port/" "$WORK/mix-long-queries.txt"
     fi
   done
+  emit serve_rss_after_mib "$c" 1 "$(rss_mib "$pid")" MiB
+  # The features of round two must not slow the core: a Word plan of ten
+  # strategies and a session deck of ten pages, each asked 11 times (plans
+  # are never kept, so every answer is made afresh).
+  strategies=$(curl -fsS "http://127.0.0.1:$port/api/search?kind=strategy" | first_urls 10)
+  pages=$(curl -fsS "http://127.0.0.1:$port/api/search?q=" | first_urls 10)
+  log "exports at $c: a Word plan and a session deck, x11 each"
+  time_get plan_docx_ms "$c" 11 "http://127.0.0.1:$port/plan.docx?items=$strategies"
+  time_get session_pptx_ms "$c" 11 "http://127.0.0.1:$port/plan.pptx?items=$pages&view=session"
   kill "$pid"
   wait "$pid" 2>/dev/null || true
 done
@@ -276,6 +312,44 @@ for c in bundled 10k; do
   rm -rf "$WORK/warm-cache-$c"
 done
 # --- end of warm start -----------------------------------------------------
+
+# ------------------------------------------------------------- warm start
+
+# A start that opens the index kept in a cache folder instead of building
+# it (issue #23). The first start fills the folder and is not timed as warm.
+if "$BENCH" coldstart --help 2>/dev/null | grep -q -- '--cache-dir'; then
+  for c in bundled 10k; do
+    log "warm start x5 at $c (index kept in a cache folder)"
+    cache="$WORK/cache-$c"
+    rm -rf "$cache"
+    timeout 600 "$BENCH" coldstart --bin "$BIN" --content "${CONTENT[$c]}" --runs 1 --corpus "$c" \
+      --cache-dir "$cache" > /dev/null
+    timeout 600 "$BENCH" coldstart --bin "$BIN" --content "${CONTENT[$c]}" --runs 5 --corpus "$c" \
+      --cache-dir "$cache" | sed 's/"figure":"coldstart/"figure":"warmstart/' >> "$RESULTS"
+    rm -rf "$cache"
+  done
+else
+  log "skipping the warm start: this waymark-bench's coldstart has no --cache-dir"
+fi
+
+# ----------------------------------------------------------------- import
+
+# `waymark import` of the 20-section fixture, into a fresh folder each time.
+FIXTURE="$ROOT/tests/fixtures/import/council-guidance.html"
+if "$BIN" import --help > /dev/null 2>&1 && [ -f "$FIXTURE" ]; then
+  log "import x5 of $(basename "$FIXTURE")"
+  for r in $(seq 1 5); do
+    rm -rf "$WORK/import-out"
+    /usr/bin/time -f '%e %M' -o "$WORK/time.txt" \
+      timeout 300 "$BIN" import "$FIXTURE" --out "$WORK/import-out" > "$WORK/import.log" 2>&1
+    read -r wall maxrss < "$WORK/time.txt"
+    emit import_ms fixture "$r" "$(awk -v s="$wall" 'BEGIN {printf "%.1f", s*1000}')" ms
+    emit import_pages fixture "$r" "$(find "$WORK/import-out" -name '*.md' | wc -l)" pages
+  done
+  rm -rf "$WORK/import-out"
+else
+  log "skipping the import: no \`waymark import\` or no $FIXTURE"
+fi
 
 # ------------------------------------------------------------ live reload
 
@@ -310,14 +384,31 @@ for c in "${PF_CORPORA[@]}"; do
   (cd "$ROOT" && timeout 1800 "$BENCH" render --content "${CONTENT[$c]}" --out "$site")
   emit html_mib "$c" 1 "$(du -sb "$site" | awk '{printf "%.3f", $1/1048576}')" MiB
   case "$c" in bundled) runs=5 ;; 10k) runs=3 ;; *) runs=1 ;; esac
+  # Round by round beside Waymark's full build of the same pages, the two
+  # taking turns to go first; Pagefind writes into a folder that does not
+  # exist yet every round (into a folder holding its earlier output it runs
+  # about twice as fast, which is not the comparison).
   for r in $(seq 1 "$runs"); do
-    log "Pagefind $r/$runs at $c"
-    rm -rf "$site/pagefind"
-    /usr/bin/time -f '%e %M' -o "$WORK/time.txt" \
-      timeout 3600 "$PAGEFIND" --site "$site" > "$WORK/pagefind-$c.log" 2>&1
-    read -r wall maxrss < "$WORK/time.txt"
-    emit pagefind_ms "$c" "$r" "$(awk -v s="$wall" 'BEGIN {printf "%.1f", s*1000}')" ms
-    emit pagefind_peak_rss_mib "$c" "$r" "$(awk -v k="$maxrss" 'BEGIN {printf "%.3f", k/1024}')" MiB
+    out="$WORK/pagefind-out-$c-$r"
+    rm -rf "$out"
+    pagefind_round() {
+      log "Pagefind $r/$runs at $c"
+      /usr/bin/time -f '%e %M' -o "$WORK/time.txt" \
+        timeout 3600 "$PAGEFIND" --site "$site" --output-path "$out" > "$WORK/pagefind-$c.log" 2>&1
+      read -r wall maxrss < "$WORK/time.txt"
+      emit pagefind_ms "$c" "$r" "$(awk -v s="$wall" 'BEGIN {printf "%.1f", s*1000}')" ms
+      emit pagefind_peak_rss_mib "$c" "$r" "$(awk -v k="$maxrss" 'BEGIN {printf "%.3f", k/1024}')" MiB
+    }
+    waymark_round() {
+      /usr/bin/time -f '%e %M' -o "$WORK/time.txt" \
+        timeout 600 "$BENCH" build --content "${CONTENT[$c]}" --corpus "$c" --round "$r" |
+        grep '"figure":"build_ms"' | sed 's/"figure":"build_ms"/"figure":"pair_build_ms"/' >> "$RESULTS"
+      read -r wall maxrss < "$WORK/time.txt"
+      emit pair_build_wall_ms "$c" "$r" "$(awk -v s="$wall" 'BEGIN {printf "%.1f", s*1000}')" ms
+    }
+    if [ $((r % 2)) = 1 ]; then waymark_round; pagefind_round; else pagefind_round; waymark_round; fi
+    [ -d "$out" ] || { echo "Pagefind wrote nothing to $out: see $WORK/pagefind-$c.log" >&2; exit 1; }
+    rm -rf "$out"
   done
   rm -rf "$site"
 done
