@@ -266,3 +266,49 @@ async fn the_2026_example_relabels_the_tiers_and_notes_they_are_proposals() {
     let (_, _, need) = get(&s, "/needs/autism").await;
     assert!(!need.contains("tier-note"), "the note is for tier pages");
 }
+
+#[tokio::test]
+async fn the_content_zip_of_an_overlay_is_the_merged_site_and_checks_clean() {
+    let dir = layers();
+    // Each layer brings its own synonyms; the download holds both.
+    write(
+        &dir.path().join("starter/synonyms.yaml"),
+        "groups:\n  - [bramble, blackberry]\n",
+    );
+    write(
+        &dir.path().join("local/synonyms.yaml"),
+        "groups:\n  - [delta, river mouth]\n",
+    );
+    let site = Site::load(&options(dir.path().join("local"))).unwrap();
+    assert_eq!(site.problems, []);
+    let s = state(site);
+    let (status, _, bytes) = common::get_bytes(&s, "/download/content.zip").await;
+    assert_eq!(status, StatusCode::OK);
+    let unpacked = tempfile::tempdir().unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    zip.extract(unpacked.path()).unwrap();
+    let read = |name: &str| std::fs::read_to_string(unpacked.path().join(name)).ok();
+    assert!(
+        read("strategies/a.md").unwrap().contains("Alpha words"),
+        "a base page"
+    );
+    assert!(
+        read("strategies/c.md").unwrap().contains("ours"),
+        "the local version"
+    );
+    assert!(read("strategies/d.md").is_some(), "the added page");
+    assert!(read("strategies/b.md").is_none(), "not the hidden page");
+    let site_yaml = read("site.yaml").unwrap();
+    assert!(!site_yaml.contains("extends"), "{site_yaml}");
+    assert!(
+        site_yaml.contains("strategies/b"),
+        "hide stays: {site_yaml}"
+    );
+    let synonyms = read("synonyms.yaml").unwrap();
+    assert!(
+        synonyms.contains("blackberry") && synonyms.contains("river mouth"),
+        "{synonyms}"
+    );
+    let (code, out) = check(&[unpacked.path()]);
+    assert_eq!(code, 0, "{out}");
+}

@@ -56,7 +56,9 @@ pub fn load(options: &LoadOptions, root: Option<&Path>) -> Result<(Site, Start),
     // change in a base folder would go unseen, so layered content is always
     // built in full.
     if crate::content::layers::resolve(options).map_or(true, |stack| stack.dirs.len() > 1) {
-        tracing::info!("index: the cache is not used for layered content (extends or several --content); building in full");
+        tracing::info!(
+            "index: the cache is not used for layered content (extends or several --content); building in full"
+        );
         return Ok((Site::load(options)?, Start::Built));
     }
     let started = Instant::now();

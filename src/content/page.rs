@@ -125,7 +125,7 @@ pub struct Meta {
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub frameworks: crate::framework::Tags,
     /// Still being written (`draft: true`): checked, never served or indexed.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
 }
 

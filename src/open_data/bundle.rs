@@ -31,6 +31,22 @@ pub const MAX_BUNDLE_BYTES: u64 = 256 * 1024 * 1024;
 pub struct BundleFile {
     pub name: String,
     pub path: PathBuf,
+    /// What goes into the zip under `name`.
+    pub body: Body,
+}
+
+/// A bundled file's bytes: the file itself, or, for a layered site, one
+/// made from the layers' files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    /// `path`, byte for byte.
+    AsOnDisk,
+    /// `path` (the top layer's `site.yaml`) without its `extends` key: the
+    /// download holds the merged site, with nothing under it.
+    SiteWithoutExtends,
+    /// Every layer's synonym groups, lowest layer first, as the portal
+    /// searches with them.
+    SynonymsOf(Vec<PathBuf>),
 }
 
 /// Why the bundle could not be made.
@@ -50,31 +66,86 @@ pub enum BundleError {
 /// The files a reader downloads: every served page's Markdown file, the
 /// folder's settings and word lists, its frameworks, the logo site.yaml
 /// names, and the licence; sorted by name, each once.
+///
+/// With content layers (`extends`, or `--content` more than once) the
+/// download is one folder with the merged site: each served page from the
+/// layer it is served from, each settings file from the highest layer that
+/// has it (as the loader reads them), the synonyms of every layer together,
+/// and `site.yaml` without `extends` (its `hide` stays, so links to hidden
+/// pages stay plain text). Generated files are written into the zip by
+/// [`build`]; see [`Body`].
 pub fn served_files(site: &Site) -> Vec<BundleFile> {
-    let dir = &site.content_dir;
+    let layers: Vec<&Path> = if site.layers.is_empty() {
+        vec![site.content_dir.as_path()]
+    } else {
+        site.layers.iter().map(PathBuf::as_path).collect()
+    };
+    let top = site.content_dir.as_path();
     let mut files: Vec<BundleFile> = site
         .pages
         .iter()
-        .filter_map(|page| in_folder(dir, &page.source))
+        .filter_map(|page| {
+            layers
+                .iter()
+                .rev()
+                .find_map(|dir| in_folder(dir, &page.source))
+        })
         .collect();
-    let mut extra: Vec<PathBuf> = FOLDER_FILES.iter().map(|f| dir.join(f)).collect();
-    if let Some(logo) = &site.config.logo {
-        extra.push(dir.join(logo));
+    // The highest layer that has a file is the one the loader reads.
+    let highest = |name: &str| -> Option<PathBuf> {
+        layers
+            .iter()
+            .rev()
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    };
+    let mut extra: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for name in FOLDER_FILES {
+        if let Some(path) = highest(name) {
+            let dir = path.parent().unwrap_or(top).to_path_buf();
+            extra.push((dir, path));
+        }
     }
-    if let Ok(entries) = std::fs::read_dir(dir.join("frameworks")) {
-        extra.extend(
-            entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml")),
-        );
+    if let Some(logo) = &site.config.logo {
+        extra.push((top.to_path_buf(), top.join(logo)));
+    }
+    if let Some(dir) = layers
+        .iter()
+        .rev()
+        .find(|d| d.join("frameworks").is_dir())
+        .map(|d| d.to_path_buf())
+    {
+        if let Ok(entries) = std::fs::read_dir(dir.join("frameworks")) {
+            extra.extend(
+                entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+                    .map(|p| (dir.clone(), p)),
+            );
+        }
     }
     files.extend(
         extra
             .iter()
-            .filter(|p| p.is_file())
-            .filter_map(|p| in_folder(dir, p)),
+            .filter(|(_, p)| p.is_file())
+            .filter_map(|(dir, p)| in_folder(dir, p)),
     );
+    if layers.len() > 1 {
+        for file in &mut files {
+            if file.name == "site.yaml" {
+                file.body = Body::SiteWithoutExtends;
+            } else if file.name == "synonyms.yaml" {
+                file.body = Body::SynonymsOf(
+                    layers
+                        .iter()
+                        .map(|d| d.join("synonyms.yaml"))
+                        .filter(|p| p.is_file())
+                        .collect(),
+                );
+            }
+        }
+    }
     files.sort_by(|a, b| a.name.cmp(&b.name));
     files.dedup_by(|a, b| a.name == b.name);
     files
@@ -91,6 +162,7 @@ fn in_folder(dir: &Path, path: &Path) -> Option<BundleFile> {
     (!name.is_empty() && !name.starts_with("..")).then(|| BundleFile {
         name,
         path: path.to_path_buf(),
+        body: Body::AsOnDisk,
     })
 }
 
@@ -113,9 +185,51 @@ pub fn build(site: &Site) -> Result<Vec<u8>, BundleError> {
         if total > MAX_BUNDLE_BYTES {
             return Err(BundleError::TooLarge);
         }
-        let bytes = std::fs::read(&file.path).map_err(read)?;
+        let bytes = match &file.body {
+            Body::AsOnDisk => std::fs::read(&file.path).map_err(read)?,
+            Body::SiteWithoutExtends => without_extends(&file.path).map_err(read)?,
+            Body::SynonymsOf(paths) => merged_synonyms(paths).map_err(read)?,
+        };
         zip.start_file(file.name.as_str(), options)?;
         zip.write_all(&bytes).map_err(read)?;
     }
     Ok(zip.finish()?.into_inner())
+}
+
+/// `site.yaml` without its top-level `extends` key. The file was read and
+/// checked by the loader already, so it parses; comments are not kept.
+fn without_extends(path: &Path) -> std::io::Result<Vec<u8>> {
+    let text = std::fs::read_to_string(path)?;
+    let mut value: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&text).map_err(std::io::Error::other)?;
+    if let Some(map) = value.as_mapping_mut() {
+        map.remove("extends");
+    }
+    let mut out = String::from(
+        "# The site's settings as served; the content folders it was made from\n\
+         # are merged into this download, which is complete on its own.\n",
+    );
+    out.push_str(&serde_yaml_ng::to_string(&value).map_err(std::io::Error::other)?);
+    Ok(out.into_bytes())
+}
+
+/// The `groups` of every synonyms file, lowest layer first, in one file.
+fn merged_synonyms(paths: &[PathBuf]) -> std::io::Result<Vec<u8>> {
+    let mut groups: Vec<serde_yaml_ng::Value> = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(path)?;
+        let value: serde_yaml_ng::Value =
+            serde_yaml_ng::from_str(&text).map_err(std::io::Error::other)?;
+        if let Some(serde_yaml_ng::Value::Sequence(found)) = value.get("groups") {
+            groups.extend(found.iter().cloned());
+        }
+    }
+    let mut map = serde_yaml_ng::Mapping::new();
+    map.insert("groups".into(), serde_yaml_ng::Value::Sequence(groups));
+    let mut out = String::from(
+        "# The synonym groups of every content folder this site was made from,\n\
+         # lowest first, as the portal searches with them.\n",
+    );
+    out.push_str(&serde_yaml_ng::to_string(&map).map_err(std::io::Error::other)?);
+    Ok(out.into_bytes())
 }

@@ -59,12 +59,6 @@ impl Vocabulary {
         }
     }
 
-    /// Every word with its count.
-    #[cfg(test)]
-    pub(crate) fn counts(&self) -> &FxHashMap<String, u32> {
-        &self.counts
-    }
-
     /// Adds another vocabulary's counts to this one (call `finish` after).
     pub fn merge(mut self, other: Vocabulary) -> Vocabulary {
         if self.counts.len() < other.counts.len() {
