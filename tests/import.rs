@@ -262,19 +262,23 @@ fn front(page: &str) -> (String, Vec<String>, Option<String>) {
     (title, needs, tier)
 }
 
-/// Imports `file` at level 3 and scores it: (needs right, tier right, of).
+/// Imports `file` at the level import chooses (3, where the lists of
+/// strategies are) and scores it: (needs right, tier right, of).
 fn score(file: &Path, out: &Path) -> (usize, usize, usize) {
     let run = waymark(&[
         "import",
         file.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
-        "--split-level",
-        "3",
         "--content",
         CONTENT,
     ]);
     assert!(run.status.success(), "{}", text(&run));
+    assert!(
+        text(&run).contains("at heading level 3"),
+        "the default level is the one the strategies are listed at: {}",
+        text(&run)
+    );
     let answers: Answers = serde_yaml_ng_or_json(
         &fs::read_to_string(Path::new(FIXTURES).join("answers.yaml")).unwrap(),
     );

@@ -15,17 +15,38 @@ pub struct Section {
     pub blocks: Vec<Block>,
 }
 
-/// The shallowest heading level used more than once; else the shallowest
-/// used at all; None for a document without headings.
+/// The level a document is divided at: the shallowest heading level used
+/// more than once whose headings hold at least half of their sections' text
+/// themselves, rather than through headings below them (a council's guide
+/// by area, then by level of need, is split at the levels, where the lists
+/// of strategies are; the area headings above hold an introduction at
+/// most). Else the shallowest level used more than once; else the
+/// shallowest used at all; None for a document without headings.
 pub fn default_level(blocks: &[Block]) -> Option<u8> {
     let mut counts = [0usize; 7];
+    // For each text block, the level of the heading it sits under (0: none).
+    let mut under = Vec::new();
+    let mut last = 0u8;
     for b in blocks {
-        if let Block::Heading { level, .. } = b {
-            counts[usize::from((*level).clamp(1, 6))] += 1;
+        match b {
+            Block::Heading { level, .. } => {
+                last = (*level).clamp(1, 6);
+                counts[usize::from(last)] += 1;
+            }
+            _ => under.push(last),
         }
     }
-    (1..=6u8)
-        .find(|l| counts[usize::from(*l)] > 1)
+    let repeated: Vec<u8> = (1..=6u8).filter(|l| counts[usize::from(*l)] > 1).collect();
+    let holds_its_text = |level: u8| {
+        let direct = under.iter().filter(|&&l| l == level).count();
+        let within = under.iter().filter(|&&l| l >= level).count();
+        direct > 0 && direct * 2 >= within
+    };
+    repeated
+        .iter()
+        .copied()
+        .find(|&l| holds_its_text(l))
+        .or_else(|| repeated.first().copied())
         .or_else(|| (1..=6u8).find(|l| counts[usize::from(*l)] > 0))
 }
 
@@ -95,10 +116,28 @@ mod tests {
     }
 
     #[test]
-    fn default_level_is_the_shallowest_that_repeats() {
+    fn default_level_is_the_shallowest_that_repeats_and_holds_its_text() {
         assert_eq!(
-            default_level(&[h(1, "T"), h(2, "A"), h(3, "x"), h(2, "B")]),
+            default_level(&[h(1, "T"), h(2, "A"), p("a"), h(3, "x"), h(2, "B"), p("b")]),
             Some(2)
+        );
+        // Areas with a line of introduction, each divided by level: the
+        // levels hold the text, so the document is split at them.
+        assert_eq!(
+            default_level(&[
+                h(1, "T"),
+                h(2, "Area A"),
+                p("intro"),
+                h(3, "Universal"),
+                p("a"),
+                p("b"),
+                h(3, "Targeted"),
+                p("c"),
+                h(2, "Area B"),
+                h(3, "Universal"),
+                p("d"),
+            ]),
+            Some(3)
         );
         assert_eq!(default_level(&[h(1, "T"), h(3, "x")]), Some(1));
         assert_eq!(default_level(&[p("x")]), None);
