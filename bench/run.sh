@@ -296,7 +296,7 @@ done
 kill "$NGINX_PID"
 wait "$NGINX_PID" 2>/dev/null || true
 
-# ------------------------------------------------------------- cold start
+# --------------------------------------------------- cold and warm start
 
 # --- warm start (issue #23, the index cache) ------------------------------
 # Each round times a cold start (cache off: a full build) and then a warm one
@@ -312,25 +312,6 @@ for c in bundled 10k; do
   rm -rf "$WORK/warm-cache-$c"
 done
 # --- end of warm start -----------------------------------------------------
-
-# ------------------------------------------------------------- warm start
-
-# A start that opens the index kept in a cache folder instead of building
-# it (issue #23). The first start fills the folder and is not timed as warm.
-if "$BENCH" coldstart --help 2>/dev/null | grep -q -- '--cache-dir'; then
-  for c in bundled 10k; do
-    log "warm start x5 at $c (index kept in a cache folder)"
-    cache="$WORK/cache-$c"
-    rm -rf "$cache"
-    timeout 600 "$BENCH" coldstart --bin "$BIN" --content "${CONTENT[$c]}" --runs 1 --corpus "$c" \
-      --cache-dir "$cache" > /dev/null
-    timeout 600 "$BENCH" coldstart --bin "$BIN" --content "${CONTENT[$c]}" --runs 5 --corpus "$c" \
-      --cache-dir "$cache" | sed 's/"figure":"coldstart/"figure":"warmstart/' >> "$RESULTS"
-    rm -rf "$cache"
-  done
-else
-  log "skipping the warm start: this waymark-bench's coldstart has no --cache-dir"
-fi
 
 # ----------------------------------------------------------------- import
 

@@ -161,10 +161,6 @@ const FIGURES: &[(&str, &str)] = &[
     ),
     ("coldstart_ms", "cold start: spawn to first 200 on /healthz"),
     (
-        "warmstart_ms",
-        "warm start: spawn to first 200, index kept in --cache-dir",
-    ),
-    (
         "serve_rss_start_mib",
         "serving process, resident size before any request",
     ),
