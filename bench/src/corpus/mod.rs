@@ -193,6 +193,10 @@ fn plan(sources: &[Source], total: usize, seed: u64) -> Result<Vec<Planned>> {
         bail!("the source corpus has too few distinct words to name pages");
     }
     let mut planned = Vec::with_capacity(total);
+    // The portal refuses two pages with one short id (six letters of a
+    // CRC-32: at 100,000 pages a few pairs are expected to share one), so
+    // a clashing page takes a number on the end, as an editor would rename it.
+    let mut short_ids = std::collections::HashSet::with_capacity(total);
     for (folder, count) in shares(sources, total) {
         let mut bases: Vec<usize> = (0..sources.len())
             .filter(|&i| sources[i].folder == folder)
@@ -207,11 +211,19 @@ fn plan(sources: &[Source], total: usize, seed: u64) -> Result<Vec<Planned>> {
                 (a, Some(b)) => format!("{}-{a}-{b}", short_name(&sources[base].slug)),
                 (a, None) => format!("{}-{a}", short_name(&sources[base].slug)),
             };
-            let slug = if split {
-                format!("{folder}/part-{:03}/{name}", j / 1000 + 1)
-            } else {
-                format!("{folder}/{name}")
+            let at = |name: &str| {
+                if split {
+                    format!("{folder}/part-{:03}/{name}", j / 1000 + 1)
+                } else {
+                    format!("{folder}/{name}")
+                }
             };
+            let mut slug = at(&name);
+            let mut n = 2;
+            while !short_ids.insert(waymark::content::page::short_id(&slug)) {
+                slug = at(&format!("{name}-{n}"));
+                n += 1;
+            }
             planned.push(Planned { slug, base, suffix });
         }
     }
@@ -224,7 +236,7 @@ pub fn generate(source: &Path, out: &Path, pages: usize, seed: u64, reuse: bool)
     if sources.is_empty() {
         bail!("no pages in {}", source.display());
     }
-    let stamp = format!("v1 pages={pages} seed={seed} source={fingerprint:016x}\n");
+    let stamp = format!("v2 pages={pages} seed={seed} source={fingerprint:016x}\n");
     let stamp_path = out.join(STAMP);
     if reuse && fs::read_to_string(&stamp_path).is_ok_and(|s| s == stamp) {
         eprintln!(
