@@ -238,25 +238,9 @@ impl SearchIndex {
         }
         // Live updates add a small segment each; those may merge.
         writer.set_merge_policy(Box::new(LogMergePolicy::default()));
-        let facet_values = Arc::new(FacetWarmer::new(&taxonomy.facets));
-        let warmer: Arc<dyn tantivy::Warmer> = facet_values.clone();
-        let reader: IndexReader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .warmers(vec![Arc::downgrade(&warmer)])
-            .try_into()?;
-        reader.reload()?;
-        Ok(SearchIndex {
-            searcher: reader.searcher(),
-            index,
-            reader,
-            writer: Arc::new(Mutex::new(writer)),
-            fields,
-            synonyms: synonyms.clone(),
-            lexicon: lexicon.clone(),
-            vocabulary,
-            facet_values,
-        })
+        Self::serving(
+            index, writer, fields, taxonomy, synonyms, lexicon, vocabulary,
+        )
     }
 
     /// Serves an index built before and read back (the index cache,
@@ -277,6 +261,22 @@ impl SearchIndex {
         register_analyzers(&index);
         let writer: IndexWriter = index.writer_with_num_threads(1, MIN_INDEXING_BYTES)?;
         writer.set_merge_policy(Box::new(LogMergePolicy::default()));
+        Self::serving(
+            index, writer, fields, taxonomy, synonyms, lexicon, vocabulary,
+        )
+    }
+
+    /// The index ready to search: a reader whose warmer keeps each
+    /// segment's facet values, and the writer live updates go through.
+    fn serving(
+        index: Index,
+        writer: IndexWriter,
+        fields: Fields,
+        taxonomy: &Taxonomy,
+        synonyms: &Synonyms,
+        lexicon: &Lexicon,
+        vocabulary: Vocabulary,
+    ) -> tantivy::Result<SearchIndex> {
         let facet_values = Arc::new(FacetWarmer::new(&taxonomy.facets));
         let warmer: Arc<dyn tantivy::Warmer> = facet_values.clone();
         let reader: IndexReader = index
