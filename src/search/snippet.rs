@@ -511,19 +511,9 @@ mod tests {
                 "{w}"
             );
         }
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
         let mut checked = 0;
-        let mut stack = vec![dir];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).expect("content is readable") {
-                let path = entry.expect("entry").path();
-                if path.is_dir() {
-                    stack.push(path);
-                    continue;
-                }
-                let Ok(text) = std::fs::read_to_string(&path) else {
-                    continue;
-                };
+        for text in bundled_texts() {
+            {
                 for (s, e) in Words::new(&text) {
                     let w = &text[s..e];
                     for w in [w.to_string(), w.to_lowercase(), w.to_uppercase()] {
@@ -539,6 +529,23 @@ mod tests {
         assert!(checked > 10_000, "only {checked} words checked");
     }
 
+    /// Every readable text file of the bundled content folder.
+    fn bundled_texts() -> Vec<String> {
+        let mut texts = Vec::new();
+        let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("content is readable") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    texts.push(text);
+                }
+            }
+        }
+        texts
+    }
+
     #[test]
     fn stop_words_ignore_case() {
         assert!(is_stop_word("The"));
@@ -551,19 +558,9 @@ mod tests {
     /// except British spelling's "e" to "o".
     #[test]
     fn analysis_keeps_first_letters() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
         let mut checked = 0;
-        let mut stack = vec![dir];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).expect("content is readable") {
-                let path = entry.expect("entry").path();
-                if path.is_dir() {
-                    stack.push(path);
-                    continue;
-                }
-                let Ok(text) = std::fs::read_to_string(&path) else {
-                    continue;
-                };
+        for text in bundled_texts() {
+            {
                 for (s, e) in Words::new(&text) {
                     let word = text[s..e].to_lowercase();
                     let first = word.chars().next().expect("words are not empty");
