@@ -1,14 +1,16 @@
 //! Building the tantivy index for a set of pages, in memory, in one go.
 
+use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
-use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
+use tantivy::directory::RamDirectory;
+use tantivy::indexer::{LogMergePolicy, merge_filtered_segments};
 use tantivy::schema::Facet as TantivyFacet;
 
 use tantivy::{
     Index, IndexReader, IndexSettings, IndexSortByField, IndexWriter, Order, ReloadPolicy,
-    Searcher, TantivyDocument, Term, doc,
+    Searcher, SingleSegmentIndexWriter, TantivyDocument, Term, doc,
 };
 
 use crate::content::Page;
@@ -16,7 +18,7 @@ use crate::taxonomy::{Facet, Taxonomy};
 
 use super::facets::FacetWarmer;
 use super::lexicon::Lexicon;
-use super::schema::{Fields, register_analyzers, register_counting_analyzer, schema};
+use super::schema::{Fields, counting_analyzers, register_analyzers, schema};
 use super::stem::TokenCounts;
 use super::synonyms::Synonyms;
 use super::vocabulary::Vocabulary;
@@ -145,60 +147,94 @@ fn vocabulary_of(token_counts: &TokenCounts, synonyms: &Synonyms) -> Vocabulary 
     vocabulary
 }
 
-/// Pages whose documents are made at once before they go to the writer.
-const CHUNK: usize = 256;
-/// tantivy's indexing threads at most; beyond four, merging the segments
-/// they make costs more than it saves.
+/// Stretches indexed at once at most; beyond four, the merge that stacks
+/// their segments costs more than the threads save.
 const MAX_INDEXING_THREADS: usize = 4;
-/// Memory each indexing thread fills before it writes a segment.
-const INDEXING_BYTES_PER_THREAD: usize = 48_000_000;
+/// The most text (bytes) one stretch indexes: its terms and positions stay
+/// in memory until its segment is written.
+const MAX_STRETCH_TEXT: usize = 64_000_000;
 /// The least tantivy accepts for a thread (its own minimum is 15 MB).
 const MIN_INDEXING_BYTES: usize = 16_000_000;
 /// Fewer pages than this are indexed on one thread.
 const SMALL_CORPUS: usize = 2_000;
 
+/// Cuts `pages` into at most `n` unbroken stretches of about equal weight.
+fn cut(pages: &[Arc<Page>], n: usize, weight: impl Fn(&Arc<Page>) -> usize) -> Vec<Range<usize>> {
+    let total: usize = pages.iter().map(&weight).sum();
+    let share = total.div_ceil(n.max(1)).max(1);
+    let mut stretches = Vec::new();
+    let (mut start, mut filled) = (0, 0);
+    for (i, page) in pages.iter().enumerate() {
+        filled += weight(page);
+        if filled >= share {
+            stretches.push(start..i + 1);
+            (start, filled) = (i + 1, 0);
+        }
+    }
+    if start < pages.len() || stretches.is_empty() {
+        stretches.push(start..pages.len());
+    }
+    stretches
+}
+
+/// Documents sorted by `tie`, which is the slug order: the order every
+/// index this module makes keeps its pages in.
+fn slug_order() -> IndexSettings {
+    IndexSettings {
+        sort_by_field: Some(IndexSortByField {
+            field: "tie".to_string(),
+            order: Order::Desc,
+        }),
+        ..IndexSettings::default()
+    }
+}
+
+/// Indexes `pages`, the stretch of the slug order starting at `first`, in
+/// one segment of an index of its own, in that order, on the calling thread.
+fn index_stretch(
+    pages: &[Arc<Page>],
+    first: usize,
+    settings: IndexSettings,
+    fields: &Fields,
+    taxonomy: &Taxonomy,
+    token_counts: &Arc<TokenCounts>,
+) -> tantivy::Result<Index> {
+    let (schema, _) = schema(&taxonomy.facets);
+    let mut writer: SingleSegmentIndexWriter = Index::builder()
+        .schema(schema)
+        .settings(settings)
+        // The vocabulary is counted by the analyser as it makes the terms.
+        .tokenizers(counting_analyzers(token_counts.clone()))
+        .single_segment_index_writer(RamDirectory::create(), MIN_INDEXING_BYTES)?;
+    for (i, page) in pages.iter().enumerate() {
+        writer.add_document(document(page, first + i, fields, taxonomy))?;
+    }
+    // Finishing the segment drops its analysers, which hand in their counts.
+    writer.finalize()
+}
+
 impl SearchIndex {
-    /// Indexes `pages` in a new in-memory index.
+    /// Indexes `pages` (in slug order) in a new in-memory index.
+    ///
+    /// The result is one segment with the pages in slug order, however many
+    /// threads made it. Scores must not depend on how the pages were shared
+    /// out: tantivy adds a page's clause scores in an order that depends on
+    /// the pages around it, and floating-point sums in another order differ
+    /// in the last bit, which reordered equal-looking results from build to
+    /// build. So each thread indexes one unbroken stretch of the slug order
+    /// in an index of its own, and the stretches' segments are stacked in
+    /// one merge: their `tie` values do not overlap, so tantivy concatenates
+    /// them rather than sorting every posting list again.
     pub fn build(
         pages: &[Arc<Page>],
         taxonomy: &Taxonomy,
         synonyms: &Synonyms,
         lexicon: &Lexicon,
     ) -> tantivy::Result<SearchIndex> {
-        let (schema, fields) = schema(&taxonomy.facets);
-        // Documents sorted by `tie` in every segment and in the merge: the
-        // one segment left has its pages in slug order, however the threads
-        // shared them out. Scores must not depend on that: tantivy adds a
-        // page's clause scores in an order that depends on the pages around
-        // it, and floating-point sums in another order differ in the last
-        // bit, which reordered equal-looking results from build to build.
-        let settings = IndexSettings {
-            sort_by_field: Some(IndexSortByField {
-                field: "tie".to_string(),
-                order: Order::Desc,
-            }),
-            ..IndexSettings::default()
-        };
-        let index = Index::builder()
-            .schema(schema)
-            .settings(settings)
-            .create_in_ram()?;
-        register_analyzers(&index);
-        // The vocabulary is counted by the analyser as it makes the terms.
+        let (_, fields) = schema(&taxonomy.facets);
         let token_counts = Arc::new(TokenCounts::default());
-        register_counting_analyzer(&index, token_counts.clone());
-        // Documents are made and indexed on every core. Which segment a page lands in varies
-        // from run to run, so searches break ties with the `tie` field
-        // rather than by position (tests/ops/scale-out.sh compares two
-        // replicas' answers byte for byte).
-        //
-        // A small corpus takes one thread and a small memory budget: with a
-        // few hundred pages, setting up each thread's arena, then writing
-        // and merging two segments, costs more than the indexing.
-        let text_bytes: usize = pages
-            .iter()
-            .map(|p| p.text.len() + p.meta.summary.len() + p.meta.title.len())
-            .sum();
+        // A small corpus takes one thread: with a few hundred pages, writing
+        // and merging two segments costs more than the indexing.
         let threads = if pages.len() < SMALL_CORPUS {
             1
         } else {
@@ -206,36 +242,41 @@ impl SearchIndex {
                 .map_or(1, usize::from)
                 .clamp(1, MAX_INDEXING_THREADS)
         };
-        let per_thread =
-            (text_bytes * 8 / threads).clamp(MIN_INDEXING_BYTES, INDEXING_BYTES_PER_THREAD);
-        let mut writer: IndexWriter =
-            index.writer_with_num_threads(threads, per_thread * threads)?;
-        // No merging in the background while the pages go in: the segments
-        // are merged into one below, once, and a background merge taking
-        // some of them first would make that fail.
-        writer.set_merge_policy(Box::new(NoMergePolicy));
-        for (n, chunk) in pages.chunks(CHUNK).enumerate() {
-            let documents: Vec<TantivyDocument> = chunk
-                .par_iter()
-                .enumerate()
-                .map(|(i, page)| document(page, n * CHUNK + i, &fields, taxonomy))
-                .collect();
-            for d in documents {
-                writer.add_document(d)?;
+        let weight = |p: &Arc<Page>| p.text.len() + p.meta.summary.len() + p.meta.title.len();
+        let text_bytes: usize = pages.iter().map(weight).sum();
+        // Stretches of about equal text, at most MAX_STRETCH_TEXT each, and a
+        // multiple of the threads in number, so every thread is busy to the
+        // end.
+        let rounds = text_bytes.div_ceil(threads * MAX_STRETCH_TEXT).max(1);
+        let stretches = cut(pages, threads * rounds, weight);
+        let index = if stretches.len() == 1 {
+            // One stretch is the whole index: it is made with the slug
+            // order's setting, which later merges of live updates keep.
+            index_stretch(pages, 0, slug_order(), &fields, taxonomy, &token_counts)?
+        } else {
+            let stretches: Vec<Index> = stretches
+                .into_par_iter()
+                .map(|range| {
+                    index_stretch(
+                        &pages[range.clone()],
+                        range.start,
+                        IndexSettings::default(),
+                        &fields,
+                        taxonomy,
+                        &token_counts,
+                    )
+                })
+                .collect::<tantivy::Result<_>>()?;
+            let mut segments = Vec::new();
+            for index in &stretches {
+                segments.extend(index.searchable_segments()?);
             }
-        }
-        // The commit joins the indexing threads, whose filters have handed
-        // in their counts by then; live updates and queries count nothing.
-        writer.commit()?;
+            let unfiltered = segments.iter().map(|_| None).collect();
+            merge_filtered_segments(&segments, slug_order(), unfiltered, RamDirectory::create())?
+        };
         register_analyzers(&index);
         let vocabulary = vocabulary_of(&token_counts, synonyms);
-        // One segment: each search pays for every segment it visits, and the
-        // indexing threads leave one each (more at 100k).
-        let segments = index.searchable_segment_ids()?;
-        if segments.len() > 1 {
-            writer.merge(&segments).wait()?;
-            writer.garbage_collect_files().wait()?;
-        }
+        let writer: IndexWriter = index.writer_with_num_threads(1, MIN_INDEXING_BYTES)?;
         // Live updates add a small segment each; those may merge.
         writer.set_merge_policy(Box::new(LogMergePolicy::default()));
         Self::serving(

@@ -9,7 +9,9 @@ use tantivy::schema::{
     FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+use tantivy::tokenizer::{
+    LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenizerManager,
+};
 
 use crate::facet::{Facet, Facets};
 
@@ -114,26 +116,34 @@ pub fn schema(table: &Facets) -> (Schema, Fields) {
 
 /// Registers Waymark's analysers on an index.
 pub fn register_analyzers(index: &Index) {
-    let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TERM_BYTES))
-        // Lower case, stop words, British spelling and stems in one step.
-        .filter(EnglishTerms::new())
-        .build();
-    index.tokenizers().register(ENGLISH, analyzer);
+    register_on(index.tokenizers(), None);
+}
+
+/// Waymark's analysers for a full build's index: the English analyser also
+/// counts every token into `counts` for the vocabulary, making the same terms
+/// (the long tokens dropped by the filter itself). Register the plain
+/// analysers on the index once its documents are in.
+pub fn counting_analyzers(counts: Arc<TokenCounts>) -> TokenizerManager {
+    let tokenizers = TokenizerManager::default();
+    register_on(&tokenizers, Some(counts));
+    tokenizers
+}
+
+fn register_on(tokenizers: &TokenizerManager, counts: Option<Arc<TokenCounts>>) {
+    let english = match counts {
+        Some(counts) => TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(EnglishTerms::counting(counts))
+            .build(),
+        None => TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(MAX_TERM_BYTES))
+            // Lower case, stop words, British spelling and stems in one step.
+            .filter(EnglishTerms::new())
+            .build(),
+    };
+    tokenizers.register(ENGLISH, english);
     let words = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .build();
-    index.tokenizers().register(WORDS, words);
-}
-
-/// Registers the English analyser of a full build: the same terms as
-/// [`register_analyzers`]' (the long tokens dropped by the filter itself),
-/// and every token counted into `counts` for the vocabulary. Register the
-/// plain analysers again once the build's documents are committed.
-pub fn register_counting_analyzer(index: &Index, counts: Arc<TokenCounts>) {
-    let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(EnglishTerms::counting(counts))
-        .build();
-    index.tokenizers().register(ENGLISH, analyzer);
+    tokenizers.register(WORDS, words);
 }
