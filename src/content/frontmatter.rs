@@ -169,6 +169,10 @@ pub type FieldError = yaml::YamlError;
 /// are each reported (with a did-you-mean), and the rest is still read so the
 /// validator can report everything else in the same pass.
 pub fn parse(yaml_text: &str, locator: &Locator) -> (Option<RawFrontMatter>, Vec<FieldError>) {
+    // Most pages have the flat shape, read without a parser.
+    if let Some(fm) = super::flat::read(yaml_text) {
+        return (Some(fm), Vec::new());
+    }
     // Depth and aliases are refused before the parser, whose time grows
     // with the square of the nesting.
     if let Err(e) = yaml::check_shape(yaml_text) {

@@ -9,6 +9,7 @@
 //! a reader.
 
 pub mod changes;
+mod flat;
 pub mod frontmatter;
 pub mod layers;
 pub mod links;
