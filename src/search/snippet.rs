@@ -513,16 +513,14 @@ mod tests {
         }
         let mut checked = 0;
         for text in bundled_texts() {
-            {
-                for (s, e) in Words::new(&text) {
-                    let w = &text[s..e];
-                    for w in [w.to_string(), w.to_lowercase(), w.to_uppercase()] {
-                        if w.is_empty() {
-                            continue;
-                        }
-                        assert_eq!(is_stop_word(&w), listed(&w), "{w}");
-                        checked += 1;
+            for (s, e) in Words::new(&text) {
+                let w = &text[s..e];
+                for w in [w.to_string(), w.to_lowercase(), w.to_uppercase()] {
+                    if w.is_empty() {
+                        continue;
                     }
+                    assert_eq!(is_stop_word(&w), listed(&w), "{w}");
+                    checked += 1;
                 }
             }
         }
@@ -560,19 +558,17 @@ mod tests {
     fn analysis_keeps_first_letters() {
         let mut checked = 0;
         for text in bundled_texts() {
-            {
-                for (s, e) in Words::new(&text) {
-                    let word = text[s..e].to_lowercase();
-                    let first = word.chars().next().expect("words are not empty");
-                    let mut stem = word.clone();
-                    normalise_in_place(&mut stem);
-                    let stem_first = stem.chars().next();
-                    assert!(
-                        stem_first == Some(first) || (first == 'e' && stem_first == Some('o')),
-                        "{word} analyses to {stem}"
-                    );
-                    checked += 1;
-                }
+            for (s, e) in Words::new(&text) {
+                let word = text[s..e].to_lowercase();
+                let first = word.chars().next().expect("words are not empty");
+                let mut stem = word.clone();
+                normalise_in_place(&mut stem);
+                let stem_first = stem.chars().next();
+                assert!(
+                    stem_first == Some(first) || (first == 'e' && stem_first == Some('o')),
+                    "{word} analyses to {stem}"
+                );
+                checked += 1;
             }
         }
         assert!(checked > 1000, "only {checked} words checked");
