@@ -489,8 +489,21 @@ fn cache_folder(
     }
 }
 
+/// Where the file of page bodies goes: the cache's folder (it is made there
+/// even when the index cache is off), on disk rather than in a temporary
+/// folder that may be held in memory.
+fn body_folder(args: &ServeArgs) -> PathBuf {
+    match &args.cache_dir {
+        Some(dir) if !dir.as_os_str().eq_ignore_ascii_case("off") => dir.clone(),
+        _ => crate::cache::location::default_base(),
+    }
+}
+
 fn serve(args: ServeArgs) -> ExitCode {
-    let options = args.content.options();
+    let options = LoadOptions {
+        body_dir: Some(body_folder(&args)),
+        ..args.content.options()
+    };
     let cache = match cache_folder(&args, &options) {
         Ok(folder) => folder,
         Err(e) => {

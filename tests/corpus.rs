@@ -304,7 +304,7 @@ fn every_area_has_descriptors_of_need_for_every_level() {
                 faults.push(format!("{}: no \"{}\" heading", page.slug, tier.label));
             }
         }
-        if !page.text.contains("not thresholds") {
+        if !page.text().contains("not thresholds") {
             faults.push(format!(
                 "{}: does not say it guides judgement and is not a threshold",
                 page.slug
@@ -313,7 +313,7 @@ fn every_area_has_descriptors_of_need_for_every_level() {
         let area_page = site.pages.iter().find(|p| {
             p.is_kind("guidance") && p.meta.needs == [area.id.clone()] && !p.is_descriptors()
         });
-        if !area_page.is_some_and(|p| p.markdown.contains(&format!("]({})", page.url))) {
+        if !area_page.is_some_and(|p| p.markdown().contains(&format!("]({})", page.url))) {
             faults.push(format!(
                 "{}: the area's guidance page does not link it",
                 page.slug

@@ -17,7 +17,7 @@ fn has_headings(page: &Page, ids: &[&str]) -> Vec<String> {
 }
 
 fn words(page: &Page) -> usize {
-    page.text.split_whitespace().count()
+    page.text().split_whitespace().count()
 }
 
 fn guidance_where(site: &Site, test: impl Fn(&Page) -> bool) -> usize {

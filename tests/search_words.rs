@@ -116,7 +116,7 @@ async fn a_real_word_no_page_uses_is_not_corrected_and_counts_as_not_found() {
     assert!(
         site.pages
             .iter()
-            .all(|p| !p.text.to_lowercase().contains("mutism"))
+            .all(|p| !p.text().to_lowercase().contains("mutism"))
     );
     let s = common::state(site);
     let body = searched_three_times(&s, "selective+mutism").await;
@@ -145,7 +145,7 @@ async fn the_bundled_content_says_when_it_has_no_page_about_a_real_topic() {
     assert!(
         site.pages
             .iter()
-            .all(|p| !p.text.to_lowercase().contains("hypermobil"))
+            .all(|p| !p.text().to_lowercase().contains("hypermobil"))
     );
     let s = common::state(site);
     let body = searched_three_times(&s, "hypermobility+syndrome").await;

@@ -17,9 +17,18 @@ use crate::output::{emit, memory_kib, millis};
 use crate::queries::read_queries;
 use crate::rng::{Rng, unique_word};
 
+/// Options as `waymark serve` loads with: page bodies in a file in the
+/// cache folder.
+fn options(content: &Path) -> LoadOptions {
+    LoadOptions {
+        body_dir: Some(waymark::cache::location::default_base()),
+        ..LoadOptions::new(content)
+    }
+}
+
 pub fn load(content: &Path) -> Result<(Site, Duration)> {
     let started = Instant::now();
-    let site = Site::load(&LoadOptions::new(content))
+    let site = Site::load(&options(content))
         .map_err(|e| anyhow!("cannot load {}: {e}", content.display()))?;
     Ok((site, started.elapsed()))
 }
@@ -60,15 +69,20 @@ pub fn build(content: &Path, corpus: &str, round: u32, heap: bool) -> Result<()>
         site.errors().count() as f64,
         "problems",
     );
-    // Where the memory goes: the texts each page keeps, and the index.
-    // (Pages no longer keep their HTML; it is made when a page is shown.)
-    let (mut markdown, mut text) = (0, 0);
+    // Where the memory goes: the texts each page keeps in memory (none when
+    // its body is in the file of page bodies), and the index.
+    let (mut markdown, mut text, mut filed) = (0, 0, 0);
     for page in &site.pages {
-        markdown += page.markdown.len();
-        text += page.text.len();
+        if page.body.store().is_some() {
+            filed += page.body.markdown_len() + page.body.text_len();
+        } else {
+            markdown += page.body.markdown_len();
+            text += page.body.text_len();
+        }
     }
     emit("held_markdown_mib", corpus, round, mib(markdown), "MiB");
     emit("held_text_mib", corpus, round, mib(text), "MiB");
+    emit("filed_bodies_mib", corpus, round, mib(filed), "MiB");
     emit(
         "index_segments",
         corpus,
@@ -91,7 +105,7 @@ pub fn build(content: &Path, corpus: &str, round: u32, heap: bool) -> Result<()>
 /// Times `Site::update` in process for one saved page, `runs` times: what
 /// live reload does after the watcher's debounce. Edits the pages of DIR.
 pub fn update(content: &Path, runs: u32, corpus: &str) -> Result<()> {
-    let options = LoadOptions::new(content);
+    let options = options(content);
     let (mut site, _) = load(content)?;
     let mut rng = Rng::new(99);
     for round in 1..=runs {

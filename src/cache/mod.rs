@@ -189,7 +189,8 @@ fn open(
     let site = Site::from_parts(
         Parts {
             settings,
-            pages: restored.pages,
+            // Bodies go to their file as after a build, not kept in memory.
+            pages: crate::content::loader::store_bodies(options, restored.pages),
             search,
             problems: restored.problems,
             file_problems: restored.file_problems,

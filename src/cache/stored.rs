@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::content::Body;
 use crate::content::page::{
     Evidence, Heading, InternalLink, Link, Meta, Page, Provision, Source, SourceType,
 };
@@ -184,11 +185,10 @@ impl StoredPage {
             slug,
             url,
             meta,
-            text,
+            body,
             headings,
             internal_links,
             source,
-            markdown,
             stale,
             unlinked,
         } = page;
@@ -251,7 +251,7 @@ impl StoredPage {
                 frameworks: frameworks.clone(),
                 draft: *draft,
             },
-            text: text.clone(),
+            text: body.text().into_owned(),
             headings: headings
                 .iter()
                 .map(|h| (h.level, h.id.clone(), h.text.clone(), h.offset as u64))
@@ -261,7 +261,7 @@ impl StoredPage {
                 .map(|l| (l.target.clone(), l.line as u64, l.col as u64))
                 .collect(),
             source: source.clone(),
-            markdown: markdown.clone(),
+            markdown: body.markdown().into_owned(),
             stale: *stale,
             unlinked: unlinked.clone(),
         }
@@ -332,7 +332,7 @@ impl StoredPage {
                 frameworks: m.frameworks,
                 draft: m.draft,
             },
-            text: self.text,
+            body: Body::held(self.markdown, self.text),
             headings,
             internal_links: self
                 .internal_links
@@ -344,7 +344,6 @@ impl StoredPage {
                 })
                 .collect(),
             source: self.source,
-            markdown: self.markdown,
             stale: self.stale,
             unlinked: self.unlinked,
         })

@@ -21,6 +21,7 @@ use crate::problem::{self, Kind, Pos, Problem};
 use crate::taxonomy::Taxonomy;
 use crate::yaml;
 
+use super::body::{Body, BodyStore};
 use super::changes::ChangeSet;
 use super::layers;
 use super::page::Page;
@@ -46,6 +47,9 @@ pub struct LoadOptions {
     pub today: Date,
     /// The facets pages are classified by (the standard ones by default).
     pub facets: Facets,
+    /// A folder for the file of page bodies ([`super::body`]); `None` keeps
+    /// them in memory.
+    pub body_dir: Option<PathBuf>,
 }
 
 impl LoadOptions {
@@ -66,7 +70,53 @@ impl LoadOptions {
             site_file: None,
             today: crate::clock::today(),
             facets: Facets::default(),
+            body_dir: None,
         }
+    }
+}
+
+/// The file of page bodies new pages go to, when `options` keeps bodies in
+/// a file: the one the pages `kept` are in (a few pages read again), or a
+/// new one (everything read again, so the old file goes with the old
+/// snapshot).
+/// `None`, and the pages keep their bodies in memory, when there is no such
+/// folder or the file cannot be made there (logged).
+fn body_store(options: &LoadOptions, kept: &[Arc<Page>]) -> Option<Arc<BodyStore>> {
+    let dir = options.body_dir.as_ref()?;
+    if let Some(store) = kept.iter().find_map(|p| p.body.store()) {
+        return Some(Arc::clone(store));
+    }
+    match BodyStore::create_in(dir) {
+        Ok(store) => Some(store),
+        Err(e) => {
+            tracing::warn!(
+                "page bodies are kept in memory: cannot make their file in {}: {e}",
+                dir.display()
+            );
+            None
+        }
+    }
+}
+
+/// `page` with its body in `store`, unless another snapshot shares it (a
+/// last good version, already stored where it was).
+fn stored(page: Arc<Page>, store: &Arc<BodyStore>) -> Arc<Page> {
+    match Arc::try_unwrap(page) {
+        Ok(mut page) => {
+            let body = std::mem::replace(&mut page.body, Body::held(String::new(), String::new()));
+            page.body = body.into_store(store);
+            Arc::new(page)
+        }
+        Err(shared) => shared,
+    }
+}
+
+/// `pages` with their bodies moved to a new file of page bodies, when
+/// `options` keeps them in a file (pages read back from the index cache).
+pub fn store_bodies(options: &LoadOptions, pages: Vec<Arc<Page>>) -> Vec<Arc<Page>> {
+    match body_store(options, &[]) {
+        Some(store) => pages.into_par_iter().map(|p| stored(p, &store)).collect(),
+        None => pages,
     }
 }
 
@@ -454,8 +504,12 @@ fn apply(
     files: &[(PathBuf, String)],
     hidden: &BTreeSet<String>,
 ) -> Applied {
+    let store = body_store(options, &kept);
+    let store = store.as_ref();
     // Each file is read, checked and rendered on its own, so the files are
     // shared out over every core; the results come back in the files' order.
+    // Each body goes to the file of bodies as soon as it is made, so a
+    // large corpus is never all in memory at once.
     let results: Vec<(Option<Arc<Page>>, Vec<Problem>)> = files
         .par_iter()
         .map(|(path, slug)| {
@@ -464,7 +518,12 @@ fn apply(
                 today: options.today,
                 path,
             };
-            load_file(slug, &cx, previous)
+            let (page, problems) = load_file(slug, &cx, previous);
+            let page = match store {
+                Some(store) => page.map(|p| stored(p, store)),
+                None => page,
+            };
+            (page, problems)
         })
         .collect();
     let mut pages = kept;

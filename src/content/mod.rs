@@ -8,6 +8,7 @@
 //! page's related pages, `provision` states what its provision block tells
 //! a reader.
 
+pub mod body;
 pub mod changes;
 mod flat;
 pub mod frontmatter;
@@ -22,6 +23,7 @@ pub mod related;
 pub mod slug;
 pub mod validate;
 
+pub use body::{Body, BodyStore};
 pub use changes::ChangeSet;
 pub use loader::{Before, Changed, ExtraSettings, LoadError, LoadOptions, Loaded, load};
 pub use page::{
@@ -83,11 +85,10 @@ pub fn parse_page(text: &str, slug: &str, cx: &Context) -> (Option<Page>, Vec<Pr
         slug: slug.to_string(),
         url: crate::routes::page(slug),
         meta,
-        text: rendered.text,
+        body: Body::held(split.body.to_string(), rendered.text),
         headings: rendered.headings,
         internal_links,
         source: cx.path.to_path_buf(),
-        markdown: split.body.to_string(),
         stale: false,
         unlinked: Vec::new(),
     };

@@ -1,8 +1,12 @@
 //! A validated page: its front matter in typed form and its rendered body.
 
+use std::borrow::Cow;
+
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::Serialize;
+
+use super::body::Body;
 
 /// An outside link or a cited source: a title and an https address.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
@@ -164,15 +168,14 @@ pub struct Page {
     pub slug: String,
     pub url: String,
     pub meta: Meta,
-    /// The body as plain text, for the index and snippets.
-    pub text: String,
+    /// The Markdown after the front matter and its plain text (for the
+    /// index and snippets), in memory or in the file of page bodies.
+    pub body: Body,
     pub headings: Vec<Heading>,
     /// Links in the body to other pages of the portal.
     pub internal_links: Vec<InternalLink>,
     /// The file the page was read from.
     pub source: std::path::PathBuf,
-    /// The Markdown body as written: the source of its HTML and of exports.
-    pub markdown: String,
     /// True when the file now has a problem and this is its last good version.
     pub stale: bool,
     /// Addresses of hidden pages this page links to: those links are shown
@@ -228,9 +231,19 @@ impl Page {
         short_id(&self.slug)
     }
 
+    /// The Markdown body as written: the source of its HTML and of exports.
+    pub fn markdown(&self) -> Cow<'_, str> {
+        self.body.markdown()
+    }
+
+    /// The body as plain text, for the index and snippets.
+    pub fn text(&self) -> Cow<'_, str> {
+        self.body.text()
+    }
+
     /// The body as sanitised HTML, made from the Markdown.
     pub fn html(&self) -> String {
-        let html = super::markdown::render(&self.markdown).html;
+        let html = super::markdown::render(&self.markdown()).html;
         if self.unlinked.is_empty() {
             html
         } else {
@@ -256,23 +269,25 @@ impl Page {
     /// "What you can do", as Markdown, numbered from 1 by their place.
     pub fn steps(&self) -> Vec<String> {
         self.section("what-you-can-do")
-            .map(super::markdown::ordered_list_items)
+            .map(|md| super::markdown::ordered_list_items(&md))
             .unwrap_or_default()
     }
 
     /// The Markdown under a heading (by anchor id), up to the next heading of
     /// the same or a higher level: "what-you-can-do" gives that section's steps.
-    pub fn section(&self, id: &str) -> Option<&str> {
+    pub fn section(&self, id: &str) -> Option<String> {
         let i = self.headings.iter().position(|h| h.id == id)?;
         let heading = &self.headings[i];
-        let start = self.markdown[heading.offset..]
+        let markdown = self.markdown();
+        let from = markdown.get(heading.offset..)?;
+        let start = from
             .find('\n')
-            .map_or(self.markdown.len(), |n| heading.offset + n + 1);
+            .map_or(markdown.len(), |n| heading.offset + n + 1);
         let end = self.headings[i + 1..]
             .iter()
             .find(|h| h.level <= heading.level)
-            .map_or(self.markdown.len(), |h| h.offset);
-        Some(self.markdown[start..end.max(start)].trim())
+            .map_or(markdown.len(), |h| h.offset);
+        Some(markdown.get(start..end.max(start))?.trim().to_string())
     }
 }
 

@@ -283,8 +283,11 @@ fn page_slides(page: &Page, group: &str, address: &str) -> Vec<Slide> {
         spread(intro, pieces(&page.meta.summary, room), false)
     };
     let steps: Vec<String> = page.steps().iter().flat_map(|s| blocks(s)).collect();
-    let signs = page.section(SIGNS).map(blocks).unwrap_or_default();
-    let measures = page.section(MEASURES).map(blocks).unwrap_or_default();
+    let signs = page.section(SIGNS).map(|s| blocks(&s)).unwrap_or_default();
+    let measures = page
+        .section(MEASURES)
+        .map(|s| blocks(&s))
+        .unwrap_or_default();
     if steps.is_empty() && signs.is_empty() {
         // A guidance or training page: what it covers, by its own headings.
         let covers: Vec<String> = page
@@ -363,7 +366,7 @@ pub fn deck(plan: &Plan, base: &str, date: Date) -> Vec<Slide> {
             .unwrap_or_default();
         section.lead = description;
         if let Some(notes) = group.training.and_then(|t| t.section(FACILITATOR_NOTES)) {
-            section.notes = blocks(notes);
+            section.notes = blocks(&notes);
         }
         slides.push(section);
         for page in &group.pages {

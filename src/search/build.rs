@@ -106,13 +106,14 @@ fn tie(ord: usize) -> u64 {
 
 fn document(page: &Page, ord: usize, fields: &Fields, taxonomy: &Taxonomy) -> TantivyDocument {
     let m = &page.meta;
+    let text = page.text();
     let mut d: TantivyDocument = doc!(
         fields.slug => page.slug.as_str(),
         fields.title => m.title.as_str(),
         fields.title_words => m.title.as_str(),
         fields.tags => tags_of(page, taxonomy),
         fields.summary => m.summary.as_str(),
-        fields.body => page.text.as_str(),
+        fields.body => text.as_ref(),
         fields.updated => date_key(page),
         fields.title_sort => m.title.to_lowercase(),
         fields.tie => tie(ord),
@@ -134,7 +135,7 @@ fn texts_of(page: &Page, taxonomy: &Taxonomy, mut f: impl FnMut(&str)) {
     f(&m.title);
     f(&m.summary);
     f(&tags_of(page, taxonomy));
-    f(&page.text);
+    f(&page.text());
 }
 
 /// The vocabulary from a build's token counts and the synonyms' words.
@@ -242,7 +243,7 @@ impl SearchIndex {
                 .map_or(1, usize::from)
                 .clamp(1, MAX_INDEXING_THREADS)
         };
-        let weight = |p: &Arc<Page>| p.text.len() + p.meta.summary.len() + p.meta.title.len();
+        let weight = |p: &Arc<Page>| p.body.text_len() + p.meta.summary.len() + p.meta.title.len();
         let text_bytes: usize = pages.iter().map(weight).sum();
         // Stretches of about equal text, at most MAX_STRETCH_TEXT each, and a
         // multiple of the threads in number, so every thread is busy to the
@@ -410,9 +411,12 @@ mod tests {
         // outside ASCII, a final sigma, digits.
         let mut odd = (*pages[0]).clone();
         odd.slug = "zz-odd-words".into();
-        odd.text = format!(
-            "{} Supercalifragilisticexpialidociousnessandmorewords ÉCOLE ΣΑΣ Öl 2nd X9 the THE",
-            odd.text
+        odd.body = crate::content::Body::held(
+            odd.markdown().into_owned(),
+            format!(
+                "{} Supercalifragilisticexpialidociousnessandmorewords ÉCOLE ΣΑΣ Öl 2nd X9 the THE",
+                odd.text()
+            ),
         );
         pages.push(Arc::new(odd));
         let index = SearchIndex::build(

@@ -793,14 +793,15 @@ fn ordered_counts(
 }
 
 fn snippet(snippets: Option<&Snippets>, page: &Page) -> String {
-    if let Some(html) = snippets.and_then(|s| s.html(&page.text, &page.meta.summary)) {
+    // One read of the text, which may come from the file of page bodies.
+    let text = page.text();
+    if let Some(html) = snippets.and_then(|s| s.html(&text, &page.meta.summary)) {
         return html;
     }
     // No word of the query in the text: its first full paragraph that does
     // not repeat the summary, in whole sentences.
     let summary = page.meta.summary.to_lowercase();
-    let line = page
-        .text
+    let line = text
         .lines()
         .map(str::trim)
         .find(|l| l.ends_with(['.', '!', '?']) && !summary.contains(&l.to_lowercase()))

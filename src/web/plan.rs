@@ -306,7 +306,7 @@ pub struct PlanTemplate {
 }
 
 fn section_html(page: &crate::content::Page, id: &str) -> Option<String> {
-    page.section(id).map(|md| markdown::render(md).html)
+    page.section(id).map(|md| markdown::render(&md).html)
 }
 
 /// A chosen page on the plan page; `part` is its provision part, when it is

@@ -128,7 +128,7 @@ fn render(site: &Site, s: &Strategy, added: Option<usize>) -> Response {
                     .page
                     .section(WHAT_YOU_MIGHT_SEE)
                     .map(|md| {
-                        crate::content::markdown::analyse(md)
+                        crate::content::markdown::analyse(&md)
                             .text
                             .lines()
                             .map(str::trim)

@@ -142,7 +142,10 @@ pub fn csv(plan: &Plan, share_url: &str) -> Result<Vec<u8>, csv::Error> {
                 m.map_or_else(String::new, |m| m.pounds())
             }
         };
-        let measure = page.section(MEASURES).map(one_line).unwrap_or_default();
+        let measure = page
+            .section(MEASURES)
+            .map(|m| one_line(&m))
+            .unwrap_or_default();
         let record = [
             m.title.clone(),
             labels(Facet::NEED, &m.needs),

@@ -492,7 +492,7 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
                         2,
                         &format!("Facilitator notes for {}", group.label),
                     ));
-                    for p in blocks(notes, &mut lists, false) {
+                    for p in blocks(&notes, &mut lists, false) {
                         doc = doc.add_paragraph(p);
                     }
                 }
@@ -501,7 +501,7 @@ pub fn docx(plan: &Plan, view: View, share_url: &str) -> Result<Vec<u8>, ExportE
                         .add_paragraph(heading(2, &page.meta.title))
                         .add_paragraph(para(&page.meta.summary));
                     if let Some(steps) = page.section(STEPS) {
-                        for p in blocks(steps, &mut lists, true) {
+                        for p in blocks(&steps, &mut lists, true) {
                             doc = doc.add_paragraph(p);
                         }
                     }
@@ -617,7 +617,7 @@ fn plan_sections(mut doc: Docx, plan: &Plan, lists: &mut Lists) -> Docx {
         }
         if let Some(measures) = page.section(MEASURES) {
             doc = doc.add_paragraph(heading(3, "How you will know it is working"));
-            for p in blocks(measures, lists, false) {
+            for p in blocks(&measures, lists, false) {
                 doc = doc.add_paragraph(p);
             }
         }

@@ -136,7 +136,7 @@ pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
                     out.push_str(&format!(
                         "### Facilitator notes for {}\n\n{}\n\n",
                         md_text(&group.label),
-                        shift_headings(&quote_markdown(notes))
+                        shift_headings(&quote_markdown(&notes))
                     ));
                 }
                 for page in &group.pages {
@@ -146,7 +146,7 @@ pub fn markdown(plan: &Plan, view: View, share_url: &str) -> String {
                         md_text(&page.meta.summary)
                     ));
                     if let Some(steps) = page.section(STEPS) {
-                        out.push_str(&format!("{}\n\n", shift_headings(&quote_markdown(steps))));
+                        out.push_str(&format!("{}\n\n", shift_headings(&quote_markdown(&steps))));
                     }
                 }
             }
@@ -237,7 +237,7 @@ fn plan_sections(out: &mut String, plan: &Plan) {
         if let Some(measures) = page.section(MEASURES) {
             out.push_str(&format!(
                 "**How you will know it is working**\n\n{}\n\n",
-                shift_headings(&quote_markdown(measures))
+                shift_headings(&quote_markdown(&measures))
             ));
         }
     }

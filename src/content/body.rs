@@ -1,0 +1,226 @@
+//! A page's body (its Markdown and the plain text made from it), held in
+//! memory or kept in a file of page bodies and read back when asked for.
+//!
+//! The bodies are most of what a portal holds: at 100,000 pages, 487 MiB of
+//! Markdown and 405 MiB of plain text, against about 400 MiB for everything
+//! else. Kept in a file, they live in the operating system's page cache,
+//! which gives the memory back under pressure, rather than in the process;
+//! a page shown reads one body back (one `pread`), a search reads its twenty
+//! hits' texts for their snippets. The file is ours alone: made without a
+//! name (`O_TMPFILE` where the system has it), so nothing else can open,
+//! change or truncate it, and it is gone when the last snapshot using it is.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io;
+use std::os::unix::fs::FileExt;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A file of page bodies, written once each and never changed.
+#[derive(Debug)]
+pub struct BodyStore {
+    file: File,
+    /// Bytes handed out so far: each body's place is reserved by adding to
+    /// this, so many threads write at once, each to its own place.
+    len: AtomicU64,
+}
+
+impl BodyStore {
+    /// A new, empty store in `dir` (a file with no name), making the folder
+    /// if it is missing.
+    pub fn create_in(dir: &Path) -> io::Result<Arc<BodyStore>> {
+        std::fs::create_dir_all(dir)?;
+        let file = tempfile::tempfile_in(dir)?;
+        Ok(Arc::new(BodyStore {
+            file,
+            len: AtomicU64::new(0),
+        }))
+    }
+
+    /// Writes a body and returns it as stored.
+    pub fn put(self: &Arc<Self>, markdown: &str, text: &str) -> io::Result<Body> {
+        let too_long = || io::Error::other("a page body over 4 GiB");
+        let markdown_len = u32::try_from(markdown.len()).map_err(|_| too_long())?;
+        let text_len = u32::try_from(text.len()).map_err(|_| too_long())?;
+        let at = self.len.fetch_add(
+            u64::from(markdown_len) + u64::from(text_len),
+            Ordering::Relaxed,
+        );
+        self.file.write_all_at(markdown.as_bytes(), at)?;
+        self.file
+            .write_all_at(text.as_bytes(), at + u64::from(markdown_len))?;
+        Ok(Body::Stored {
+            store: Arc::clone(self),
+            at,
+            markdown_len,
+            text_len,
+        })
+    }
+
+    /// Bytes written so far.
+    pub fn bytes(&self) -> u64 {
+        self.len.load(Ordering::Relaxed)
+    }
+
+    fn read(&self, at: u64, len: u32) -> io::Result<String> {
+        let mut buffer = vec![0; len as usize];
+        self.file.read_exact_at(&mut buffer, at)?;
+        String::from_utf8(buffer).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    }
+}
+
+/// A page's Markdown and plain text.
+#[derive(Debug, Clone)]
+pub enum Body {
+    Held {
+        markdown: String,
+        text: String,
+    },
+    Stored {
+        store: Arc<BodyStore>,
+        /// Where the Markdown starts; the text follows it.
+        at: u64,
+        markdown_len: u32,
+        text_len: u32,
+    },
+}
+
+impl Body {
+    pub fn held(markdown: String, text: String) -> Body {
+        Body::Held { markdown, text }
+    }
+
+    /// The Markdown as written, after the front matter.
+    pub fn markdown(&self) -> Cow<'_, str> {
+        match self {
+            Body::Held { markdown, .. } => Cow::Borrowed(markdown),
+            Body::Stored {
+                store,
+                at,
+                markdown_len,
+                ..
+            } => Cow::Owned(read_or_log(store, *at, *markdown_len)),
+        }
+    }
+
+    /// The plain text, for the index and snippets.
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            Body::Held { text, .. } => Cow::Borrowed(text),
+            Body::Stored {
+                store,
+                at,
+                markdown_len,
+                text_len,
+            } => Cow::Owned(read_or_log(store, at + u64::from(*markdown_len), *text_len)),
+        }
+    }
+
+    /// The file the body is kept in, if it is in one.
+    pub fn store(&self) -> Option<&Arc<BodyStore>> {
+        match self {
+            Body::Held { .. } => None,
+            Body::Stored { store, .. } => Some(store),
+        }
+    }
+
+    pub fn markdown_len(&self) -> usize {
+        match self {
+            Body::Held { markdown, .. } => markdown.len(),
+            Body::Stored { markdown_len, .. } => *markdown_len as usize,
+        }
+    }
+
+    pub fn text_len(&self) -> usize {
+        match self {
+            Body::Held { text, .. } => text.len(),
+            Body::Stored { text_len, .. } => *text_len as usize,
+        }
+    }
+
+    /// The body in `store`, or as it is when it is there already or cannot
+    /// be written (logged: the page is still served, from memory).
+    pub fn into_store(self, store: &Arc<BodyStore>) -> Body {
+        match &self {
+            Body::Stored { store: s, .. } if Arc::ptr_eq(s, store) => self,
+            _ => match store.put(&self.markdown(), &self.text()) {
+                Ok(stored) => stored,
+                Err(e) => {
+                    tracing::warn!("keeping a page body in memory: the body file failed: {e}");
+                    self
+                }
+            },
+        }
+    }
+}
+
+/// A stored body read back. The file is ours alone and nothing truncates
+/// it, so this fails only when the disk does; the page then shows empty
+/// rather than taking the server down, and the error is logged.
+fn read_or_log(store: &BodyStore, at: u64, len: u32) -> String {
+    store.read(at, len).unwrap_or_else(|e| {
+        tracing::error!("reading a page body back from its file failed: {e}");
+        String::new()
+    })
+}
+
+/// Bodies are equal when their contents are, wherever they are kept.
+impl PartialEq for Body {
+    fn eq(&self, other: &Body) -> bool {
+        self.markdown_len() == other.markdown_len()
+            && self.text_len() == other.text_len()
+            && self.markdown() == other.markdown()
+            && self.text() == other.text()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_body_reads_back_as_written_from_many_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BodyStore::create_in(dir.path()).unwrap();
+        // Nothing is left in the folder: the file has no name.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let bodies: Vec<(String, String, Body)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..4)
+                .map(|t| {
+                    let store = &store;
+                    scope.spawn(move || {
+                        (0..50)
+                            .map(|i| {
+                                let markdown = format!("# Page {t}.{i}\n\nÉcole {}", "x".repeat(i));
+                                let text = format!("Page {t}.{i}\nÉcole");
+                                let body =
+                                    Body::held(markdown.clone(), text.clone()).into_store(store);
+                                (markdown, text, body)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap())
+                .collect()
+        });
+        for (markdown, text, body) in &bodies {
+            assert!(matches!(body, Body::Stored { .. }));
+            assert_eq!(body.markdown(), markdown.as_str());
+            assert_eq!(body.text(), text.as_str());
+            assert_eq!(body.markdown_len(), markdown.len());
+            assert_eq!(*body, Body::held(markdown.clone(), text.clone()));
+        }
+        let total: usize = bodies.iter().map(|(m, t, _)| m.len() + t.len()).sum();
+        assert_eq!(store.bytes(), total as u64);
+    }
+
+    #[test]
+    fn a_folder_that_cannot_hold_the_file_is_an_error() {
+        assert!(BodyStore::create_in(Path::new("/proc/no-such-folder")).is_err());
+    }
+}
