@@ -135,4 +135,17 @@ mod tests {
         assert!(store.bytes() > before);
         assert_eq!(again.markdown(), page.markdown());
     }
+
+    /// Where the file of bodies cannot be made, the pages are served with
+    /// their bodies in memory.
+    #[test]
+    fn bodies_stay_in_memory_when_their_file_cannot_be_made() {
+        let options = LoadOptions {
+            body_dir: Some("/proc/waymark-no-such-folder".into()),
+            ..LoadOptions::new("content")
+        };
+        let site = Site::load(&options).expect("content loads");
+        assert!(site.pages.iter().all(|p| p.body.store().is_none()));
+        assert!(site.pages.iter().all(|p| !p.markdown().is_empty()));
+    }
 }
