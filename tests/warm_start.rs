@@ -184,6 +184,7 @@ fn each_damaged_cache_file_means_a_full_build_with_the_right_answers() {
     drop(serve(&content, Some(&cache)));
     let files = cache_files(&cache);
     assert!(files.len() >= 4, "{files:?}");
+    assert!(files.iter().any(|f| f.ends_with("bodies.bin")), "{files:?}");
     for n in 0..files.len() {
         // Listed again each time: a rebuilt index names its files afresh.
         let file = &cache_files(&cache)[n];

@@ -1,16 +1,17 @@
 //! The cache folder on disk: one `current` folder holding `manifest.bin`
 //! (the key, the input fingerprint and the size and hash of every other
-//! file), `site.bin` (the pages, see `stored`) and `index/` (tantivy's files).
+//! file), `site.bin` (the pages, see `stored`), `bodies.bin` (their bodies,
+//! read in place as a `content::BodyStore`) and `index/` (tantivy's files).
 //! A new cache is written in a folder of its own and renamed into place, so
 //! a crash leaves the old cache or the new one, never half of either; every
 //! file is checked against its size and hash when read back.
 
 use std::fs;
-use std::io::Write;
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::xxh3_64;
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use super::inputs::{FORMAT, Input};
 
@@ -19,6 +20,7 @@ const MAGIC: &[u8; 8] = b"WMCACHE\0";
 const HEADER: usize = 8 + 4 + 8 + 8;
 pub const MANIFEST: &str = "manifest.bin";
 pub const SITE: &str = "site.bin";
+pub const BODIES: &str = "bodies.bin";
 pub const INDEX: &str = "index";
 const CURRENT: &str = "current";
 
@@ -122,6 +124,68 @@ pub fn read_entry(dir: &Path, entry: &Entry) -> Result<Vec<u8>, Unusable> {
     Ok(bytes)
 }
 
+/// Opens a file the manifest lists, checking its size and then its hash
+/// over the whole file, a megabyte at a time: for a file read in place
+/// rather than into memory.
+pub fn open_entry(dir: &Path, entry: &Entry) -> Result<fs::File, Unusable> {
+    let path = dir.join(&entry.name);
+    let unreadable = |source| Unusable::Unreadable {
+        path: path.clone(),
+        source,
+    };
+    let mut file = fs::File::open(&path).map_err(unreadable)?;
+    let size = file.metadata().map_err(unreadable)?.len();
+    if size != entry.size {
+        return Err(Unusable::corrupt(
+            &path,
+            format!("{size} bytes where {} were written", entry.size),
+        ));
+    }
+    let mut hasher = Xxh3::new();
+    let mut buffer = vec![0; 1 << 20];
+    let mut read = 0u64;
+    loop {
+        let n = file.read(&mut buffer).map_err(unreadable)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+        read += n as u64;
+    }
+    if read != entry.size || hasher.digest() != entry.hash {
+        return Err(Unusable::corrupt(&path, "its checksum does not match"));
+    }
+    Ok(file)
+}
+
+/// A file of the cache being written: its bytes are counted and hashed as
+/// they go.
+pub struct Streamed {
+    file: BufWriter<fs::File>,
+    hasher: Xxh3,
+    len: u64,
+}
+
+impl Streamed {
+    /// Bytes written so far.
+    pub fn written(&self) -> u64 {
+        self.len
+    }
+}
+
+impl Write for Streamed {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(bytes)?;
+        self.hasher.update(&bytes[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
 /// A cache being written, in a folder of its own beside `current`.
 pub struct Writer {
     root: PathBuf,
@@ -151,6 +215,28 @@ impl Writer {
             hash: xxh3_64(bytes),
         });
         Ok(())
+    }
+
+    /// Writes one file by streaming, `name` a path inside the cache: `write`
+    /// is given the file and returns what it makes of it.
+    pub fn add_streamed<T>(
+        &mut self,
+        name: &str,
+        write: impl FnOnce(&mut Streamed) -> std::io::Result<T>,
+    ) -> std::io::Result<T> {
+        let mut streamed = Streamed {
+            file: BufWriter::with_capacity(1 << 20, fs::File::create(self.dir.join(name))?),
+            hasher: Xxh3::new(),
+            len: 0,
+        };
+        let made = write(&mut streamed)?;
+        streamed.file.flush()?;
+        self.files.push(Entry {
+            name: name.to_string(),
+            size: streamed.len,
+            hash: streamed.hasher.digest(),
+        });
+        Ok(made)
     }
 
     /// Writes the manifest last and puts the new cache in place of the old.

@@ -16,7 +16,7 @@ use crate::content::LoadOptions;
 
 /// The version of what the cache holds and how: raise it whenever the stored
 /// types or their meaning change, and every cache is rebuilt.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// One input file as it was when the snapshot was built.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -24,7 +24,7 @@ use std::time::Instant;
 use tantivy::Index;
 use tantivy::directory::{Directory, RamDirectory};
 
-use crate::content::LoadOptions;
+use crate::content::{BodyStore, LoadOptions};
 use crate::search::SearchIndex;
 use crate::site::{BuildError, Parts, Site, read_settings};
 
@@ -123,11 +123,21 @@ fn read_kept(dir: &Path, manifest: disk::Manifest) -> Result<Kept, Unusable> {
         .ok_or_else(|| {
             Unusable::corrupt(&dir.join(disk::SITE), "it is missing from the manifest")
         })?;
+    let bodies = manifest
+        .files
+        .iter()
+        .find(|e| e.name == disk::BODIES)
+        .ok_or_else(|| {
+            Unusable::corrupt(&dir.join(disk::BODIES), "it is missing from the manifest")
+        })?;
     let (restored, index) = rayon::join(
         || -> Result<stored::Restored, Unusable> {
+            // The bodies are read in place, as a file of bodies nothing
+            // writes to: a new cache is a new folder, renamed into place.
+            let store = BodyStore::read_only(disk::open_entry(dir, bodies)?, bodies.size);
             let bytes = disk::read_entry(dir, site)?;
             StoredSite::from_bytes(&bytes)
-                .and_then(StoredSite::restore)
+                .and_then(|stored| stored.restore(&store))
                 .map_err(|e| Unusable::corrupt(&dir.join(disk::SITE), e))
         },
         || read_index(dir, &manifest.files),
@@ -189,8 +199,7 @@ fn open(
     let site = Site::from_parts(
         Parts {
             settings,
-            // Bodies go to their file as after a build, not kept in memory.
-            pages: crate::content::loader::store_bodies(options, restored.pages),
+            pages: restored.pages,
             search,
             problems: restored.problems,
             file_problems: restored.file_problems,
@@ -237,8 +246,10 @@ fn read_index(dir: &Path, files: &[Entry]) -> Result<Index, Unusable> {
 /// Writes `site` as the cache under `root`.
 fn write(root: &Path, site: &Site, key: String, inputs: Vec<Input>) -> std::io::Result<()> {
     let mut writer = disk::Writer::new(root)?;
+    let places = writer.add_streamed(disk::BODIES, |out| stored::write_bodies(&site.pages, out))?;
     let stored = StoredSite::of(
         &site.pages,
+        &places,
         &site.problems,
         site.file_problems(),
         &site.search.vocabulary,

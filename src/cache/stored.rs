@@ -1,15 +1,17 @@
 //! What the index cache keeps of a snapshot besides the tantivy files: its
 //! pages, problems and vocabulary, in plain serde types of our own written
 //! with postcard, so a change to a page's serialised form for the API can
-//! never change what is read back here.
+//! never change what is read back here. The pages' bodies go to a file of
+//! their own ([`write_bodies`]), which a warm start reads in place.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::content::Body;
+use crate::content::BodyStore;
 use crate::content::page::{
     Evidence, Heading, InternalLink, Link, Meta, Page, Provision, Source, SourceType,
 };
@@ -38,13 +40,42 @@ pub struct Restored {
 pub enum StoredError {
     #[error("cannot decode the stored pages: {0}")]
     Decode(#[from] postcard::Error),
-    #[error("a stored page has an impossible date or source type")]
+    #[error("a stored page has an impossible date, source type or body")]
     Invalid,
 }
 
+/// Where a page's body is in the file of bodies: its start, then the
+/// lengths of its Markdown and of its text, which follows.
+pub type Place = (u64, u32, u32);
+
+/// Writes every page's body (Markdown, then text) to `out`, one after
+/// another, and returns their places, in the pages' order.
+pub fn write_bodies(
+    pages: &[Arc<Page>],
+    out: &mut crate::cache::disk::Streamed,
+) -> std::io::Result<Vec<Place>> {
+    let too_long = || std::io::Error::other("a page body over 4 GiB");
+    pages
+        .iter()
+        .map(|page| {
+            let at = out.written();
+            let (markdown, text) = (page.markdown(), page.text());
+            out.write_all(markdown.as_bytes())?;
+            out.write_all(text.as_bytes())?;
+            Ok((
+                at,
+                u32::try_from(markdown.len()).map_err(|_| too_long())?,
+                u32::try_from(text.len()).map_err(|_| too_long())?,
+            ))
+        })
+        .collect()
+}
+
 impl StoredSite {
+    /// `places` are the pages' bodies' places, from [`write_bodies`].
     pub fn of(
         pages: &[Arc<Page>],
+        places: &[Place],
         problems: &[Problem],
         file_problems: &[Problem],
         vocabulary: &Vocabulary,
@@ -56,7 +87,11 @@ impl StoredSite {
         // Sorted, so the same snapshot always gives the same bytes.
         words.sort_unstable();
         StoredSite {
-            pages: pages.iter().map(|p| StoredPage::of(p)).collect(),
+            pages: pages
+                .iter()
+                .zip(places)
+                .map(|(p, place)| StoredPage::of(p, *place))
+                .collect(),
             problems: problems.iter().map(StoredProblem::of).collect(),
             file_problems: file_problems.iter().map(StoredProblem::of).collect(),
             vocabulary: words,
@@ -71,11 +106,12 @@ impl StoredSite {
         Ok(postcard::from_bytes(bytes)?)
     }
 
-    pub fn restore(self) -> Result<Restored, StoredError> {
+    /// The snapshot's parts, the pages' bodies read from `bodies`.
+    pub fn restore(self, bodies: &Arc<BodyStore>) -> Result<Restored, StoredError> {
         let pages = self
             .pages
             .into_iter()
-            .map(|p| p.restore().map(Arc::new))
+            .map(|p| p.restore(bodies).map(Arc::new))
             .collect::<Option<Vec<_>>>()
             .ok_or(StoredError::Invalid)?;
         Ok(Restored {
@@ -138,13 +174,13 @@ struct StoredPage {
     slug: String,
     url: String,
     meta: StoredMeta,
-    text: String,
+    /// Where its body is in the file of bodies.
+    body: Place,
     /// Level, anchor id, text and byte offset of each heading.
     headings: Vec<(u8, String, String, u64)>,
     /// Target, line and column of each internal link.
     internal_links: Vec<(String, u64, u64)>,
     source: PathBuf,
-    markdown: String,
     stale: bool,
     unlinked: Vec<String>,
 }
@@ -178,14 +214,14 @@ struct StoredMeta {
 }
 
 impl StoredPage {
-    fn of(page: &Page) -> StoredPage {
+    fn of(page: &Page, place: Place) -> StoredPage {
         // Destructured, so a field added to `Page` or `Meta` fails to compile
         // here until the cache keeps it too.
         let Page {
             slug,
             url,
             meta,
-            body,
+            body: _,
             headings,
             internal_links,
             source,
@@ -251,7 +287,7 @@ impl StoredPage {
                 frameworks: frameworks.clone(),
                 draft: *draft,
             },
-            text: body.text().into_owned(),
+            body: place,
             headings: headings
                 .iter()
                 .map(|h| (h.level, h.id.clone(), h.text.clone(), h.offset as u64))
@@ -261,14 +297,13 @@ impl StoredPage {
                 .map(|l| (l.target.clone(), l.line as u64, l.col as u64))
                 .collect(),
             source: source.clone(),
-            markdown: body.markdown().into_owned(),
             stale: *stale,
             unlinked: unlinked.clone(),
         }
     }
 
-    /// The page, or `None` when a date or source type cannot be one.
-    fn restore(self) -> Option<Page> {
+    /// The page, or `None` when a date, source type or body cannot be one.
+    fn restore(self, bodies: &Arc<BodyStore>) -> Option<Page> {
         let m = self.meta;
         let evidence = match m.evidence {
             None => None,
@@ -284,7 +319,9 @@ impl StoredPage {
         };
         let (year, month, day) = m.updated;
         let updated = jiff::civil::Date::new(year, month, day).ok()?;
-        let markdown_len = self.markdown.len() as u64;
+        let (at, markdown_len, text_len) = self.body;
+        let body = bodies.body(at, markdown_len, text_len)?;
+        let markdown_len = u64::from(markdown_len);
         let headings = self
             .headings
             .into_iter()
@@ -332,7 +369,7 @@ impl StoredPage {
                 frameworks: m.frameworks,
                 draft: m.draft,
             },
-            body: Body::held(self.markdown, self.text),
+            body,
             headings,
             internal_links: self
                 .internal_links
@@ -378,15 +415,39 @@ mod tests {
             crate::problem::Pos::new(3, 4),
             "a warning",
         );
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = crate::cache::disk::Writer::new(dir.path()).unwrap();
+        let places = writer
+            .add_streamed("bodies.bin", |out| {
+                write_bodies(std::slice::from_ref(&page), out)
+            })
+            .unwrap();
         let stored = StoredSite::of(
             std::slice::from_ref(&page),
+            &places,
             std::slice::from_ref(&problem),
             &[],
             &vocabulary,
         );
         let bytes = stored.to_bytes().unwrap();
-        let back = StoredSite::from_bytes(&bytes).unwrap().restore().unwrap();
+        let length = (page.markdown().len() + page.text().len()) as u64;
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(page.markdown().as_bytes()).unwrap();
+        file.write_all(page.text().as_bytes()).unwrap();
+        let bodies = BodyStore::read_only(file, length);
+        let back = StoredSite::from_bytes(&bytes)
+            .unwrap()
+            .restore(&bodies)
+            .unwrap();
         assert_eq!(*back.pages[0], *page);
+        // A body's place past the end of its file is refused.
+        let short = BodyStore::read_only(tempfile::tempfile().unwrap(), length - 1);
+        assert!(
+            StoredSite::from_bytes(&bytes)
+                .unwrap()
+                .restore(&short)
+                .is_err()
+        );
         assert_eq!(back.problems, vec![problem]);
         assert!(back.vocabulary.contains("defenders"));
         assert!(StoredSite::from_bytes(&bytes[..bytes.len() / 2]).is_err());

@@ -25,6 +25,9 @@ pub struct BodyStore {
     /// Bytes handed out so far: each body's place is reserved by adding to
     /// this, so many threads write at once, each to its own place.
     len: AtomicU64,
+    /// False for a file written before and only read (the index cache's):
+    /// new bodies go to a file of their own.
+    writable: bool,
 }
 
 impl BodyStore {
@@ -36,11 +39,44 @@ impl BodyStore {
         Ok(Arc::new(BodyStore {
             file,
             len: AtomicU64::new(0),
+            writable: true,
         }))
+    }
+
+    /// A file of `len` bytes of bodies written before, to be read only: the
+    /// places of its bodies come with it ([`BodyStore::body`]).
+    pub fn read_only(file: File, len: u64) -> Arc<BodyStore> {
+        Arc::new(BodyStore {
+            file,
+            len: AtomicU64::new(len),
+            writable: false,
+        })
+    }
+
+    /// Whether new bodies may be written to this file.
+    pub fn writable(&self) -> bool {
+        self.writable
+    }
+
+    /// The body at `at` (Markdown then text), or `None` when it would run
+    /// past the end of the file.
+    pub fn body(self: &Arc<Self>, at: u64, markdown_len: u32, text_len: u32) -> Option<Body> {
+        let end = at
+            .checked_add(u64::from(markdown_len))?
+            .checked_add(u64::from(text_len))?;
+        (end <= self.bytes()).then(|| Body::Stored {
+            store: Arc::clone(self),
+            at,
+            markdown_len,
+            text_len,
+        })
     }
 
     /// Writes a body and returns it as stored.
     pub fn put(self: &Arc<Self>, markdown: &str, text: &str) -> io::Result<Body> {
+        if !self.writable {
+            return Err(io::Error::other("the file of bodies is read only"));
+        }
         let too_long = || io::Error::other("a page body over 4 GiB");
         let markdown_len = u32::try_from(markdown.len()).map_err(|_| too_long())?;
         let text_len = u32::try_from(text.len()).map_err(|_| too_long())?;
@@ -217,6 +253,22 @@ mod tests {
         }
         let total: usize = bodies.iter().map(|(m, t, _)| m.len() + t.len()).sum();
         assert_eq!(store.bytes(), total as u64);
+    }
+
+    #[test]
+    fn a_file_read_only_gives_its_bodies_and_takes_no_more() {
+        let mut file = tempfile::tempfile().unwrap();
+        std::io::Write::write_all(&mut file, b"# Hi\nHi\nmore").unwrap();
+        let store = BodyStore::read_only(file, 13);
+        assert!(!store.writable());
+        let body = store.body(0, 5, 3).expect("inside the file");
+        assert_eq!(body.markdown(), "# Hi\n");
+        assert_eq!(body.text(), "Hi\n");
+        assert!(store.body(9, 4, 1).is_none());
+        assert!(store.body(u64::MAX, 1, 1).is_none());
+        assert!(store.put("a", "b").is_err());
+        let held = Body::held("a".into(), "b".into());
+        assert!(matches!(held.into_store(&store), Body::Held { .. }));
     }
 
     #[test]

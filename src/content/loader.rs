@@ -83,7 +83,10 @@ impl LoadOptions {
 /// folder or the file cannot be made there (logged).
 fn body_store(options: &LoadOptions, kept: &[Arc<Page>]) -> Option<Arc<BodyStore>> {
     let dir = options.body_dir.as_ref()?;
-    if let Some(store) = kept.iter().find_map(|p| p.body.store()) {
+    if let Some(store) = kept
+        .iter()
+        .find_map(|p| p.body.store().filter(|s| s.writable()))
+    {
         return Some(Arc::clone(store));
     }
     match BodyStore::create_in(dir) {
@@ -108,15 +111,6 @@ fn stored(page: Arc<Page>, store: &Arc<BodyStore>) -> Arc<Page> {
             Arc::new(page)
         }
         Err(shared) => shared,
-    }
-}
-
-/// `pages` with their bodies moved to a new file of page bodies, when
-/// `options` keeps them in a file (pages read back from the index cache).
-pub fn store_bodies(options: &LoadOptions, pages: Vec<Arc<Page>>) -> Vec<Arc<Page>> {
-    match body_store(options, &[]) {
-        Some(store) => pages.into_par_iter().map(|p| stored(p, &store)).collect(),
-        None => pages,
     }
 }
 
