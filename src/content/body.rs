@@ -16,7 +16,7 @@ use std::io;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// A file of page bodies, written once each and never changed.
 #[derive(Debug)]
@@ -28,6 +28,9 @@ pub struct BodyStore {
     /// False for a file written before and only read (the index cache's):
     /// new bodies go to a file of their own.
     writable: bool,
+    /// A write failed (a full disk, say): no more are tried, so a corpus
+    /// of 100,000 pages logs it once, not 100,000 times.
+    failed: AtomicBool,
 }
 
 impl BodyStore {
@@ -40,6 +43,7 @@ impl BodyStore {
             file,
             len: AtomicU64::new(0),
             writable: true,
+            failed: AtomicBool::new(false),
         }))
     }
 
@@ -50,6 +54,7 @@ impl BodyStore {
             file,
             len: AtomicU64::new(len),
             writable: false,
+            failed: AtomicBool::new(false),
         })
     }
 
@@ -77,6 +82,11 @@ impl BodyStore {
         if !self.writable {
             return Err(io::Error::other("the file of bodies is read only"));
         }
+        if self.failed.load(Ordering::Relaxed) {
+            return Err(io::Error::other(
+                "an earlier write to the file of bodies failed",
+            ));
+        }
         let too_long = || io::Error::other("a page body over 4 GiB");
         let markdown_len = u32::try_from(markdown.len()).map_err(|_| too_long())?;
         let text_len = u32::try_from(text.len()).map_err(|_| too_long())?;
@@ -84,9 +94,21 @@ impl BodyStore {
             u64::from(markdown_len) + u64::from(text_len),
             Ordering::Relaxed,
         );
-        self.file.write_all_at(markdown.as_bytes(), at)?;
-        self.file
-            .write_all_at(text.as_bytes(), at + u64::from(markdown_len))?;
+        let written = self
+            .file
+            .write_all_at(markdown.as_bytes(), at)
+            .and_then(|()| {
+                self.file
+                    .write_all_at(text.as_bytes(), at + u64::from(markdown_len))
+            });
+        if let Err(e) = written {
+            if !self.failed.swap(true, Ordering::Relaxed) {
+                tracing::warn!(
+                    "page bodies are kept in memory from now on: writing their file failed: {e}"
+                );
+            }
+            return Err(e);
+        }
         Ok(Body::Stored {
             store: Arc::clone(self),
             at,
@@ -181,12 +203,11 @@ impl Body {
     pub fn into_store(self, store: &Arc<BodyStore>) -> Body {
         match &self {
             Body::Stored { store: s, .. } if Arc::ptr_eq(s, store) => self,
+            // A failed write is logged once, by `put`; the page keeps its
+            // body in memory.
             _ => match store.put(&self.markdown(), &self.text()) {
                 Ok(stored) => stored,
-                Err(e) => {
-                    tracing::warn!("keeping a page body in memory: the body file failed: {e}");
-                    self
-                }
+                Err(_) => self,
             },
         }
     }
@@ -269,6 +290,27 @@ mod tests {
         assert!(store.put("a", "b").is_err());
         let held = Body::held("a".into(), "b".into());
         assert!(matches!(held.into_store(&store), Body::Held { .. }));
+    }
+
+    /// A disk that fills up: the bodies not written stay in memory, every
+    /// page still reads as written, and no more writes are tried.
+    #[test]
+    fn a_full_disk_leaves_bodies_in_memory() {
+        let full = File::options().write(true).read(true).open("/dev/full");
+        let Ok(full) = full else {
+            return; // no /dev/full here
+        };
+        let store = Arc::new(BodyStore {
+            file: full,
+            len: AtomicU64::new(0),
+            writable: true,
+            failed: AtomicBool::new(false),
+        });
+        let body = Body::held("# A\n".into(), "A\n".into()).into_store(&store);
+        assert!(matches!(body, Body::Held { .. }));
+        assert_eq!(body.markdown(), "# A\n");
+        assert!(store.failed.load(Ordering::Relaxed));
+        assert!(store.put("b", "c").is_err());
     }
 
     #[test]
