@@ -116,20 +116,14 @@ struct Kept {
 /// Reads the cache in `dir` that `manifest` describes: the pages and the
 /// index side by side, every file checked against the manifest.
 fn read_kept(dir: &Path, manifest: disk::Manifest) -> Result<Kept, Unusable> {
-    let site = manifest
-        .files
-        .iter()
-        .find(|e| e.name == disk::SITE)
-        .ok_or_else(|| {
-            Unusable::corrupt(&dir.join(disk::SITE), "it is missing from the manifest")
-        })?;
-    let bodies = manifest
-        .files
-        .iter()
-        .find(|e| e.name == disk::BODIES)
-        .ok_or_else(|| {
-            Unusable::corrupt(&dir.join(disk::BODIES), "it is missing from the manifest")
-        })?;
+    let listed = |name: &str| {
+        manifest
+            .files
+            .iter()
+            .find(|e| e.name == name)
+            .ok_or_else(|| Unusable::corrupt(&dir.join(name), "it is missing from the manifest"))
+    };
+    let (site, bodies) = (listed(disk::SITE)?, listed(disk::BODIES)?);
     let (restored, index) = rayon::join(
         || -> Result<stored::Restored, Unusable> {
             // The bodies are read in place, as a file of bodies nothing
