@@ -203,6 +203,10 @@ const FIGURES: &[(&str, &str)] = &[
     ("held_markdown_mib", "held after a build: pages' Markdown"),
     ("held_text_mib", "held after a build: pages' plain text"),
     (
+        "filed_bodies_mib",
+        "kept in the file of page bodies after a build (not in memory)",
+    ),
+    (
         "held_index_mib",
         "held after a build: search index (tantivy)",
     ),
