@@ -105,22 +105,10 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, Unusable> {
 /// Reads a file the manifest lists, checking its size before reading and
 /// its hash after.
 pub fn read_entry(dir: &Path, entry: &Entry) -> Result<Vec<u8>, Unusable> {
-    let path = dir.join(&entry.name);
-    let unreadable = |source| Unusable::Unreadable {
-        path: path.clone(),
-        source,
-    };
-    let size = fs::metadata(&path).map_err(unreadable)?.len();
-    if size != entry.size {
-        return Err(Unusable::corrupt(
-            &path,
-            format!("{size} bytes where {} were written", entry.size),
-        ));
-    }
-    let bytes = fs::read(&path).map_err(unreadable)?;
-    if bytes.len() as u64 != entry.size || xxh3_64(&bytes) != entry.hash {
-        return Err(Unusable::corrupt(&path, "its checksum does not match"));
-    }
+    let (mut file, path) = open_listed(dir, entry)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(entry.size).unwrap_or(0));
+    file.read_to_end(&mut bytes).map_err(unreadable(&path))?;
+    check_hash(&path, entry, bytes.len() as u64, xxh3_64(&bytes))?;
     Ok(bytes)
 }
 
@@ -128,34 +116,50 @@ pub fn read_entry(dir: &Path, entry: &Entry) -> Result<Vec<u8>, Unusable> {
 /// over the whole file, a megabyte at a time: for a file read in place
 /// rather than into memory.
 pub fn open_entry(dir: &Path, entry: &Entry) -> Result<fs::File, Unusable> {
-    let path = dir.join(&entry.name);
-    let unreadable = |source| Unusable::Unreadable {
-        path: path.clone(),
-        source,
-    };
-    let mut file = fs::File::open(&path).map_err(unreadable)?;
-    let size = file.metadata().map_err(unreadable)?.len();
-    if size != entry.size {
-        return Err(Unusable::corrupt(
-            &path,
-            format!("{size} bytes where {} were written", entry.size),
-        ));
-    }
+    let (mut file, path) = open_listed(dir, entry)?;
     let mut hasher = Xxh3::new();
     let mut buffer = vec![0; 1 << 20];
     let mut read = 0u64;
     loop {
-        let n = file.read(&mut buffer).map_err(unreadable)?;
+        let n = file.read(&mut buffer).map_err(unreadable(&path))?;
         if n == 0 {
             break;
         }
         hasher.update(&buffer[..n]);
         read += n as u64;
     }
-    if read != entry.size || hasher.digest() != entry.hash {
-        return Err(Unusable::corrupt(&path, "its checksum does not match"));
-    }
+    check_hash(&path, entry, read, hasher.digest())?;
     Ok(file)
+}
+
+/// A file the manifest lists, opened, its size on disk checked against the
+/// manifest's before anything is read; with its path, for errors.
+fn open_listed(dir: &Path, entry: &Entry) -> Result<(fs::File, PathBuf), Unusable> {
+    let path = dir.join(&entry.name);
+    let file = fs::File::open(&path).map_err(unreadable(&path))?;
+    let size = file.metadata().map_err(unreadable(&path))?.len();
+    if size != entry.size {
+        return Err(Unusable::corrupt(
+            &path,
+            format!("{size} bytes where {} were written", entry.size),
+        ));
+    }
+    Ok((file, path))
+}
+
+/// The bytes read (how many, and their hash) are the ones the manifest lists.
+fn check_hash(path: &Path, entry: &Entry, read: u64, hash: u64) -> Result<(), Unusable> {
+    if read != entry.size || hash != entry.hash {
+        return Err(Unusable::corrupt(path, "its checksum does not match"));
+    }
+    Ok(())
+}
+
+fn unreadable(path: &Path) -> impl Fn(std::io::Error) -> Unusable + '_ {
+    move |source| Unusable::Unreadable {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// A file of the cache being written: its bytes are counted and hashed as
