@@ -20,6 +20,18 @@ fn waymark(args: &[&str]) -> Output {
     Command::new(BIN).args(args).output().expect("runs waymark")
 }
 
+/// `waymark import FILE --out OUT` with the bundled content's taxonomy.
+fn import_into(file: &Path, out: &Path) -> Output {
+    waymark(&[
+        "import",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--content",
+        CONTENT,
+    ])
+}
+
 fn text(out: &Output) -> String {
     format!(
         "{}{}",
@@ -148,14 +160,7 @@ fn a_word_document_becomes_drafts_that_check_accepts() {
     let doc = tmp.path().join("guide.docx");
     word_document(&doc);
     let out = tmp.path().join("out");
-    let run = waymark(&[
-        "import",
-        doc.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--content",
-        CONTENT,
-    ]);
+    let run = import_into(&doc, &out);
     assert!(run.status.success(), "{}", text(&run));
     assert!(
         text(&run).contains("imported 2 page(s) at heading level 2"),
@@ -177,14 +182,7 @@ fn a_word_document_becomes_drafts_that_check_accepts() {
     }
 
     // Writing again over the same folder is refused without --force.
-    let again = waymark(&[
-        "import",
-        doc.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--content",
-        CONTENT,
-    ]);
+    let again = import_into(&doc, &out);
     assert_eq!(again.status.code(), Some(2), "{}", text(&again));
     assert!(text(&again).contains("already exists"), "{}", text(&again));
 
@@ -265,14 +263,7 @@ fn front(page: &str) -> (String, Vec<String>, Option<String>) {
 /// Imports `file` at the level import chooses (3, where the lists of
 /// strategies are) and scores it: (needs right, tier right, of).
 fn score(file: &Path, out: &Path) -> (usize, usize, usize) {
-    let run = waymark(&[
-        "import",
-        file.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--content",
-        CONTENT,
-    ]);
+    let run = import_into(file, out);
     assert!(run.status.success(), "{}", text(&run));
     assert!(
         text(&run).contains("at heading level 3"),

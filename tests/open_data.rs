@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use axum::http::StatusCode;
-use common::{TODAY, bundled, get, get_bytes, get_json, root, site, state};
+use common::{TODAY, bundled, copy_dir, get, get_bytes, get_json, root, site, state};
 use html5ever::parse_document;
 use html5ever::tendril::TendrilSink;
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
@@ -275,19 +275,6 @@ fn site_in(dir: &Path) -> waymark::site::Site {
     site(dir.to_path_buf())
 }
 
-/// Copies a folder tree.
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 fn unzip(bytes: &[u8], to: &Path) -> BTreeSet<String> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut names = BTreeSet::new();
@@ -306,7 +293,7 @@ fn unzip(bytes: &[u8], to: &Path) -> BTreeSet<String> {
 #[tokio::test]
 async fn the_content_zip_holds_every_served_page_and_checks_clean_unpacked() {
     let content = tempfile::tempdir().unwrap();
-    copy_tree(&root().join("content"), content.path());
+    copy_dir(&root().join("content"), content.path());
     let loaded = site_in(content.path());
     let pages: Vec<(String, std::path::PathBuf)> = loaded
         .pages

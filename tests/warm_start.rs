@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::server::{Server, serve_command};
-use common::{http_get, root};
+use common::{copy_dir, http_get, root};
 
 /// Searches whose JSON answers are compared byte for byte.
 const QUERIES: &[&str] = &[
@@ -24,19 +24,6 @@ const QUERIES: &[&str] = &[
 
 const OPENED: &str = "index: opened from cache";
 const FULL: &str = "index: full build, the cache was not used";
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 /// A copy of the bundled content, and an empty cache folder beside it.
 fn content_and_cache() -> (tempfile::TempDir, PathBuf, PathBuf) {
