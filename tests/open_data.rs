@@ -290,6 +290,31 @@ fn unzip(bytes: &[u8], to: &Path) -> BTreeSet<String> {
     names
 }
 
+/// A zip is compressed already: it is sent as it is even to a client that
+/// accepts gzip, while other answers are compressed for it.
+#[tokio::test]
+async fn the_content_zip_is_not_compressed_again() {
+    let s = state(bundled());
+    for (uri, compressed) in [
+        (Route::DownloadContent.path(), false),
+        ("/api/search?q=reading", true),
+    ] {
+        let request = axum::http::Request::get(uri)
+            .header(axum::http::header::ACCEPT_ENCODING, "gzip")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let answer = common::send(&s, request).await;
+        assert_eq!(answer.status, StatusCode::OK, "{uri}");
+        assert_eq!(
+            answer
+                .headers
+                .contains_key(axum::http::header::CONTENT_ENCODING),
+            compressed,
+            "{uri}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_content_zip_holds_every_served_page_and_checks_clean_unpacked() {
     let content = tempfile::tempdir().unwrap();

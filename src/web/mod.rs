@@ -48,6 +48,7 @@ use tokio::net::TcpListener;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::timeout::TimeoutLayer;
 
 use crate::site::Site;
@@ -268,7 +269,11 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             metrics::observe,
         ))
-        .layer(CompressionLayer::new())
+        // Answers are compressed for clients that ask, but not a zip, which
+        // is compressed already (`/download/content.zip`).
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("application/zip")),
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
