@@ -159,10 +159,15 @@ const MIN_INDEXING_BYTES: usize = 16_000_000;
 /// Fewer pages than this are indexed on one thread.
 const SMALL_CORPUS: usize = 2_000;
 
-/// Cuts `pages` into at most `n` unbroken stretches of about equal weight.
-fn cut(pages: &[Arc<Page>], n: usize, weight: impl Fn(&Arc<Page>) -> usize) -> Vec<Range<usize>> {
-    let total: usize = pages.iter().map(&weight).sum();
-    let share = total.div_ceil(n.max(1)).max(1);
+/// Cuts `pages` into unbroken stretches of about equal text, at most
+/// [`MAX_STRETCH_TEXT`] each and a multiple of `threads` in number, so
+/// every thread is busy to the end.
+fn cut(pages: &[Arc<Page>], threads: usize) -> Vec<Range<usize>> {
+    let weight = |p: &Arc<Page>| p.body.text_len() + p.meta.summary.len() + p.meta.title.len();
+    let total: usize = pages.iter().map(weight).sum();
+    let threads = threads.max(1);
+    let rounds = total.div_ceil(threads * MAX_STRETCH_TEXT).max(1);
+    let share = total.div_ceil(threads * rounds).max(1);
     let mut stretches = Vec::new();
     let (mut start, mut filled) = (0, 0);
     for (i, page) in pages.iter().enumerate() {
@@ -243,13 +248,7 @@ impl SearchIndex {
                 .map_or(1, usize::from)
                 .clamp(1, MAX_INDEXING_THREADS)
         };
-        let weight = |p: &Arc<Page>| p.body.text_len() + p.meta.summary.len() + p.meta.title.len();
-        let text_bytes: usize = pages.iter().map(weight).sum();
-        // Stretches of about equal text, at most MAX_STRETCH_TEXT each, and a
-        // multiple of the threads in number, so every thread is busy to the
-        // end.
-        let rounds = text_bytes.div_ceil(threads * MAX_STRETCH_TEXT).max(1);
-        let stretches = cut(pages, threads * rounds, weight);
+        let stretches = cut(pages, threads);
         let index = if stretches.len() == 1 {
             // One stretch is the whole index: it is made with the slug
             // order's setting, which later merges of live updates keep.
