@@ -370,15 +370,8 @@ async fn gloucestershire_labels_take_effect_in_pages_and_the_api() {
     let mut opts = options(fixture("valid"));
     opts.site_file = Some(common::root().join("examples/gloucestershire/site.yaml"));
     let s = state(Site::load(&opts).unwrap());
-    let (_, json) = get_json(&s, "/api/taxonomy").await;
-    let labels: Vec<&str> = json["tiers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["label"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        labels,
+        common::tier_labels(&s).await,
         [
             "My Profile",
             "My Plan",

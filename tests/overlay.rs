@@ -247,15 +247,8 @@ async fn the_2026_example_relabels_the_tiers_and_notes_they_are_proposals() {
         "every bundled page shows through"
     );
     let s = state(site);
-    let (_, json) = get_json(&s, "/api/taxonomy").await;
-    let labels: Vec<&str> = json["tiers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["label"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        labels,
+        common::tier_labels(&s).await,
         ["Universal", "Targeted", "Targeted Plus", "Specialist"]
     );
     let (status, _, tier) = get(&s, "/tiers/specialist").await;

@@ -168,3 +168,14 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// The tiers' labels as `/api/taxonomy` gives them, in order.
+pub async fn tier_labels(state: &AppState) -> Vec<String> {
+    let (_, json) = get_json(state, "/api/taxonomy").await;
+    json["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["label"].as_str().unwrap().to_string())
+        .collect()
+}
