@@ -92,3 +92,6 @@ if [ "$read_slides" != "$web_slides" ] || [ "$read_notes" -lt 1 ]; then
   exit 1
 fi
 echo "word-convert: python-pptx reads $read_slides slides, $read_notes with speaker notes"
+# The documents and PDFs stay for looking at; the tools' folders (60 MB of
+# Python packages and LibreOffice's profile) do not.
+rm -rf "$OUT/pptx-venv" "$OUT/lo-profile"
