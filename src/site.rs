@@ -218,6 +218,23 @@ impl Site {
             .or_else(|| self.by_short_id.get(item).map(|&i| &*self.pages[i]))
     }
 
+    /// The first file of page bodies this snapshot reads from that is no
+    /// longer as written ([`content::BodyStore::check`]), with what is
+    /// wrong. A few files at most (one per load), each checked once.
+    pub fn broken_bodies(&self) -> Option<(Arc<content::BodyStore>, String)> {
+        let mut seen: Vec<&Arc<content::BodyStore>> = Vec::new();
+        for store in self.pages.iter().filter_map(|p| p.body.store()) {
+            if seen.iter().any(|s| Arc::ptr_eq(s, store)) {
+                continue;
+            }
+            seen.push(store);
+            if let Err(why) = store.check() {
+                return Some((Arc::clone(store), why));
+            }
+        }
+        None
+    }
+
     /// Runs a search against this snapshot.
     pub fn search(&self, request: &SearchRequest) -> tantivy::Result<SearchResults> {
         let pages = crate::search::Pages {

@@ -12,16 +12,19 @@
 //! name is watched afresh, and a removed one is reported until it is back.
 //! Every layer under the content folder (`extends:`, `--content` more than
 //! once) is watched too; when the layers change, the watch follows them.
+//! The files the page bodies are read from are checked as often: one
+//! truncated or written over (the index cache's, read in place after a warm
+//! start, has a name) means everything is read again from the content.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
 use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-use crate::content::LoadOptions;
+use crate::content::{BodyStore, LoadOptions};
 use crate::site::{BuildError, Publish, Site};
 
 /// How long the watcher waits for a burst of saves to settle.
@@ -35,6 +38,9 @@ pub const RELOAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// sends no event that names the new one.
 pub const FOLDER_CHECK: Duration = Duration::from_secs(2);
 
+/// How often the files of page bodies are checked ([`BodyStore::check`]).
+pub const BODIES_CHECK: Duration = Duration::from_secs(2);
+
 /// What live reload could not do, shown on `/status`. Each notice is
 /// cleared when the condition behind it ends. The lock is only held to read
 /// or replace the notices, never while reloading.
@@ -45,6 +51,8 @@ pub struct ReloadState(Mutex<Notices>);
 struct Notices {
     /// The content folder is gone.
     folder: Option<String>,
+    /// A file of page bodies was changed under the portal.
+    bodies: Option<String>,
     /// The last reload did not finish in time.
     stuck: Option<String>,
     /// The last full reload was refused: the settings files' problems.
@@ -57,6 +65,7 @@ impl ReloadState {
         let n = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         n.folder
             .iter()
+            .chain(&n.bodies)
             .chain(&n.stuck)
             .chain(&n.refused)
             .cloned()
@@ -178,6 +187,12 @@ async fn run(
     check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // After a reload that timed out, its changes were never applied.
     let mut catch_up = false;
+    let mut bodies = tokio::time::interval(BODIES_CHECK);
+    bodies.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Files of bodies already found broken: each asks for one full reload,
+    // so a last good page still read from one does not reload everything
+    // every few seconds.
+    let mut broken: Vec<Weak<BodyStore>> = Vec::new();
     loop {
         tokio::select! {
             received = rx.recv() => {
@@ -232,6 +247,28 @@ async fn run(
                     }
                     Err(e) => tracing::warn!("cannot watch the content folder {shown} yet: {e}"),
                 }
+            }
+            _ = bodies.tick() => {
+                let current = state.target.current();
+                let found = tokio::task::spawn_blocking(move || current.broken_bodies())
+                    .await
+                    .ok()
+                    .flatten();
+                let Some((store, why)) = found else {
+                    state.notices.edit(|n| n.bodies = None);
+                    continue;
+                };
+                broken.retain(|seen| seen.strong_count() > 0);
+                if broken.iter().any(|seen| seen.upgrade().is_some_and(|s| Arc::ptr_eq(&s, &store))) {
+                    continue;
+                }
+                broken.push(Arc::downgrade(&store));
+                tracing::error!("{why}; reading everything again from the content folder");
+                let message = format!(
+                    "Page bodies: {why}. Everything is read again from the content folder; pages may show without their text until that is done."
+                );
+                state.notices.edit(|n| n.bodies = Some(message));
+                let _ = tx.send(Vec::new());
             }
         }
     }

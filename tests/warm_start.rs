@@ -273,3 +273,66 @@ fn a_cache_folder_inside_the_content_folder_is_refused() {
     assert!(err.contains("inside the content folder"), "{err}");
     assert!(!content.join(".cache").exists());
 }
+
+/// After a warm start the page bodies are read in place from the cache's
+/// `bodies.bin`. Truncated under a running portal, it is noticed within a
+/// few seconds, logged once, and everything is read again from the content
+/// folder: pages are whole again, with no restart.
+#[test]
+fn a_cache_file_truncated_while_serving_means_everything_is_read_again() {
+    let (_dir, content, cache) = content_and_cache();
+    drop(serve(&content, Some(&cache)));
+    let mut command = serve_command();
+    command
+        .arg("--content")
+        .arg(&content)
+        .args(["--admin-addr", "off", "--cache-dir"])
+        .arg(&cache);
+    let server = Server::start(&mut command, false);
+    assert!(
+        how_started(&server).contains(OPENED),
+        "{}",
+        how_started(&server)
+    );
+    let page = "/api/pages/strategies/sensory-ear-defenders-reducing-classroom-noise";
+    let (status, whole) = http_get(&server.addr, page);
+    assert_eq!(status, 200);
+    assert!(whole.contains("ear defenders"), "{whole}");
+
+    let bodies = cache_files(&cache)
+        .into_iter()
+        .find(|f| f.ends_with("bodies.bin"))
+        .unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&bodies)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+    server.wait_for("reading everything again from the content folder");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let (status, now) = http_get(&server.addr, page);
+        assert_eq!(status, 200, "{now}");
+        if now == whole {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the page was not whole again: {now}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(answers(&server), cold_answers(&content));
+    let log = server.log();
+    let found: Vec<_> = log
+        .iter()
+        .filter(|l| l.contains("shorter than the"))
+        .collect();
+    assert_eq!(found.len(), 1, "logged once: {log:#?}");
+    assert!(
+        found[0].contains("bodies.bin is 0 bytes long"),
+        "{}",
+        found[0]
+    );
+}

@@ -11,7 +11,11 @@
 //! the result; with anything else changed, or a cache it cannot read or
 //! trust, builds in full and says why in the log. The index is read into
 //! memory, not served from the cache's files, so live reload never writes
-//! into the cache.
+//! into the cache; and it is read, not memory-mapped, because a mapped file
+//! that something truncates kills the process with SIGBUS at the next
+//! access to a lost page. The page bodies are read in place with `pread`,
+//! which a shorter file answers with an error instead (see
+//! [`BodyStore::check`]).
 
 pub mod disk;
 pub mod inputs;
@@ -128,7 +132,9 @@ fn read_kept(dir: &Path, manifest: disk::Manifest) -> Result<Kept, Unusable> {
         || -> Result<stored::Restored, Unusable> {
             // The bodies are read in place, as a file of bodies nothing
             // writes to: a new cache is a new folder, renamed into place.
-            let store = BodyStore::read_only(disk::open_entry(dir, bodies)?, bodies.size);
+            let path = dir.join(&bodies.name);
+            let store = BodyStore::read_only(disk::open_entry(dir, bodies)?, bodies.size, &path)
+                .map_err(|e| Unusable::corrupt(&path, e))?;
             let bytes = disk::read_entry(dir, site)?;
             StoredSite::from_bytes(&bytes)
                 .and_then(|stored| stored.restore(&store))

@@ -434,14 +434,20 @@ mod tests {
         let mut file = tempfile::tempfile().unwrap();
         file.write_all(page.markdown().as_bytes()).unwrap();
         file.write_all(page.text().as_bytes()).unwrap();
-        let bodies = BodyStore::read_only(file, length);
+        let bodies =
+            BodyStore::read_only(file, length, std::path::Path::new("bodies.bin")).unwrap();
         let back = StoredSite::from_bytes(&bytes)
             .unwrap()
             .restore(&bodies)
             .unwrap();
         assert_eq!(*back.pages[0], *page);
         // A body's place past the end of its file is refused.
-        let short = BodyStore::read_only(tempfile::tempfile().unwrap(), length - 1);
+        let short = BodyStore::read_only(
+            tempfile::tempfile().unwrap(),
+            length - 1,
+            std::path::Path::new("short"),
+        )
+        .unwrap();
         assert!(
             StoredSite::from_bytes(&bytes)
                 .unwrap()

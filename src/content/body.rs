@@ -6,15 +6,17 @@
 //! else. Kept in a file, they live in the operating system's page cache,
 //! which gives the memory back under pressure, rather than in the process;
 //! a page shown reads one body back (one `pread`), a search reads its twenty
-//! hits' texts for their snippets. The file is ours alone: made without a
-//! name (`O_TMPFILE` where the system has it), so nothing else can open,
-//! change or truncate it, and it is gone when the last snapshot using it is.
+//! hits' texts for their snippets. The file a load writes is ours alone:
+//! made without a name (`O_TMPFILE` where the system has it), so nothing else
+//! can open, change or truncate it, and it is gone when the last snapshot
+//! using it is. The index cache's file, read in place after a warm start,
+//! has a name, so [`BodyStore::check`] tells when it was changed under us.
 
 use std::borrow::Cow;
 use std::fs::File;
 use std::io;
-use std::os::unix::fs::FileExt;
-use std::path::Path;
+use std::os::unix::fs::{FileExt, MetadataExt};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -31,7 +33,19 @@ pub struct BodyStore {
     /// A write failed (a full disk, say): no more are tried, so a corpus
     /// of 100,000 pages logs it once, not 100,000 times.
     failed: AtomicBool,
+    /// A read failed: logged once, not on every request, and reported by
+    /// [`BodyStore::check`].
+    unreadable: AtomicBool,
+    /// A file read only: where it is, and its modification time when
+    /// opened, so that one truncated or written over in place is noticed.
+    opened: Option<(PathBuf, Modified)>,
 }
+
+/// A file's modification time (`st_mtime`), which every write and
+/// truncation moves. Not the change time: removing the cache's old folder
+/// after writing a new one (the file's last link) moves that, and the
+/// bodies are as they were.
+type Modified = (i64, i64);
 
 impl BodyStore {
     /// A new, empty store in `dir` (a file with no name), making the folder
@@ -44,18 +58,55 @@ impl BodyStore {
             len: AtomicU64::new(0),
             writable: true,
             failed: AtomicBool::new(false),
+            unreadable: AtomicBool::new(false),
+            opened: None,
         }))
     }
 
-    /// A file of `len` bytes of bodies written before, to be read only: the
-    /// places of its bodies come with it ([`BodyStore::body`]).
-    pub fn read_only(file: File, len: u64) -> Arc<BodyStore> {
-        Arc::new(BodyStore {
+    /// The file at `path`, opened as `file`, of `len` bytes of bodies
+    /// written before, to be read only: the places of its bodies come with
+    /// it ([`BodyStore::body`]).
+    pub fn read_only(file: File, len: u64, path: &Path) -> io::Result<Arc<BodyStore>> {
+        let modified = modified(&file.metadata()?);
+        Ok(Arc::new(BodyStore {
             file,
             len: AtomicU64::new(len),
             writable: false,
             failed: AtomicBool::new(false),
-        })
+            unreadable: AtomicBool::new(false),
+            opened: Some((path.to_path_buf(), modified)),
+        }))
+    }
+
+    /// Whether every body can still be read as it was written: the file is
+    /// not shorter than what was written to it, a file read only has not
+    /// been written to since it was opened, and no read has failed. One
+    /// `fstat`; the error says what is wrong, for the log and `/status`.
+    pub fn check(&self) -> Result<(), String> {
+        let name = match &self.opened {
+            Some((path, _)) => format!("the file of page bodies {}", path.display()),
+            None => "the file of page bodies".to_string(),
+        };
+        let meta = self
+            .file
+            .metadata()
+            .map_err(|e| format!("{name} cannot be looked at: {e}"))?;
+        if meta.len() < self.bytes() {
+            return Err(format!(
+                "{name} is {} bytes long, shorter than the {} written to it",
+                meta.len(),
+                self.bytes()
+            ));
+        }
+        if let Some((_, at_open)) = &self.opened {
+            if modified(&meta) != *at_open {
+                return Err(format!("{name} was written to after it was opened"));
+            }
+        }
+        if self.unreadable.load(Ordering::Relaxed) {
+            return Err(format!("a page body could not be read back from {name}"));
+        }
+        Ok(())
     }
 
     /// Whether new bodies may be written to this file.
@@ -216,11 +267,23 @@ impl Body {
 /// A stored body read back. The file is ours alone and nothing truncates
 /// it, so this fails only when the disk does; the page then shows empty
 /// rather than taking the server down, and the error is logged.
+/// The text at `at`, or nothing when it cannot be read: logged the first
+/// time, so a broken file does not write a line for every request.
 fn read_or_log(store: &BodyStore, at: u64, len: u32) -> String {
     store.read(at, len).unwrap_or_else(|e| {
-        tracing::error!("reading a page body back from its file failed: {e}");
+        if store.unreadable.swap(true, Ordering::Relaxed) {
+            tracing::debug!("reading a page body back from its file failed again: {e}");
+        } else {
+            tracing::error!(
+                "reading a page body back from its file failed: {e}; pages are shown without their text until everything is read again"
+            );
+        }
         String::new()
     })
+}
+
+fn modified(meta: &std::fs::Metadata) -> Modified {
+    (meta.mtime(), meta.mtime_nsec())
 }
 
 /// Bodies are equal when their contents are, wherever they are kept.
@@ -280,7 +343,7 @@ mod tests {
     fn a_file_read_only_gives_its_bodies_and_takes_no_more() {
         let mut file = tempfile::tempfile().unwrap();
         std::io::Write::write_all(&mut file, b"# Hi\nHi\nmore").unwrap();
-        let store = BodyStore::read_only(file, 13);
+        let store = BodyStore::read_only(file, 13, Path::new("bodies.bin")).unwrap();
         assert!(!store.writable());
         let body = store.body(0, 5, 3).expect("inside the file");
         assert_eq!(body.markdown(), "# Hi\n");
@@ -305,12 +368,55 @@ mod tests {
             len: AtomicU64::new(0),
             writable: true,
             failed: AtomicBool::new(false),
+            unreadable: AtomicBool::new(false),
+            opened: None,
         });
         let body = Body::held("# A\n".into(), "A\n".into()).into_store(&store);
         assert!(matches!(body, Body::Held { .. }));
         assert_eq!(body.markdown(), "# A\n");
         assert!(store.failed.load(Ordering::Relaxed));
         assert!(store.put("b", "c").is_err());
+    }
+
+    /// The cache's file, read in place, truncated or written over by
+    /// something else: `check` says so, and a failed read gives an empty
+    /// body rather than an error for the request.
+    #[test]
+    fn a_file_read_only_that_changes_under_us_is_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bodies.bin");
+        std::fs::write(&path, b"# Hi\nHi\n").unwrap();
+        let store = BodyStore::read_only(File::open(&path).unwrap(), 8, &path).unwrap();
+        assert_eq!(store.check(), Ok(()));
+        // The modification time moves at the kernel's clock tick (up to
+        // 10 ms). Renaming the file, or removing a name of it, as the cache
+        // does with its old folder, moves only the change time.
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        let moved = dir.path().join("old-bodies.bin");
+        std::fs::rename(&path, &moved).unwrap();
+        assert_eq!(store.check(), Ok(()));
+        std::fs::write(&moved, b"# Ho\nHo\n").unwrap();
+        let why = store.check().unwrap_err();
+        assert!(
+            why.contains("bodies.bin was written to after it was opened"),
+            "{why}"
+        );
+
+        let store = BodyStore::read_only(File::open(&moved).unwrap(), 8, &moved).unwrap();
+        let body_again = store.body(0, 5, 3).unwrap();
+        File::options()
+            .write(true)
+            .open(&moved)
+            .unwrap()
+            .set_len(4)
+            .unwrap();
+        let why = store.check().unwrap_err();
+        assert!(
+            why.contains("is 4 bytes long, shorter than the 8 written"),
+            "{why}"
+        );
+        assert_eq!(body_again.text(), "");
+        assert!(store.unreadable.load(Ordering::Relaxed));
     }
 
     #[test]
