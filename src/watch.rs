@@ -12,9 +12,9 @@
 //! name is watched afresh, and a removed one is reported until it is back.
 //! Every layer under the content folder (`extends:`, `--content` more than
 //! once) is watched too; when the layers change, the watch follows them.
-//! The files the page bodies are read from are checked as often: one
-//! truncated or written over (the index cache's, read in place after a warm
-//! start, has a name) means everything is read again from the content.
+//! The files the page bodies are read from are checked at the same time:
+//! one truncated or written over (the index cache's, read in place after a
+//! warm start, has a name) means everything is read again from the content.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
@@ -33,13 +33,11 @@ pub const DEBOUNCE: Duration = Duration::from_millis(150);
 /// A reload taking longer than this is given up on and reported.
 pub const RELOAD_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// How often the content folder is checked for being replaced or removed.
-/// inotify follows a folder's inode, so a folder moved aside and replaced
-/// sends no event that names the new one.
+/// How often the content folder is checked for being replaced or removed
+/// (inotify follows a folder's inode, so a folder moved aside and replaced
+/// sends no event that names the new one), and the files of page bodies
+/// for being changed ([`BodyStore::check`]).
 pub const FOLDER_CHECK: Duration = Duration::from_secs(2);
-
-/// How often the files of page bodies are checked ([`BodyStore::check`]).
-pub const BODIES_CHECK: Duration = Duration::from_secs(2);
 
 /// What live reload could not do, shown on `/status`. Each notice is
 /// cleared when the condition behind it ends. The lock is only held to read
@@ -187,11 +185,6 @@ async fn run(
     check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // After a reload that timed out, its changes were never applied.
     let mut catch_up = false;
-    let mut bodies = tokio::time::interval(BODIES_CHECK);
-    bodies.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    // Files of bodies already found broken: each asks for one full reload,
-    // so a last good page still read from one does not reload everything
-    // every few seconds.
     let mut broken: Vec<Weak<BodyStore>> = Vec::new();
     loop {
         tokio::select! {
@@ -217,6 +210,7 @@ async fn run(
                 }
             }
             _ = check.tick() => {
+                check_bodies(&state, &mut broken, &tx).await;
                 let now = identity(&options.content_dir);
                 if now == folder {
                     continue;
@@ -248,31 +242,44 @@ async fn run(
                     Err(e) => tracing::warn!("cannot watch the content folder {shown} yet: {e}"),
                 }
             }
-            _ = bodies.tick() => {
-                let current = state.target.current();
-                let found = tokio::task::spawn_blocking(move || current.broken_bodies())
-                    .await
-                    .ok()
-                    .flatten();
-                let Some((store, why)) = found else {
-                    state.notices.edit(|n| n.bodies = None);
-                    continue;
-                };
-                broken.retain(|seen| seen.strong_count() > 0);
-                if broken.iter().any(|seen| seen.upgrade().is_some_and(|s| Arc::ptr_eq(&s, &store))) {
-                    continue;
-                }
-                broken.push(Arc::downgrade(&store));
-                tracing::error!("{why}; reading everything again from the content folder");
-                let message = format!(
-                    "Page bodies: {why}. Everything is read again from the content folder; pages may show without their text until that is done."
-                );
-                state.notices.edit(|n| n.bodies = Some(message));
-                let _ = tx.send(Vec::new());
-            }
         }
     }
     drop(debouncer);
+}
+
+/// Checks the files the snapshot's page bodies are read from, on a blocking
+/// thread. A file found broken is logged, posted on `/status` and answered
+/// with one full reload; `broken` holds the files already answered, so a
+/// last good page still read from one does not reload everything at every
+/// check.
+async fn check_bodies(
+    state: &Live,
+    broken: &mut Vec<Weak<BodyStore>>,
+    tx: &UnboundedSender<Batch>,
+) {
+    let current = state.target.current();
+    let found = tokio::task::spawn_blocking(move || current.broken_bodies())
+        .await
+        .ok()
+        .flatten();
+    let Some((store, why)) = found else {
+        state.notices.edit(|n| n.bodies = None);
+        return;
+    };
+    broken.retain(|seen| seen.strong_count() > 0);
+    if broken
+        .iter()
+        .any(|seen| seen.upgrade().is_some_and(|s| Arc::ptr_eq(&s, &store)))
+    {
+        return;
+    }
+    broken.push(Arc::downgrade(&store));
+    tracing::error!("{why}; reading everything again from the content folder");
+    let message = format!(
+        "Page bodies: {why}. Everything is read again from the content folder; pages may show without their text until that is done."
+    );
+    state.notices.edit(|n| n.bodies = Some(message));
+    let _ = tx.send(Vec::new());
 }
 
 /// When the snapshot being served was built, for notices.

@@ -264,11 +264,11 @@ impl Body {
     }
 }
 
-/// A stored body read back. The file is ours alone and nothing truncates
-/// it, so this fails only when the disk does; the page then shows empty
-/// rather than taking the server down, and the error is logged.
-/// The text at `at`, or nothing when it cannot be read: logged the first
-/// time, so a broken file does not write a line for every request.
+/// A stored body read back, or nothing when it cannot be (a failing disk,
+/// or the cache's file truncated under us): the page then shows empty
+/// rather than taking the server down until [`BodyStore::check`] has it
+/// read again. Logged the first time only, so a broken file does not write
+/// a line for every request.
 fn read_or_log(store: &BodyStore, at: u64, len: u32) -> String {
     store.read(at, len).unwrap_or_else(|e| {
         if store.unreadable.swap(true, Ordering::Relaxed) {
