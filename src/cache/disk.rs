@@ -114,8 +114,8 @@ pub fn read_entry(dir: &Path, entry: &Entry) -> Result<Vec<u8>, Unusable> {
 
 /// Opens a file the manifest lists, checking its size and then its hash
 /// over the whole file, a megabyte at a time: for a file read in place
-/// rather than into memory.
-pub fn open_entry(dir: &Path, entry: &Entry) -> Result<fs::File, Unusable> {
+/// rather than into memory; with its path, for the reader's messages.
+pub fn open_entry(dir: &Path, entry: &Entry) -> Result<(fs::File, PathBuf), Unusable> {
     let (mut file, path) = open_listed(dir, entry)?;
     let mut hasher = Xxh3::new();
     let mut buffer = vec![0; 1 << 20];
@@ -129,7 +129,7 @@ pub fn open_entry(dir: &Path, entry: &Entry) -> Result<fs::File, Unusable> {
         read += n as u64;
     }
     check_hash(&path, entry, read, hasher.digest())?;
-    Ok(file)
+    Ok((file, path))
 }
 
 /// A file the manifest lists, opened, its size on disk checked against the

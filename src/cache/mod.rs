@@ -132,8 +132,8 @@ fn read_kept(dir: &Path, manifest: disk::Manifest) -> Result<Kept, Unusable> {
         || -> Result<stored::Restored, Unusable> {
             // The bodies are read in place, as a file of bodies nothing
             // writes to: a new cache is a new folder, renamed into place.
-            let path = dir.join(&bodies.name);
-            let store = BodyStore::read_only(disk::open_entry(dir, bodies)?, bodies.size, &path)
+            let (file, path) = disk::open_entry(dir, bodies)?;
+            let store = BodyStore::read_only(file, bodies.size, &path)
                 .map_err(|e| Unusable::corrupt(&path, e))?;
             let bytes = disk::read_entry(dir, site)?;
             StoredSite::from_bytes(&bytes)
